@@ -1,0 +1,20 @@
+package dev.shippingresilience;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The decision for one item of a batch response (a 17TRACK tracking number, a JSON-RPC batch element).
+ *
+ * @param id the item's identifier as the provider echoed it (tracking number, JSON-RPC id), or {@code null}
+ * @param decision what the response means for this item
+ * @param code the item's provider code, or {@code null} when the item carried none
+ * @param reason the rule that fired, as a sentence
+ */
+public record ItemClassification(@Nullable String id, Decision decision, @Nullable String code, String reason) {
+  /** Validates the components. */
+  public ItemClassification {
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(reason, "reason");
+  }
+}

@@ -1,0 +1,159 @@
+package dev.shippingresilience;
+
+import dev.shippingresilience.internal.ClassifierCore;
+import dev.shippingresilience.internal.CompiledProfile;
+import dev.shippingresilience.internal.ExtractionPlan;
+import dev.shippingresilience.internal.ProfileModel;
+import dev.shippingresilience.internal.ProfileModel.CodeRule;
+import dev.shippingresilience.internal.ProfileModel.OperationSpec;
+import dev.shippingresilience.internal.ProfileModel.ScopeKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One provider's profile: hosts, where its codes live, its code tables and its engine defaults. Immutable and
+ * thread-safe; load with {@link ProviderProfiles}.
+ */
+public final class ProviderProfile {
+  /** One row of a profile's tables, for documentation and tooling. */
+  public record TableEntry(String table, String code, Decision decision, String reason, String scope,
+      boolean duplicate, boolean notProcessed) {}
+
+  private final CompiledProfile compiled;
+  private final ExtractionPlan defaultPlan;
+  private final Map<String, ExtractionPlan> plansByOperation;
+  private final @Nullable ExtractionPlan requestPlan;
+  private final Redaction redaction;
+
+  ProviderProfile(CompiledProfile compiled) {
+    this.compiled = compiled;
+    this.defaultPlan = ClassifierCore.responsePlan(compiled, null);
+    Map<String, ExtractionPlan> plans = new HashMap<>();
+    for (OperationSpec op : compiled.operations()) {
+      plans.put(op.name(), ClassifierCore.responsePlan(compiled, op));
+    }
+    this.plansByOperation = Map.copyOf(plans);
+    this.requestPlan = ClassifierCore.requestPlan(compiled);
+    this.redaction = Redaction.defaults().with(compiled.secrets().query(), compiled.secrets().headers(),
+        compiled.secrets().bodyFields());
+  }
+
+  /** Returns the profile id, e.g. {@code clickpost}. */
+  public String id() {
+    return compiled.id();
+  }
+
+  /** Returns the display name, e.g. {@code Clickpost}. */
+  public String name() {
+    return compiled.name();
+  }
+
+  /** Returns the host suffixes that select this profile. */
+  public List<String> hosts() {
+    return compiled.hosts();
+  }
+
+  /** Returns the names of the profile's operations, in match order. */
+  public List<String> operations() {
+    List<String> out = new ArrayList<>();
+    for (OperationSpec op : compiled.operations()) {
+      out.add(op.name());
+    }
+    return out;
+  }
+
+  /** Returns the file or resource the profile was loaded from. */
+  public String source() {
+    return compiled.source();
+  }
+
+  /** Returns the redaction for this provider: the defaults plus the profile's own secret names. */
+  public Redaction redaction() {
+    return redaction;
+  }
+
+  /** Returns {@code true} when {@code host} is one of this profile's hosts or a subdomain of one. */
+  public boolean matchesHost(String host) {
+    return matchLength(host) > 0;
+  }
+
+  int matchLength(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    int best = 0;
+    for (String suffix : compiled.hosts()) {
+      if (h.equals(suffix) || h.endsWith("." + suffix)) {
+        best = Math.max(best, suffix.length());
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Returns a copy where {@code code} in the default table means {@code decision}.
+   *
+   * @throws IllegalArgumentException if {@code reason} is blank
+   */
+  public ProviderProfile withCode(String code, Decision decision, String reason) {
+    return withCode(null, code, decision, reason);
+  }
+
+  /**
+   * Returns a copy where {@code code} means {@code decision} for {@code operation} (or the default table when
+   * {@code operation} is {@code null}). The breaker scope of a BREAK is the provider.
+   *
+   * @throws IllegalArgumentException if the operation does not exist or {@code reason} is blank
+   */
+  public ProviderProfile withCode(@Nullable String operation, String code, Decision decision, String reason) {
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(decision, "decision");
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("Invalid reason for code " + code + ": must not be blank");
+    }
+    CodeRule rule = new CodeRule(decision, reason, ScopeKind.PROVIDER, false, false);
+    return new ProviderProfile(compiled.withCode(operation, code, rule));
+  }
+
+  /**
+   * Returns every table row: the default table ({@code codes}), ranges ({@code codeRanges}), HTTP statuses
+   * ({@code httpStatuses}) and each operation's table ({@code operation:NAME}).
+   */
+  public List<TableEntry> tableEntries() {
+    List<TableEntry> out = new ArrayList<>();
+    compiled.codes().forEach((code, rule) -> out.add(entry("codes", code, rule)));
+    for (ProfileModel.CodeRange range : compiled.codeRanges()) {
+      out.add(entry("codeRanges", range.from() + ".." + range.to(), range.rule()));
+    }
+    for (OperationSpec op : compiled.operations()) {
+      op.codes().forEach((code, rule) -> out.add(entry("operation:" + op.name(), code, rule)));
+    }
+    compiled.httpStatuses().forEach((code, rule) -> out.add(entry("httpStatuses", code, rule)));
+    return out;
+  }
+
+  private static TableEntry entry(String table, String code, CodeRule rule) {
+    return new TableEntry(table, code, rule.decision(), rule.reason(), rule.scope().name().toLowerCase(Locale.ROOT),
+        rule.duplicate(), rule.notProcessed());
+  }
+
+  CompiledProfile compiled() {
+    return compiled;
+  }
+
+  ExtractionPlan plan(@Nullable OperationSpec operation) {
+    return operation == null ? defaultPlan : plansByOperation.getOrDefault(operation.name(), defaultPlan);
+  }
+
+  @Nullable ExtractionPlan requestPlan() {
+    return requestPlan;
+  }
+
+  @Override
+  public String toString() {
+    return "ProviderProfile{" + compiled.id() + " from " + compiled.source() + "}";
+  }
+}

@@ -1,0 +1,159 @@
+package dev.shippingresilience;
+
+import dev.shippingresilience.internal.ProfileParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable set of provider profiles, keyed by id, that can pick the profile for a request URL. Always holds
+ * the {@value #GENERIC_HTTP} fallback. Thread-safe.
+ */
+public final class ProviderProfiles {
+  /** The id of the built-in RFC 9110 fallback profile: {@value}. */
+  public static final String GENERIC_HTTP = "generic-http";
+
+  /** The ids of the built-in profiles, in load order. */
+  public static final List<String> BUILT_IN_IDS =
+      List.of(GENERIC_HTTP, "clickpost", "aftership-shipping", "17track", "abicart");
+
+  private static final String RESOURCE_DIR = "/dev/shippingresilience/profiles/";
+  private static volatile @Nullable ProviderProfiles builtIn;
+
+  private final Map<String, ProviderProfile> byId;
+
+  private ProviderProfiles(Map<String, ProviderProfile> byId) {
+    this.byId = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byId));
+  }
+
+  /**
+   * Returns the built-in profiles: {@code generic-http}, {@code clickpost}, {@code aftership-shipping},
+   * {@code 17track} and {@code abicart}. Loaded once.
+   *
+   * @throws InvalidProfileException if a built-in resource is broken (a packaging bug)
+   */
+  public static ProviderProfiles builtIn() {
+    ProviderProfiles result = builtIn;
+    if (result == null) {
+      Map<String, ProviderProfile> map = new LinkedHashMap<>();
+      for (String id : BUILT_IN_IDS) {
+        String resource = RESOURCE_DIR + id + ".json";
+        try (InputStream in = ProviderProfiles.class.getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new InvalidProfileException(resource, "", "built-in profile resource is missing");
+          }
+          map.put(id, new ProviderProfile(ProfileParser.parse(id + ".json", in)));
+        } catch (IOException e) {
+          throw new UncheckedIOException("Could not read built-in profile " + resource, e);
+        }
+      }
+      result = new ProviderProfiles(map);
+      builtIn = result;
+    }
+    return result;
+  }
+
+  /**
+   * Parses one profile document.
+   *
+   * @param sourceName the file name used in error messages
+   * @param json the document; not closed
+   * @throws InvalidProfileException naming the file, field and problem
+   */
+  public static ProviderProfile parse(String sourceName, InputStream json) {
+    return new ProviderProfile(ProfileParser.parse(sourceName, json));
+  }
+
+  /**
+   * Loads one profile file.
+   *
+   * @throws InvalidProfileException if the file is missing, unreadable or not a valid profile
+   */
+  public static ProviderProfile load(Path file) {
+    String name = file.toString();
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(name, in);
+    } catch (NoSuchFileException e) {
+      throw new InvalidProfileException(name, "", "file not found");
+    } catch (IOException e) {
+      throw new InvalidProfileException(name, "", "could not be read: " + e.getMessage());
+    }
+  }
+
+  /** Returns a copy that also holds {@code profiles}, replacing any with the same id. */
+  public ProviderProfiles with(Collection<ProviderProfile> profiles) {
+    Map<String, ProviderProfile> map = new LinkedHashMap<>(byId);
+    for (ProviderProfile p : profiles) {
+      map.put(p.id(), p);
+    }
+    return new ProviderProfiles(map);
+  }
+
+  /** Returns a copy that also holds {@code profile}, replacing any with the same id. */
+  public ProviderProfiles with(ProviderProfile profile) {
+    return with(List.of(profile));
+  }
+
+  /** Returns the profile with {@code id}, or {@code null}. */
+  public @Nullable ProviderProfile find(String id) {
+    return byId.get(id);
+  }
+
+  /**
+   * Returns the profile with {@code id}.
+   *
+   * @throws IllegalArgumentException naming the known ids when there is none
+   */
+  public ProviderProfile require(String id) {
+    ProviderProfile p = byId.get(Objects.requireNonNull(id, "id"));
+    if (p == null) {
+      throw new IllegalArgumentException("Unknown provider '" + id + "' (known: " + String.join(", ", byId.keySet())
+          + ")");
+    }
+    return p;
+  }
+
+  /** Returns the profile whose hosts match {@code uri}'s host (longest suffix wins), else {@code generic-http}. */
+  public ProviderProfile detect(URI uri) {
+    String host = uri.getHost();
+    ProviderProfile best = null;
+    int bestLength = 0;
+    if (host != null) {
+      for (ProviderProfile p : byId.values()) {
+        int length = p.matchLength(host);
+        if (length > bestLength) {
+          best = p;
+          bestLength = length;
+        }
+      }
+    }
+    return best != null ? best : generic();
+  }
+
+  /** Returns the {@code generic-http} fallback profile. */
+  public ProviderProfile generic() {
+    ProviderProfile p = byId.get(GENERIC_HTTP);
+    return p != null ? p : builtIn().require(GENERIC_HTTP);
+  }
+
+  /** Returns every profile, in load order. */
+  public List<ProviderProfile> all() {
+    return new ArrayList<>(byId.values());
+  }
+
+  @Override
+  public String toString() {
+    return "ProviderProfiles" + byId.keySet();
+  }
+}

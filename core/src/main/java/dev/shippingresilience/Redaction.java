@@ -1,0 +1,117 @@
+package dev.shippingresilience;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The one redaction utility of the library: masks API keys and tokens in URLs (query parameters), header values
+ * and JSON bodies before anything is logged, put in a message or shown to a user. Immutable and thread-safe.
+ *
+ * <p>The defaults cover every seed provider: query {@code key}, {@code username}, {@code auth}, {@code session};
+ * headers {@code as-api-key}, {@code postmen-api-key}, {@code aftership-api-key}, {@code 17token},
+ * {@code Authorization} (and any {@code as-signature-*}); body field {@code key}. Profiles add their own names
+ * through {@link #with(Collection, Collection, Collection)}.
+ */
+public final class Redaction {
+  /** What a secret value is replaced with: {@value}. */
+  public static final String MASK = "***";
+
+  private static final Set<String> DEFAULT_QUERY = Set.of(
+      "key", "username", "auth", "session", "token", "api_key", "apikey", "access_token", "password", "secret");
+  private static final Set<String> DEFAULT_HEADERS = Set.of(
+      "as-api-key", "postmen-api-key", "aftership-api-key", "17token", "authorization", "proxy-authorization",
+      "cookie", "set-cookie", "api-key", "x-api-key");
+  private static final Set<String> DEFAULT_BODY_FIELDS = Set.of(
+      "key", "password", "api_key", "apikey", "token", "access_token", "secret");
+
+  private static final Redaction DEFAULTS = new Redaction(DEFAULT_QUERY, DEFAULT_HEADERS, DEFAULT_BODY_FIELDS);
+
+  private final Set<String> queryNames;
+  private final Set<String> headerNames;
+  private final Set<String> bodyFields;
+  private final Pattern queryPattern;
+  private final Pattern jsonPattern;
+  private final Pattern headerLinePattern;
+
+  private Redaction(Set<String> queryNames, Set<String> headerNames, Set<String> bodyFields) {
+    this.queryNames = lower(queryNames);
+    this.headerNames = lower(headerNames);
+    this.bodyFields = Set.copyOf(bodyFields);
+    this.queryPattern = Pattern.compile(
+        "([?&;](?:" + alternatives(this.queryNames) + ")=)[^&#\\s\"'<>]*", Pattern.CASE_INSENSITIVE);
+    this.jsonPattern = Pattern.compile(
+        "(\"(?:" + alternatives(this.bodyFields) + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s]+)");
+    this.headerLinePattern = Pattern.compile(
+        "(?im)^(\\s*(?:" + alternatives(this.headerNames) + "|as-signature-[a-z0-9-]+)\\s*:\\s*).*$");
+  }
+
+  /** Returns the default redaction, covering every built-in provider's secrets. */
+  public static Redaction defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a redaction that also masks the given names (case-insensitive for query parameters and headers,
+   * exact for JSON fields).
+   */
+  public Redaction with(Collection<String> moreQueryNames, Collection<String> moreHeaderNames,
+      Collection<String> moreBodyFields) {
+    Set<String> q = new TreeSet<>(queryNames);
+    q.addAll(lower(moreQueryNames));
+    Set<String> h = new TreeSet<>(headerNames);
+    h.addAll(lower(moreHeaderNames));
+    Set<String> b = new TreeSet<>(bodyFields);
+    b.addAll(moreBodyFields);
+    return new Redaction(q, h, b);
+  }
+
+  /** Returns {@code url} with the values of secret query parameters replaced by {@value #MASK}. */
+  public String url(String url) {
+    return queryPattern.matcher(url).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+  }
+
+  /** Returns {@code true} when the header {@code name} carries a secret. */
+  public boolean isSecretHeader(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return headerNames.contains(lower) || lower.startsWith("as-signature-");
+  }
+
+  /** Returns {@code value}, or {@value #MASK} when header {@code name} carries a secret. */
+  public String headerValue(String name, String value) {
+    return isSecretHeader(name) ? MASK : value;
+  }
+
+  /** Returns JSON (or any text) with the values of secret JSON fields replaced by {@code "***"}. */
+  public String json(String json) {
+    return jsonPattern.matcher(json).replaceAll("$1\"" + Matcher.quoteReplacement(MASK) + "\"");
+  }
+
+  /**
+   * Returns free text (a log line, an exception message, a pasted response) with secret query parameters,
+   * JSON fields and {@code Name: value} header lines masked.
+   */
+  public String text(String text) {
+    String out = url(text);
+    out = json(out);
+    return headerLinePattern.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+  }
+
+  private static Set<String> lower(Collection<String> names) {
+    return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static String alternatives(Set<String> names) {
+    return names.stream().sorted().map(Pattern::quote).collect(Collectors.joining("|"));
+  }
+
+  @Override
+  public String toString() {
+    return "Redaction{query=" + new TreeSet<>(queryNames) + ", headers=" + new TreeSet<>(headerNames)
+        + ", bodyFields=" + new TreeSet<>(bodyFields) + "}";
+  }
+}

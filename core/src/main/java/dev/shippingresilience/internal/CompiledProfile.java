@@ -1,0 +1,134 @@
+package dev.shippingresilience.internal;
+
+import dev.shippingresilience.internal.ProfileModel.CodeRange;
+import dev.shippingresilience.internal.ProfileModel.CodeRule;
+import dev.shippingresilience.internal.ProfileModel.Defaults;
+import dev.shippingresilience.internal.ProfileModel.ItemSpec;
+import dev.shippingresilience.internal.ProfileModel.MessageOverride;
+import dev.shippingresilience.internal.ProfileModel.OperationSpec;
+import dev.shippingresilience.internal.ProfileModel.Refine;
+import dev.shippingresilience.internal.ProfileModel.ScopeSource;
+import dev.shippingresilience.internal.ProfileModel.Secrets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** A validated profile, ready for the classifier. Immutable. */
+public record CompiledProfile(
+    String source,
+    String id,
+    String name,
+    List<String> hosts,
+    List<String> codePointers,
+    List<String> messagePointers,
+    @Nullable String retryablePointer,
+    @Nullable String successPointer,
+    boolean bodySignalsSuccess,
+    Map<String, CodeRule> codes,
+    List<CodeRange> codeRanges,
+    Map<String, CodeRule> httpStatuses,
+    List<MessageOverride> overrides,
+    List<ItemSpec> items,
+    @Nullable Refine refine,
+    List<OperationSpec> operations,
+    List<ScopeSource> carrierSources,
+    Secrets secrets,
+    Defaults defaults) {
+
+  /** Copies the collections. */
+  public CompiledProfile {
+    hosts = List.copyOf(hosts);
+    codePointers = List.copyOf(codePointers);
+    messagePointers = List.copyOf(messagePointers);
+    codes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(codes));
+    codeRanges = List.copyOf(codeRanges);
+    httpStatuses = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(httpStatuses));
+    overrides = List.copyOf(overrides);
+    items = List.copyOf(items);
+    operations = List.copyOf(operations);
+    carrierSources = List.copyOf(carrierSources);
+  }
+
+  /** Returns the first operation matching {@code method} and {@code path}, or {@code null}. */
+  public @Nullable OperationSpec operationFor(String method, String path) {
+    for (OperationSpec op : operations) {
+      if ((op.method() == null || op.method().equalsIgnoreCase(method)) && op.path().matches(path)) {
+        return op;
+      }
+    }
+    return null;
+  }
+
+  /** Returns the operation named {@code name}, or {@code null}. */
+  public @Nullable OperationSpec operationNamed(String name) {
+    for (OperationSpec op : operations) {
+      if (op.name().equals(name)) {
+        return op;
+      }
+    }
+    return null;
+  }
+
+  /** Returns the rule for {@code code} in {@code operation}'s table, then the default table, then ranges. */
+  public @Nullable CodeRule rule(@Nullable OperationSpec operation, String code) {
+    if (operation != null) {
+      CodeRule r = operation.codes().get(code);
+      if (r != null) {
+        return r;
+      }
+    }
+    CodeRule r = codes.get(code);
+    if (r != null || codeRanges.isEmpty()) {
+      return r;
+    }
+    long numeric;
+    try {
+      numeric = Long.parseLong(code);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    for (CodeRange range : codeRanges) {
+      if (range.contains(numeric)) {
+        return range.rule();
+      }
+    }
+    return null;
+  }
+
+  /** Returns the HTTP-status rule: exact status, then its class ("5xx"), or {@code null}. */
+  public @Nullable CodeRule statusRule(int status) {
+    CodeRule r = httpStatuses.get(Integer.toString(status));
+    return r != null ? r : httpStatuses.get((status / 100) + "xx");
+  }
+
+  /** Returns a copy with {@code code} set to {@code rule} in {@code operation}'s table, or the default table. */
+  public CompiledProfile withCode(@Nullable String operation, String code, CodeRule rule) {
+    if (operation == null) {
+      Map<String, CodeRule> c = new LinkedHashMap<>(codes);
+      c.put(code, rule);
+      return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
+          successPointer, bodySignalsSuccess, c, codeRanges, httpStatuses, overrides, items, refine, operations,
+          carrierSources, secrets, defaults);
+    }
+    List<OperationSpec> ops = new java.util.ArrayList<>();
+    boolean found = false;
+    for (OperationSpec op : operations) {
+      if (op.name().equals(operation)) {
+        Map<String, CodeRule> c = new LinkedHashMap<>(op.codes());
+        c.put(code, rule);
+        ops.add(new OperationSpec(op.name(), op.method(), op.path(), op.repeatSafe(), Map.copyOf(c), op.refine(),
+            op.poll()));
+        found = true;
+      } else {
+        ops.add(op);
+      }
+    }
+    if (!found) {
+      throw new IllegalArgumentException("Unknown operation '" + operation + "' in profile " + id);
+    }
+    return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
+        successPointer, bodySignalsSuccess, codes, codeRanges, httpStatuses, overrides, items, refine, ops,
+        carrierSources, secrets, defaults);
+  }
+}

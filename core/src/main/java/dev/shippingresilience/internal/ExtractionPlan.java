@@ -1,0 +1,79 @@
+package dev.shippingresilience.internal;
+
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which fields to read from a JSON body: scalar values at pointers, the mere presence of members, and arrays of
+ * items with fields relative to each element. Immutable; built once per profile operation.
+ */
+public final class ExtractionPlan {
+  /** Fields to read from each element of an array of items. */
+  public record ItemPlan(String arrayPointer, Set<String> scalarPointers, Set<String> presencePointers) {
+    /** Copies the sets. */
+    public ItemPlan {
+      scalarPointers = Set.copyOf(scalarPointers);
+      presencePointers = Set.copyOf(presencePointers);
+    }
+
+    Set<String> interest() {
+      Set<String> out = new HashSet<>();
+      for (String p : scalarPointers) {
+        out.addAll(JsonPointers.prefixes(p));
+      }
+      for (String p : presencePointers) {
+        out.addAll(JsonPointers.prefixes(p));
+      }
+      return out;
+    }
+  }
+
+  final Set<String> scalarPointers;
+  final Set<String> presencePointers;
+  final List<ItemPlan> items;
+  final Set<String> interest;
+  final List<Set<String>> itemInterest;
+
+  /**
+   * Creates a plan.
+   *
+   * @param scalarPointers pointers whose scalar value (string, number, boolean) is read
+   * @param presencePointers pointers whose presence (any non-null value) is recorded
+   * @param items arrays of items to read element by element
+   */
+  public ExtractionPlan(Set<String> scalarPointers, Set<String> presencePointers, List<ItemPlan> items) {
+    this.scalarPointers = Set.copyOf(scalarPointers);
+    this.presencePointers = Set.copyOf(presencePointers);
+    this.items = List.copyOf(items);
+    Set<String> all = new LinkedHashSet<>();
+    for (String p : this.scalarPointers) {
+      all.addAll(JsonPointers.prefixes(p));
+    }
+    for (String p : this.presencePointers) {
+      all.addAll(JsonPointers.prefixes(p));
+    }
+    List<Set<String>> perItem = new java.util.ArrayList<>();
+    for (ItemPlan item : this.items) {
+      all.addAll(JsonPointers.prefixes(item.arrayPointer()));
+      perItem.add(item.interest());
+    }
+    this.itemInterest = List.copyOf(perItem);
+    this.interest = Set.copyOf(all);
+  }
+
+  int itemIndexFor(String arrayPointer) {
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i).arrayPointer().equals(arrayPointer)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Returns the number of pointers and item arrays that must be seen before reading can stop early. */
+  int targets() {
+    return scalarPointers.size() + presencePointers.size() + items.size();
+  }
+}

@@ -1,0 +1,634 @@
+package dev.shippingresilience.internal;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.shippingresilience.Decision;
+import dev.shippingresilience.InvalidProfileException;
+import dev.shippingresilience.internal.ProfileModel.BreakerSpec;
+import dev.shippingresilience.internal.ProfileModel.CodeRange;
+import dev.shippingresilience.internal.ProfileModel.CodeRule;
+import dev.shippingresilience.internal.ProfileModel.Defaults;
+import dev.shippingresilience.internal.ProfileModel.ItemSpec;
+import dev.shippingresilience.internal.ProfileModel.MessageOverride;
+import dev.shippingresilience.internal.ProfileModel.OperationSpec;
+import dev.shippingresilience.internal.ProfileModel.PollSpec;
+import dev.shippingresilience.internal.ProfileModel.RateLimitSpec;
+import dev.shippingresilience.internal.ProfileModel.Refine;
+import dev.shippingresilience.internal.ProfileModel.ScopeKind;
+import dev.shippingresilience.internal.ProfileModel.ScopeSource;
+import dev.shippingresilience.internal.ProfileModel.Secrets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses and validates a profile document. Every problem becomes an {@link InvalidProfileException} naming the
+ * source, the field path and the problem; unknown fields are rejected so typos cannot pass silently.
+ */
+public final class ProfileParser {
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .build();
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final Pattern CODE = Pattern.compile("-?[0-9A-Za-z_.]+");
+  private static final Pattern STATUS_KEY = Pattern.compile("[1-5]([0-9][0-9]|xx)");
+  private static final String DECISIONS = Arrays.toString(Decision.values()).replaceAll("[\\[\\]]", "");
+
+  private final String source;
+
+  private ProfileParser(String source) {
+    this.source = source;
+  }
+
+  /**
+   * Parses one profile.
+   *
+   * @param source the file or resource name, used in error messages
+   * @param in the JSON document; not closed
+   * @throws InvalidProfileException when the document is not a valid profile
+   */
+  public static CompiledProfile parse(String source, InputStream in) {
+    ProfileParser p = new ProfileParser(source);
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(in);
+    } catch (JsonParseException e) {
+      throw new InvalidProfileException(source, pathOf(e.getProcessor()), "not valid JSON: "
+          + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")");
+    } catch (JsonProcessingException e) {
+      throw new InvalidProfileException(source, "", "not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidProfileException(source, "", "could not be read: " + e.getMessage());
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new InvalidProfileException(source, "", "the document is empty");
+    }
+    return p.profile(root);
+  }
+
+  private static String pathOf(Object processor) {
+    if (!(processor instanceof JsonParser parser)) {
+      return "";
+    }
+    Deque<String> parts = new ArrayDeque<>();
+    JsonStreamContext ctx = parser.getParsingContext();
+    while (ctx != null && !ctx.inRoot()) {
+      if (ctx.inObject() && ctx.getCurrentName() != null) {
+        parts.addFirst(segment(ctx.getCurrentName()));
+      } else if (ctx.inArray()) {
+        parts.addFirst("[" + Math.max(ctx.getCurrentIndex(), 0) + "]");
+      }
+      ctx = ctx.getParent();
+    }
+    return String.join(".", parts).replace(".[", "[");
+  }
+
+  private static String segment(String name) {
+    return name.matches("[A-Za-z][A-Za-z0-9]*") ? name : "\"" + name + "\"";
+  }
+
+  private static String child(String path, String name) {
+    return path.isEmpty() ? segment(name) : path + "." + segment(name);
+  }
+
+  private InvalidProfileException error(String field, String problem) {
+    return new InvalidProfileException(source, field, problem);
+  }
+
+  private void allowOnly(JsonNode node, String path, String... allowed) {
+    if (!node.isObject()) {
+      throw error(path, "expected an object, got " + kind(node));
+    }
+    Set<String> ok = new HashSet<>(Arrays.asList(allowed));
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String n = names.next();
+      if (!ok.contains(n)) {
+        throw error(child(path, n), "unknown field (allowed here: " + String.join(", ", allowed) + ")");
+      }
+    }
+  }
+
+  private static String kind(JsonNode node) {
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  private String requiredText(JsonNode parent, String path, String name) {
+    JsonNode n = parent.get(name);
+    if (n == null || n.isNull()) {
+      throw error(child(path, name), "is required");
+    }
+    if (!n.isTextual() || n.asText().isBlank()) {
+      throw error(child(path, name), "expected a non-empty string, got " + kind(n));
+    }
+    return n.asText();
+  }
+
+  private @Nullable String optionalText(JsonNode parent, String path, String name) {
+    JsonNode n = parent.get(name);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual()) {
+      throw error(child(path, name), "expected a string, got " + kind(n));
+    }
+    return n.asText();
+  }
+
+  private boolean optionalBoolean(JsonNode parent, String path, String name, boolean dflt) {
+    JsonNode n = parent.get(name);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isBoolean()) {
+      throw error(child(path, name), "expected true or false, got " + kind(n));
+    }
+    return n.booleanValue();
+  }
+
+  private List<String> stringList(JsonNode parent, String path, String name) {
+    JsonNode n = parent.get(name);
+    if (n == null || n.isNull()) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw error(child(path, name), "expected an array of strings, got " + kind(n));
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      JsonNode e = n.get(i);
+      if (!e.isTextual()) {
+        throw error(child(path, name) + "[" + i + "]", "expected a string, got " + kind(e));
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
+  private String pointer(String field, String value) {
+    String problem = JsonPointers.problem(value);
+    if (problem != null) {
+      throw error(field, problem);
+    }
+    return value;
+  }
+
+  private @Nullable String optionalPointer(JsonNode parent, String path, String name) {
+    String value = optionalText(parent, path, name);
+    return value == null ? null : pointer(child(path, name), value);
+  }
+
+  private CompiledProfile profile(JsonNode root) {
+    allowOnly(root, "", "id", "name", "description", "hosts", "envelope", "codes", "codeRanges", "httpStatuses",
+        "messageOverrides", "items", "refine", "operations", "scope", "secrets", "defaults");
+    String id = requiredText(root, "", "id");
+    if (!ID.matcher(id).matches()) {
+      throw error("id", "'" + id + "' must be lowercase letters, digits and '-'");
+    }
+    String name = requiredText(root, "", "name");
+    List<String> hosts = new ArrayList<>();
+    for (String h : stringList(root, "", "hosts")) {
+      hosts.add(h.toLowerCase(Locale.ROOT));
+    }
+
+    JsonNode env = root.path("envelope");
+    List<String> codePointers = List.of();
+    List<String> messagePointers = List.of();
+    String retryablePointer = null;
+    String successPointer = null;
+    boolean bodySignalsSuccess = false;
+    if (!env.isMissingNode()) {
+      allowOnly(env, "envelope", "codePointers", "messagePointers", "retryablePointer", "successPointer",
+          "bodySignalsSuccess");
+      codePointers = pointers(env, "envelope", "codePointers");
+      messagePointers = pointers(env, "envelope", "messagePointers");
+      retryablePointer = optionalPointer(env, "envelope", "retryablePointer");
+      successPointer = optionalPointer(env, "envelope", "successPointer");
+      bodySignalsSuccess = optionalBoolean(env, "envelope", "bodySignalsSuccess", false);
+      if (bodySignalsSuccess && codePointers.isEmpty() && successPointer == null) {
+        throw error("envelope.bodySignalsSuccess",
+            "is true but neither codePointers nor successPointer says where the success signal is");
+      }
+    }
+
+    Map<String, CodeRule> codes = codeTable(root, "", "codes", false);
+    List<CodeRange> ranges = ranges(root);
+    Map<String, CodeRule> statuses = codeTable(root, "", "httpStatuses", true);
+    List<MessageOverride> overrides = overrides(root);
+    List<ItemSpec> items = items(root);
+    Refine refine = refine(root.get("refine"), "refine");
+    List<OperationSpec> operations = operations(root);
+    List<ScopeSource> carrierSources = scope(root);
+    Secrets secrets = secrets(root);
+    Defaults defaults = defaults(root);
+    return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
+        successPointer, bodySignalsSuccess, codes, ranges, statuses, overrides, items, refine, operations,
+        carrierSources, secrets, defaults);
+  }
+
+  private List<String> pointers(JsonNode parent, String path, String name) {
+    List<String> values = stringList(parent, path, name);
+    for (int i = 0; i < values.size(); i++) {
+      pointer(child(path, name) + "[" + i + "]", values.get(i));
+    }
+    return values;
+  }
+
+  private Map<String, CodeRule> codeTable(JsonNode parent, String path, String name, boolean statuses) {
+    JsonNode table = parent.get(name);
+    String tablePath = child(path, name);
+    Map<String, CodeRule> out = new LinkedHashMap<>();
+    if (table == null || table.isNull()) {
+      return out;
+    }
+    if (!table.isObject()) {
+      throw error(tablePath, "expected an object of code to rule, got " + kind(table));
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = table.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> e = fields.next();
+      String code = e.getKey();
+      String codePath = child(tablePath, code);
+      if (statuses ? !STATUS_KEY.matcher(code).matches() : !CODE.matcher(code).matches()) {
+        throw error(codePath, statuses
+            ? "an HTTP status key must be a status like \"429\" or a class like \"5xx\""
+            : "a code must be digits (optionally negative) or a simple token");
+      }
+      if (!statuses && code.matches("-?0\\d+")) {
+        throw error(codePath, "write codes without leading zeros, as the provider sends them");
+      }
+      out.put(code, rule(e.getValue(), codePath, Set.of()));
+    }
+    return out;
+  }
+
+  private CodeRule rule(JsonNode node, String path, Set<String> extraFields) {
+    List<String> allowed = new ArrayList<>(List.of("decision", "reason", "scope", "duplicate", "notProcessed"));
+    allowed.addAll(extraFields);
+    allowOnly(node, path, allowed.toArray(String[]::new));
+    String decisionText = requiredText(node, path, "decision");
+    Decision decision;
+    try {
+      decision = Decision.valueOf(decisionText);
+    } catch (IllegalArgumentException ex) {
+      throw error(child(path, "decision"),
+          "unknown decision '" + decisionText + "' (expected one of " + DECISIONS + ")");
+    }
+    String reason = requiredText(node, path, "reason");
+    String scopeText = optionalText(node, path, "scope");
+    ScopeKind scope = ScopeKind.PROVIDER;
+    if (scopeText != null) {
+      try {
+        scope = ScopeKind.valueOf(scopeText.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException ex) {
+        throw error(child(path, "scope"),
+            "unknown scope '" + scopeText + "' (expected one of provider, carrier, operation)");
+      }
+    }
+    boolean duplicate = optionalBoolean(node, path, "duplicate", false);
+    if (duplicate && decision != Decision.SUCCEED) {
+      throw error(child(path, "duplicate"), "only a SUCCEED can mean duplicate-is-done, not " + decision);
+    }
+    boolean notProcessed = optionalBoolean(node, path, "notProcessed", false);
+    return new CodeRule(decision, reason, scope, duplicate, notProcessed);
+  }
+
+  private List<CodeRange> ranges(JsonNode root) {
+    JsonNode n = root.get("codeRanges");
+    List<CodeRange> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw error("codeRanges", "expected an array, got " + kind(n));
+    }
+    for (int i = 0; i < n.size(); i++) {
+      String path = "codeRanges[" + i + "]";
+      JsonNode r = n.get(i);
+      allowOnly(r, path, "from", "to", "decision", "reason", "scope", "duplicate", "notProcessed");
+      long from = requiredLong(r, path, "from");
+      long to = requiredLong(r, path, "to");
+      if (from > to) {
+        throw error(path, "'from' (" + from + ") must not be greater than 'to' (" + to + ")");
+      }
+      out.add(new CodeRange(from, to, rule(r, path, Set.of("from", "to"))));
+    }
+    return out;
+  }
+
+  private long requiredLong(JsonNode parent, String path, String name) {
+    JsonNode n = parent.get(name);
+    if (n == null || !n.canConvertToLong() || !n.isIntegralNumber()) {
+      throw error(child(path, name), "expected an integer");
+    }
+    return n.longValue();
+  }
+
+  private List<MessageOverride> overrides(JsonNode root) {
+    JsonNode n = root.get("messageOverrides");
+    List<MessageOverride> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw error("messageOverrides", "expected an array, got " + kind(n));
+    }
+    for (int i = 0; i < n.size(); i++) {
+      String path = "messageOverrides[" + i + "]";
+      JsonNode o = n.get(i);
+      allowOnly(o, path, "code", "pattern", "decision", "reason", "scope", "duplicate", "notProcessed");
+      String code = requiredText(o, path, "code");
+      Pattern pattern = regex(child(path, "pattern"), requiredText(o, path, "pattern"));
+      out.add(new MessageOverride(code, pattern, rule(o, path, Set.of("code", "pattern"))));
+    }
+    return out;
+  }
+
+  private Pattern regex(String field, String value) {
+    try {
+      return Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      throw error(field, "not a valid regular expression: " + e.getDescription());
+    }
+  }
+
+  private List<ItemSpec> items(JsonNode root) {
+    JsonNode n = root.get("items");
+    List<ItemSpec> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw error("items", "expected an array, got " + kind(n));
+    }
+    for (int i = 0; i < n.size(); i++) {
+      String path = "items[" + i + "]";
+      JsonNode it = n.get(i);
+      allowOnly(it, path, "arrayPointer", "idPointer", "codePointer", "messagePointer", "successPointer",
+          "decision", "reason", "scope", "duplicate", "notProcessed");
+      JsonNode arrayPointer = it.get("arrayPointer");
+      if (arrayPointer == null || !arrayPointer.isTextual()) {
+        throw error(child(path, "arrayPointer"), "is required (\"\" for a top-level array)");
+      }
+      String array = pointer(child(path, "arrayPointer"), arrayPointer.asText());
+      String idPointer = optionalPointer(it, path, "idPointer");
+      String codePointer = optionalPointer(it, path, "codePointer");
+      String messagePointer = optionalPointer(it, path, "messagePointer");
+      String successPointer = optionalPointer(it, path, "successPointer");
+      CodeRule fixed = it.has("decision") ? rule(it, path, Set.of("arrayPointer", "idPointer", "codePointer",
+          "messagePointer", "successPointer")) : null;
+      if (fixed == null && codePointer == null && successPointer == null) {
+        throw error(path, "needs a fixed decision, a codePointer or a successPointer");
+      }
+      out.add(new ItemSpec(array, idPointer, codePointer, messagePointer, successPointer, fixed));
+    }
+    return out;
+  }
+
+  private @Nullable Refine refine(@Nullable JsonNode n, String path) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    allowOnly(n, path, "pointer", "values");
+    String pointer = pointer(child(path, "pointer"), requiredText(n, path, "pointer"));
+    Map<String, CodeRule> values = new LinkedHashMap<>();
+    JsonNode v = n.get("values");
+    if (v == null || !v.isObject() || v.isEmpty()) {
+      throw error(child(path, "values"), "expected a non-empty object of value to rule");
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      values.put(e.getKey(), rule(e.getValue(), child(child(path, "values"), e.getKey()), Set.of()));
+    }
+    return new Refine(pointer, Map.copyOf(values));
+  }
+
+  private List<OperationSpec> operations(JsonNode root) {
+    JsonNode n = root.get("operations");
+    List<OperationSpec> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw error("operations", "expected an array, got " + kind(n));
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < n.size(); i++) {
+      String path = "operations[" + i + "]";
+      JsonNode op = n.get(i);
+      allowOnly(op, path, "name", "method", "path", "repeatSafe", "codes", "refine", "poll");
+      String name = requiredText(op, path, "name");
+      if (!ID.matcher(name).matches()) {
+        throw error(child(path, "name"), "'" + name + "' must be lowercase letters, digits and '-'");
+      }
+      if (!names.add(name)) {
+        throw error(child(path, "name"), "duplicate operation name '" + name + "'");
+      }
+      String method = optionalText(op, path, "method");
+      PathPattern pattern;
+      try {
+        pattern = PathPattern.compile(requiredText(op, path, "path"));
+      } catch (IllegalArgumentException e) {
+        throw error(child(path, "path"), e.getMessage());
+      }
+      boolean repeatSafe = optionalBoolean(op, path, "repeatSafe", false);
+      Map<String, CodeRule> codes = codeTable(op, path, "codes", false);
+      Refine refine = refine(op.get("refine"), child(path, "refine"));
+      PollSpec poll = poll(op.get("poll"), child(path, "poll"));
+      out.add(new OperationSpec(name, method == null ? null : method.toUpperCase(Locale.ROOT), pattern,
+          repeatSafe, Map.copyOf(codes), refine, poll));
+    }
+    return out;
+  }
+
+  private @Nullable PollSpec poll(@Nullable JsonNode n, String path) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    allowOnly(n, path, "method", "path", "variables");
+    String method = requiredText(n, path, "method").toUpperCase(Locale.ROOT);
+    String template = requiredText(n, path, "path");
+    Map<String, String> variables = new LinkedHashMap<>();
+    JsonNode v = n.get("variables");
+    if (v != null && !v.isNull()) {
+      if (!v.isObject()) {
+        throw error(child(path, "variables"), "expected an object of name to JSON Pointer");
+      }
+      Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String field = child(child(path, "variables"), e.getKey());
+        if (!e.getValue().isTextual()) {
+          throw error(field, "expected a JSON Pointer string");
+        }
+        variables.put(e.getKey(), pointer(field, e.getValue().asText()));
+      }
+    }
+    java.util.regex.Matcher m = Pattern.compile("\\{([^}]*)}").matcher(template);
+    while (m.find()) {
+      if (!variables.containsKey(m.group(1))) {
+        throw error(child(path, "path"), "uses {" + m.group(1) + "} but variables does not define it");
+      }
+    }
+    return new PollSpec(method, template, Map.copyOf(variables));
+  }
+
+  private List<ScopeSource> scope(JsonNode root) {
+    JsonNode n = root.get("scope");
+    List<ScopeSource> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    allowOnly(n, "scope", "carrier");
+    JsonNode carrier = n.get("carrier");
+    if (carrier == null || carrier.isNull()) {
+      return out;
+    }
+    if (!carrier.isArray()) {
+      throw error("scope.carrier", "expected an array of sources");
+    }
+    for (int i = 0; i < carrier.size(); i++) {
+      String path = "scope.carrier[" + i + "]";
+      JsonNode s = carrier.get(i);
+      allowOnly(s, path, "source", "pointer", "name", "pattern");
+      String sourceText = requiredText(s, path, "source");
+      ScopeSource.Source kind;
+      String location;
+      switch (sourceText) {
+        case "requestBody" -> {
+          kind = ScopeSource.Source.REQUEST_BODY;
+          location = pointer(child(path, "pointer"), requiredText(s, path, "pointer"));
+        }
+        case "responseBody" -> {
+          kind = ScopeSource.Source.RESPONSE_BODY;
+          location = pointer(child(path, "pointer"), requiredText(s, path, "pointer"));
+        }
+        case "query" -> {
+          kind = ScopeSource.Source.QUERY;
+          location = requiredText(s, path, "name");
+        }
+        default -> throw error(child(path, "source"),
+            "unknown source '" + sourceText + "' (expected requestBody, responseBody or query)");
+      }
+      String patternText = optionalText(s, path, "pattern");
+      Pattern pattern = patternText == null ? null : regex(child(path, "pattern"), patternText);
+      if (pattern != null && pattern.matcher("").groupCount() < 1) {
+        throw error(child(path, "pattern"), "needs a capturing group for the carrier id");
+      }
+      out.add(new ScopeSource(kind, location, pattern));
+    }
+    return out;
+  }
+
+  private Secrets secrets(JsonNode root) {
+    JsonNode n = root.get("secrets");
+    if (n == null || n.isNull()) {
+      return Secrets.NONE;
+    }
+    allowOnly(n, "secrets", "query", "headers", "bodyFields");
+    return new Secrets(stringList(n, "secrets", "query"), stringList(n, "secrets", "headers"),
+        stringList(n, "secrets", "bodyFields"));
+  }
+
+  private Defaults defaults(JsonNode root) {
+    JsonNode n = root.get("defaults");
+    if (n == null || n.isNull()) {
+      return Defaults.NONE;
+    }
+    String p = "defaults";
+    allowOnly(n, p, "maxAttempts", "initialBackoff", "maxBackoff", "pollInterval", "maxPollDuration", "maxPolls",
+        "rateLimit", "breaker", "idempotencyKeyHeader");
+    Integer maxAttempts = positiveInt(n, p, "maxAttempts");
+    Duration initialBackoff = duration(n, p, "initialBackoff");
+    Duration maxBackoff = duration(n, p, "maxBackoff");
+    if (initialBackoff != null && maxBackoff != null && maxBackoff.compareTo(initialBackoff) < 0) {
+      throw error(child(p, "maxBackoff"), "must not be shorter than initialBackoff");
+    }
+    Duration pollInterval = duration(n, p, "pollInterval");
+    Duration maxPollDuration = duration(n, p, "maxPollDuration");
+    Integer maxPolls = positiveInt(n, p, "maxPolls");
+    RateLimitSpec rateLimit = null;
+    JsonNode rl = n.get("rateLimit");
+    if (rl != null && !rl.isNull()) {
+      String rp = child(p, "rateLimit");
+      allowOnly(rl, rp, "limitForPeriod", "period");
+      Integer limit = positiveInt(rl, rp, "limitForPeriod");
+      Duration period = duration(rl, rp, "period");
+      if (limit == null || period == null) {
+        throw error(rp, "needs both limitForPeriod and period");
+      }
+      rateLimit = new RateLimitSpec(limit, period);
+    }
+    BreakerSpec breaker = null;
+    JsonNode br = n.get("breaker");
+    if (br != null && !br.isNull()) {
+      String bp = child(p, "breaker");
+      allowOnly(br, bp, "failureRateThreshold", "minimumNumberOfCalls", "slidingWindowSize",
+          "waitDurationInOpenState");
+      JsonNode rate = br.get("failureRateThreshold");
+      if (rate == null || !rate.isNumber() || rate.floatValue() <= 0 || rate.floatValue() > 100) {
+        throw error(child(bp, "failureRateThreshold"), "expected a percentage in (0, 100]");
+      }
+      Integer minCalls = positiveInt(br, bp, "minimumNumberOfCalls");
+      Integer window = positiveInt(br, bp, "slidingWindowSize");
+      Duration wait = duration(br, bp, "waitDurationInOpenState");
+      if (minCalls == null || window == null || wait == null) {
+        throw error(bp, "needs failureRateThreshold, minimumNumberOfCalls, slidingWindowSize and "
+            + "waitDurationInOpenState");
+      }
+      breaker = new BreakerSpec(rate.floatValue(), minCalls, window, wait);
+    }
+    String keyHeader = optionalText(n, p, "idempotencyKeyHeader");
+    return new Defaults(maxAttempts, initialBackoff, maxBackoff, pollInterval, maxPollDuration, maxPolls,
+        rateLimit, breaker, keyHeader);
+  }
+
+  private @Nullable Integer positiveInt(JsonNode parent, String path, String name) {
+    JsonNode n = parent.get(name);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
+      throw error(child(path, name), "expected a positive integer, got " + n);
+    }
+    return n.intValue();
+  }
+
+  private @Nullable Duration duration(JsonNode parent, String path, String name) {
+    String text = optionalText(parent, path, name);
+    if (text == null) {
+      return null;
+    }
+    try {
+      Duration d = Duration.parse(text);
+      if (d.isNegative() || d.isZero()) {
+        throw error(child(path, name), "must be positive, got " + text);
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw error(child(path, name), "expected an ISO-8601 duration like PT5S, got '" + text + "'");
+    }
+  }
+}
