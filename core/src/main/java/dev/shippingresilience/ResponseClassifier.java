@@ -84,7 +84,24 @@ public final class ResponseClassifier {
     return ClassifierCore.classify(ctx, request, response);
   }
 
-  private static String rawPath(RequestSnapshot request) {
+  /** Returns the carrier the request names (override, body or query), for gating before a send. */
+  @Nullable String requestCarrier(ProviderProfile profile, RequestSnapshot request, @Nullable String carrier) {
+    CompiledProfile compiled = profile.compiled();
+    ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, compiled, null, Classification.OTHER_OPERATION,
+        profile.plan(null), profile.requestPlan(), peekLimit, clock.instant(), carrier);
+    return ClassifierCore.carrier(ctx, request, ClassifierCore.NO_EXTRACTION);
+  }
+
+  /** Returns the operation name {@code request} matches, or {@code other}. */
+  static String operationName(ProviderProfile profile, RequestSnapshot request, @Nullable String operation) {
+    if (operation != null) {
+      return operation;
+    }
+    OperationSpec op = profile.compiled().operationFor(request.method(), rawPath(request));
+    return op != null ? op.name() : Classification.OTHER_OPERATION;
+  }
+
+  static String rawPath(RequestSnapshot request) {
     String path = request.uri().getRawPath();
     return path == null ? "/" : path;
   }

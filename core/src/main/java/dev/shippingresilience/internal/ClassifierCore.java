@@ -36,6 +36,10 @@ public final class ClassifierCore {
   private static final CodeRule NO_RULE_FAIL =
       new CodeRule(Decision.FAIL, "no rule for this status", ScopeKind.PROVIDER, false, false);
 
+  /** An extraction holding nothing, for reading the carrier before any response exists. */
+  public static final Extraction NO_EXTRACTION =
+      new Extraction(Extraction.Outcome.EMPTY, Map.of(), Set.of(), Map.of(), false);
+
   private ClassifierCore() {}
 
   /** Fields to read from response bodies of one profile operation. */

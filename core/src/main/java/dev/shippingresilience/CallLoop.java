@@ -1,0 +1,568 @@
+package dev.shippingresilience;
+
+import dev.shippingresilience.event.AttemptEvent;
+import dev.shippingresilience.event.DecisionEvent;
+import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.internal.ExtractionPlan;
+import dev.shippingresilience.internal.ProfileModel.OperationSpec;
+import dev.shippingresilience.internal.ProfileModel.PollSpec;
+import dev.shippingresilience.internal.RateLimitHeaders;
+import dev.shippingresilience.internal.StreamingExtractor;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one retry / poll loop of the library. One instance per logical call; not thread-safe (a call runs on one
+ * thread). Rules in precedence order, one comment each.
+ */
+final class CallLoop<R> {
+  private static final Logger LOG = LoggerFactory.getLogger(CallLoop.class);
+
+  /** Recorded as the breaker's error for BREAK responses; stackless, shared. */
+  private static final Exception UPSTREAM_UNHEALTHY = new Exception("upstream unhealthy", null, false, false) {
+    private static final long serialVersionUID = 1L;
+  };
+
+  private final ShippingPolicy policy;
+  private final RequestSnapshot request;
+  private final CallOptions options;
+  private final Attempt<R> attempt;
+  private final CancellationToken token;
+  private final Instant start;
+  private final Instant deadlineAt;
+  private final @Nullable OperationSpec operation;
+  private final String operationName;
+  private final @Nullable String idempotencyKey;
+  private final boolean idempotent;
+  private final List<String> gateScopes;
+  private final IntervalFunction backoff;
+
+  private int sends;
+  private int retries;
+  private int polls;
+  private @Nullable Instant pollStart;
+  private Duration waited = Duration.ZERO;
+  private @Nullable Classification last;
+  private final List<Throwable> failures = new ArrayList<>();
+  private AttemptRequest next;
+
+  CallLoop(ShippingPolicy policy, RequestSnapshot request, CallOptions options, Attempt<R> attempt) {
+    this.policy = policy;
+    this.request = request;
+    this.options = options;
+    this.attempt = attempt;
+    this.token = options.cancellation() != null ? options.cancellation() : CancellationToken.create();
+    this.start = policy.clock.instant();
+    this.deadlineAt = start.plus(options.deadline() != null ? options.deadline() : policy.deadline);
+    this.operationName = ResponseClassifier.operationName(policy.profile, request, options.operation());
+    this.operation = options.operation() != null
+        ? policy.profile.compiled().operationNamed(options.operation())
+        : policy.profile.compiled().operationFor(request.method(), ResponseClassifier.rawPath(request));
+    String key = options.idempotencyKey();
+    if (key == null && policy.automaticIdempotencyKey && !request.idempotentMethod()) {
+      key = UUID.randomUUID().toString();
+    }
+    this.idempotencyKey = policy.idempotencyKeyHeader == null ? null : key;
+    this.idempotent = request.idempotentMethod();
+    String carrier = policy.classifier.requestCarrier(policy.profile, request, options.carrier());
+    List<String> scopes = new ArrayList<>();
+    scopes.add(policy.profile.id());
+    if (carrier != null) {
+      scopes.add(policy.profile.id() + "/carrier:" + carrier);
+    }
+    scopes.add(policy.profile.id() + "/operation:" + operationName);
+    this.gateScopes = List.copyOf(scopes);
+    this.backoff = IntervalFunction.ofExponentialBackoff(policy.initialBackoff, 2.0, policy.maxBackoff);
+    Map<String, String> extra = idempotencyKey == null ? Map.of()
+        : Map.of(policy.idempotencyKeyHeader, idempotencyKey);
+    this.next = new AttemptRequest(1, 0, true, request.method(), request.uri(), extra);
+  }
+
+  CallResult<R> run() throws IOException {
+    try {
+      CallResult<R> result = loop();
+      finish(outcomeOf(result));
+      return result;
+    } catch (BreakerOpenException e) {
+      finish("breaker_open");
+      throw e;
+    } catch (PollTimeoutException e) {
+      finish("poll_timeout");
+      throw e;
+    } catch (DeadlineExceededException e) {
+      finish("deadline_exceeded");
+      throw e;
+    } catch (CallCancelledException e) {
+      finish("cancelled");
+      throw e;
+    } catch (ShippingCallException e) {
+      finish(last != null && last.decision() == Decision.FAIL ? "failed" : "retries_exhausted");
+      throw e;
+    } catch (IOException e) {
+      finish("io_error");
+      throw e;
+    }
+  }
+
+  private static String outcomeOf(CallResult<?> result) {
+    Classification c = result.classification();
+    switch (c.decision()) {
+      case SUCCEED:
+        return c.duplicate() ? "duplicate" : "succeeded";
+      case FAIL:
+        return "failed";
+      case POLL:
+        return "pending";
+      default:
+        return "retries_exhausted";
+    }
+  }
+
+  private void finish(String outcome) {
+    policy.metrics.call(operationName, outcome, Duration.between(start, policy.clock.instant()));
+  }
+
+  private CallResult<R> loop() throws IOException {
+    while (true) {
+      checkCancelled();
+      waitForPause();
+      waitForRateLimiter();
+      List<CircuitBreaker> acquired = gate();
+      sends++;
+      if (next.poll() > 0) {
+        policy.metrics.poll(operationName);
+      }
+      safely(() -> policy.listener.onAttempt(new AttemptEvent(policy.profile.id(), operationName, next.attempt(),
+          next.poll(), next.method(), policy.profile.redaction().url(next.uri().toString()))));
+      Instant sentAt = policy.clock.instant();
+      ProviderResponse<R> response;
+      try {
+        response = attempt.send(next);
+      } catch (IOException e) {
+        onTransportFailure(acquired, sentAt, e);
+        continue;
+      } catch (RuntimeException e) {
+        releaseAll(acquired);
+        throw e;
+      }
+      CallResult<R> done = onResponse(acquired, sentAt, response);
+      if (done != null) {
+        return done;
+      }
+    }
+  }
+
+  // ---- gate -----------------------------------------------------------------------------------------------
+
+  private List<CircuitBreaker> gate() throws BreakerOpenException {
+    List<CircuitBreaker> acquired = new ArrayList<>(gateScopes.size());
+    for (int i = 0; i < gateScopes.size(); i++) {
+      String scope = gateScopes.get(i);
+      CircuitBreaker cb = i == 0 ? policy.breakers.get(scope) : policy.breakers.existing(scope);
+      if (cb == null) {
+        continue;
+      }
+      // An open breaker fails the call fast, with no network traffic.
+      if (!cb.tryAcquirePermission()) {
+        releaseAll(acquired);
+        throw new BreakerOpenException(policy.profile.id(), scope, last, sends);
+      }
+      acquired.add(cb);
+    }
+    return acquired;
+  }
+
+  private static void releaseAll(List<CircuitBreaker> acquired) {
+    for (CircuitBreaker cb : acquired) {
+      cb.releasePermission();
+    }
+  }
+
+  private void record(List<CircuitBreaker> acquired, Classification c, long nanos) {
+    Set<String> recorded = new HashSet<>();
+    for (CircuitBreaker cb : acquired) {
+      recorded.add(cb.getName());
+      switch (c.decision()) {
+        // SUCCEED and POLL prove the upstream healthy.
+        case SUCCEED, POLL -> cb.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        // BREAK counts only against the breaker of its scope.
+        case BREAK -> {
+          if (cb.getName().equals(c.scope())) {
+            cb.onError(nanos, TimeUnit.NANOSECONDS, UPSTREAM_UNHEALTHY);
+          } else {
+            cb.releasePermission();
+          }
+        }
+        // RETRY and FAIL never count against a breaker.
+        default -> cb.releasePermission();
+      }
+    }
+    if (c.decision() == Decision.BREAK && !recorded.contains(c.scope())) {
+      CircuitBreaker cb = policy.breakers.get(c.scope());
+      if (cb.tryAcquirePermission()) {
+        cb.onError(nanos, TimeUnit.NANOSECONDS, UPSTREAM_UNHEALTHY);
+      }
+    }
+  }
+
+  // ---- outcomes -------------------------------------------------------------------------------------------
+
+  private void onTransportFailure(List<CircuitBreaker> acquired, Instant sentAt, IOException e) throws IOException {
+    long nanos = Duration.between(sentAt, policy.clock.instant()).toNanos();
+    for (int i = 0; i < acquired.size(); i++) {
+      // A transport failure (reset, timeout) counts against the provider's breaker only.
+      if (i == 0) {
+        acquired.get(i).onError(nanos, TimeUnit.NANOSECONDS, e);
+      } else {
+        acquired.get(i).releasePermission();
+      }
+    }
+    policy.budget.onFailure();
+    policy.metrics.attempt(operationName, Decision.BREAK.name(), "io");
+    LOG.debug("{} {} attempt {} failed: {}", policy.profile.id(), operationName, sends, e.toString());
+    if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+      throw e;
+    }
+    checkCancelled();
+    boolean notSent = e instanceof ConnectException || e instanceof UnknownHostException
+        || e instanceof NoRouteToHostException;
+    // A request that never reached the server, or one safe to repeat, may be sent again; a POST that may have
+    // been processed is not repeated behind the caller's back.
+    boolean safe = notSent || repeatable();
+    if (!safe || retries + 1 >= policy.maxAttempts || !policy.budget.allowsRetry()) {
+      throw withEarlierFailures(e);
+    }
+    Duration delay = backoffDelay();
+    if (!fitsDeadline(delay)) {
+      throw new DeadlineExceededException(policy.profile.id(), last, sends, "with no time left to retry", e);
+    }
+    failures.add(e);
+    retries++;
+    pause(delay, "backoff");
+    next = new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(), next.original(),
+        next.method(), next.uri(), next.extraHeaders());
+  }
+
+  private @Nullable CallResult<R> onResponse(List<CircuitBreaker> acquired, Instant sentAt,
+      ProviderResponse<R> response) throws IOException {
+    Classification c;
+    ResponseSnapshot snapshot;
+    try {
+      snapshot = response.snapshot();
+      RequestSnapshot classified = next.original() ? request
+          : RequestSnapshot.of(next.method(), next.uri(), request.headers(), null);
+      // A poll request built by the profile (GET /labels/{id}) is classified as its own operation.
+      c = policy.classifier.classify(policy.profile, classified, snapshot,
+          next.original() ? operationName : options.operation(), options.carrier());
+    } catch (RuntimeException e) {
+      releaseAll(acquired);
+      response.close();
+      throw e;
+    }
+    long nanos = Duration.between(sentAt, policy.clock.instant()).toNanos();
+    last = c;
+    record(acquired, c, nanos);
+    policy.metrics.attempt(operationName, c.decision().name(), codeTag(c));
+    final Classification event = c;
+    safely(() -> policy.listener.onDecision(new DecisionEvent(event, next.attempt(), next.poll())));
+    LOG.debug("{} {}", request, c.summary());
+    pauseProviderIfLimited(c, snapshot);
+
+    switch (c.decision()) {
+      case SUCCEED -> {
+        policy.budget.onSuccess();
+        return result(response, c);
+      }
+      case FAIL -> {
+        // FAIL: the caller must change something; the first response is handed back untouched.
+        return failOrReturn(response, c, "FAIL");
+      }
+      case POLL -> {
+        policy.budget.onSuccess();
+        return poll(response, c, snapshot);
+      }
+      default -> {
+        // RETRY and BREAK: send again while attempts, budget, breaker and deadline allow and repeating is safe.
+        policy.budget.onFailure();
+        return retry(response, c);
+      }
+    }
+  }
+
+  private CallResult<R> result(ProviderResponse<R> response, Classification c) {
+    return new CallResult<>(response.unwrap(), c, sends, polls, waited);
+  }
+
+  private CallResult<R> failOrReturn(ProviderResponse<R> response, Classification c, String what)
+      throws ShippingCallException {
+    if (policy.throwOnFailure) {
+      response.close();
+      ShippingCallException e = new ShippingCallException(
+          ShippingCallException.describe(policy.profile.id(), c, sends, what), policy.profile.id(), c, sends, null);
+      failures.forEach(e::addSuppressed);
+      throw e;
+    }
+    return result(response, c);
+  }
+
+  private @Nullable CallResult<R> retry(ProviderResponse<R> response, Classification c) throws IOException {
+    if (!(repeatable() || c.notProcessed())) {
+      return failOrReturn(response, c, c.decision() + " (not repeated: the request is not safe to send again)");
+    }
+    if (retries + 1 >= policy.maxAttempts) {
+      return failOrReturn(response, c, c.decision().name());
+    }
+    if (!policy.budget.allowsRetry()) {
+      return failOrReturn(response, c, c.decision() + " (retry budget exhausted)");
+    }
+    CircuitBreaker scopeBreaker = policy.breakers.existing(c.scope());
+    if (scopeBreaker != null && scopeBreaker.getState() == CircuitBreaker.State.OPEN) {
+      // The breaker of this scope just opened: stop here and hand back the provider's answer.
+      return failOrReturn(response, c, c.decision() + " (circuit breaker " + c.scope() + " opened)");
+    }
+    Duration hint = c.retryAfter();
+    Duration delay;
+    String cause;
+    if (hint != null) {
+      // The provider's own hint beats backoff; never retry earlier than it asked.
+      if (hint.compareTo(policy.maxRetryAfter) > 0) {
+        return failOrReturn(response, c, c.decision() + " (asked to wait " + hint + ", beyond maxRetryAfter)");
+      }
+      delay = hint;
+      cause = "retry_after";
+    } else {
+      delay = backoffDelay();
+      cause = "backoff";
+    }
+    // A wait beyond the remaining deadline is not waited: the call finishes with the response.
+    if (!fitsDeadline(delay)) {
+      return failOrReturn(response, c, c.decision() + " (the wait would pass the deadline)");
+    }
+    response.close();
+    retries++;
+    pause(delay, cause);
+    next = new AttemptRequest(next.attempt() + 1, next.poll(), next.original(), next.method(), next.uri(),
+        next.extraHeaders());
+    return null;
+  }
+
+  private @Nullable CallResult<R> poll(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
+      throws IOException {
+    Instant now = policy.clock.instant();
+    if (pollStart == null) {
+      pollStart = now;
+    }
+    PollSpec spec = operation == null ? null : operation.poll();
+    AttemptRequest pollRequest;
+    if (spec != null && next.original()) {
+      URI uri = pollUri(spec, snapshot);
+      if (uri == null) {
+        response.close();
+        throw new PollTimeoutException(policy.profile.id(), c, snapshot, sends, polls,
+            "a poll request could not be built (no " + String.join(", ", spec.variables().values())
+                + " in the pending body)");
+      }
+      pollRequest = new AttemptRequest(next.attempt(), polls + 1, false, spec.method(), uri, Map.of());
+    } else if (next.original() && !repeatable()) {
+      // Polling would repeat a request that is not safe to repeat: hand back the pending answer.
+      return result(response, c);
+    } else {
+      pollRequest = new AttemptRequest(next.attempt(), polls + 1, next.original(), next.method(), next.uri(),
+          next.extraHeaders());
+    }
+    if (polls >= policy.maxPolls) {
+      response.close();
+      throw new PollTimeoutException(policy.profile.id(), c, snapshot, sends, polls, "maxPolls (" + policy.maxPolls
+          + ")");
+    }
+    Duration delay = policy.pollInterval;
+    if (c.retryAfter() != null && c.retryAfter().compareTo(delay) > 0) {
+      delay = c.retryAfter();
+    }
+    if (Duration.between(pollStart, now.plus(delay)).compareTo(policy.maxPollDuration) > 0) {
+      response.close();
+      throw new PollTimeoutException(policy.profile.id(), c, snapshot, sends, polls,
+          "maxPollDuration (" + policy.maxPollDuration + ")");
+    }
+    if (!fitsDeadline(delay)) {
+      response.close();
+      throw new PollTimeoutException(policy.profile.id(), c, snapshot, sends, polls, "the call deadline");
+    }
+    response.close();
+    polls++;
+    pause(delay, "poll");
+    next = pollRequest;
+    return null;
+  }
+
+  private @Nullable URI pollUri(PollSpec spec, ResponseSnapshot snapshot) {
+    ExtractionPlan plan = new ExtractionPlan(new HashSet<>(spec.variables().values()), Set.of(), List.of());
+    byte[] body = snapshot.bodyPrefix();
+    var extraction = StreamingExtractor.extract(body, body.length, plan);
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Map.Entry<String, String> v : spec.variables().entrySet()) {
+      String value = extraction.value(v.getValue());
+      if (value == null || value.isEmpty()) {
+        return null;
+      }
+      values.put(v.getKey(), URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    String template = spec.pathTemplate();
+    String path = template;
+    for (Map.Entry<String, String> v : values.entrySet()) {
+      path = path.replace("{" + v.getKey() + "}", v.getValue());
+    }
+    // Keep the original path's prefix (e.g. /postmen/v3) before the template's first segment.
+    String original = request.uri().getRawPath() == null ? "" : request.uri().getRawPath();
+    String firstSegment = template.split("/")[1];
+    int at = original.lastIndexOf("/" + firstSegment);
+    String prefix = at > 0 ? original.substring(0, at) : "";
+    try {
+      URI base = request.uri();
+      String query = base.getRawQuery();
+      return new URI(base.getScheme() + "://" + base.getRawAuthority() + prefix + path
+          + (query == null ? "" : "?" + query));
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  // ---- rules ----------------------------------------------------------------------------------------------
+
+  private boolean repeatable() {
+    // GET, HEAD, PUT, DELETE, OPTIONS may be repeated; a POST only with an idempotency key or when the
+    // provider deduplicates the operation by a business key (Clickpost create-order by reference_number).
+    return idempotent || idempotencyKey != null || (operation != null && operation.repeatSafe());
+  }
+
+  private Duration backoffDelay() {
+    long ceiling = backoff.apply(retries + 1);
+    // Full jitter: a uniformly random wait up to the exponential ceiling.
+    return Duration.ofMillis((long) (policy.random.nextDouble() * ceiling));
+  }
+
+  private boolean fitsDeadline(Duration delay) {
+    return !policy.clock.instant().plus(delay).isAfter(deadlineAt);
+  }
+
+  private String codeTag(Classification c) {
+    if (c.code() == null) {
+      return "none";
+    }
+    var compiled = policy.profile.compiled();
+    boolean inTable = compiled.codes().containsKey(c.code())
+        || (operation != null && operation.codes().containsKey(c.code()));
+    return inTable ? c.code() : "other";
+  }
+
+  private void pauseProviderIfLimited(Classification c, ResponseSnapshot snapshot) {
+    Duration hint = c.retryAfter();
+    if (hint == null || hint.isZero()) {
+      return;
+    }
+    // A 429 or an exhausted rate-limit window pauses every caller of this provider until the reset.
+    if (c.httpStatus() == 429 || RateLimitHeaders.remainingExhausted(snapshot.headers())
+        || (c.decision() == Decision.RETRY && c.notProcessed())) {
+      long until = policy.clock.millis() + hint.toMillis();
+      policy.pausedUntilMillis.accumulateAndGet(until, Math::max);
+      if (policy.rateLimiter != null) {
+        policy.rateLimiter.drainPermissions();
+      }
+    }
+  }
+
+  private void waitForPause() throws IOException {
+    long pausedFor = policy.pausedUntilMillis.get() - policy.clock.millis();
+    if (pausedFor <= 0) {
+      return;
+    }
+    Duration delay = Duration.ofMillis(pausedFor);
+    if (!fitsDeadline(delay)) {
+      throw new DeadlineExceededException(policy.profile.id(), last, sends,
+          "while the provider is paused by its rate limit for " + delay, null);
+    }
+    pause(delay, "pause");
+  }
+
+  private void waitForRateLimiter() throws IOException {
+    if (policy.rateLimiter == null) {
+      return;
+    }
+    long nanos = policy.rateLimiter.reservePermission();
+    if (nanos < 0) {
+      throw new DeadlineExceededException(policy.profile.id(), last, sends, "waiting for the rate limiter", null);
+    }
+    if (nanos > 0) {
+      Duration delay = Duration.ofNanos(nanos);
+      if (!fitsDeadline(delay)) {
+        throw new DeadlineExceededException(policy.profile.id(), last, sends, "waiting for the rate limiter", null);
+      }
+      pause(delay, "rate_limit");
+    }
+  }
+
+  private void pause(Duration delay, String cause) throws CallCancelledException {
+    if (delay.isZero() || delay.isNegative()) {
+      return;
+    }
+    safely(() -> policy.listener.onWait(new WaitEvent(policy.profile.id(), operationName, delay, cause)));
+    policy.metrics.wait(operationName, cause, delay);
+    waited = waited.plus(delay);
+    try {
+      policy.sleeper.sleep(delay, token);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CallCancelledException(policy.profile.id(), last, sends, true);
+    }
+    checkCancelled();
+  }
+
+  private void checkCancelled() throws CallCancelledException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new CallCancelledException(policy.profile.id(), last, sends, true);
+    }
+    if (token.isCancelled()) {
+      throw new CallCancelledException(policy.profile.id(), last, sends, false);
+    }
+  }
+
+  private IOException withEarlierFailures(IOException e) {
+    for (Throwable earlier : failures) {
+      if (earlier != e) {
+        e.addSuppressed(earlier);
+      }
+    }
+    return e;
+  }
+
+  /** Runs listener code; a listener that throws is logged and ignored. */
+  static void safely(Runnable listenerCall) {
+    try {
+      listenerCall.run();
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      LOG.warn("shipping-resilience listener threw {}; ignored", e.getClass().getName());
+    }
+  }
+}

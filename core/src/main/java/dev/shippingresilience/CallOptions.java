@@ -1,0 +1,147 @@
+package dev.shippingresilience;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Per-call overrides: operation, carrier scope, idempotency key, deadline and cancellation. Immutable; no global
+ * state. {@link #none()} uses the policy's settings for everything.
+ */
+public final class CallOptions {
+  private static final CallOptions NONE = new Builder().build();
+
+  private final @Nullable String operation;
+  private final @Nullable String carrier;
+  private final @Nullable String idempotencyKey;
+  private final @Nullable Duration deadline;
+  private final @Nullable CancellationToken cancellation;
+
+  private CallOptions(Builder b) {
+    this.operation = b.operation;
+    this.carrier = b.carrier;
+    this.idempotencyKey = b.idempotencyKey;
+    this.deadline = b.deadline;
+    this.cancellation = b.cancellation;
+  }
+
+  /** Returns options that override nothing. */
+  public static CallOptions none() {
+    return NONE;
+  }
+
+  /** Returns a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the operation name to classify with instead of matching method and path, or {@code null}. */
+  public @Nullable String operation() {
+    return operation;
+  }
+
+  /** Returns the carrier id used as breaker scope, or {@code null} to read it from the exchange. */
+  public @Nullable String carrier() {
+    return carrier;
+  }
+
+  /** Returns the idempotency key to send on every attempt, or {@code null}. */
+  public @Nullable String idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  /** Returns the total deadline of this call, or {@code null} for the policy's. */
+  public @Nullable Duration deadline() {
+    return deadline;
+  }
+
+  /** Returns the cancellation token, or {@code null}. */
+  public @Nullable CancellationToken cancellation() {
+    return cancellation;
+  }
+
+  /** Returns a builder holding these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.operation = operation;
+    b.carrier = carrier;
+    b.idempotencyKey = idempotencyKey;
+    b.deadline = deadline;
+    b.cancellation = cancellation;
+    return b;
+  }
+
+  /** Builds {@link CallOptions}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable String operation;
+    private @Nullable String carrier;
+    private @Nullable String idempotencyKey;
+    private @Nullable Duration deadline;
+    private @Nullable CancellationToken cancellation;
+
+    private Builder() {}
+
+    /** Sets the operation name (one of the profile's, or any name for metrics). */
+    public Builder operation(@Nullable String operation) {
+      this.operation = operation;
+      return this;
+    }
+
+    /** Sets the carrier id used as breaker scope. */
+    public Builder carrier(@Nullable String carrier) {
+      this.carrier = carrier;
+      return this;
+    }
+
+    /**
+     * Sets the idempotency key sent on every attempt of this call (the policy must name the header). With a key,
+     * a non-idempotent request may be repeated.
+     */
+    public Builder idempotencyKey(@Nullable String key) {
+      this.idempotencyKey = key;
+      return this;
+    }
+
+    /**
+     * Sets the total deadline of this call.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder deadline(@Nullable Duration deadline) {
+      if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+        throw new IllegalArgumentException("Invalid deadline (" + deadline + "): must be positive");
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    /** Sets the token that cancels this call's waits and polls. */
+    public Builder cancellation(@Nullable CancellationToken token) {
+      this.cancellation = token;
+      return this;
+    }
+
+    /** Returns the options. */
+    public CallOptions build() {
+      return new CallOptions(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CallOptions{operation=" + operation + ", carrier=" + carrier + ", idempotencyKey="
+        + (idempotencyKey == null ? "none" : "set") + ", deadline=" + deadline + "}";
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof CallOptions c && Objects.equals(operation, c.operation) && Objects.equals(carrier, c.carrier)
+        && Objects.equals(idempotencyKey, c.idempotencyKey) && Objects.equals(deadline, c.deadline)
+        && cancellation == c.cancellation;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(operation, carrier, idempotencyKey, deadline);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.shippingresilience;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The outcome of a logical call that ended with a response: that response (FAIL and exhausted retries included),
+ * its classification and what it took.
+ *
+ * @param <R> the transport's response type
+ * @param response the final response, body unread
+ * @param classification what the final response means
+ * @param attempts the sends made, polls included
+ * @param polls the polls made
+ * @param waited the total time spent waiting between sends
+ */
+public record CallResult<R>(R response, Classification classification, int attempts, int polls, Duration waited) {
+  /** Validates the components. */
+  public CallResult {
+    Objects.requireNonNull(response, "response");
+    Objects.requireNonNull(classification, "classification");
+    Objects.requireNonNull(waited, "waited");
+  }
+
+  /** Returns {@code true} when the call succeeded because an earlier attempt already reached the goal. */
+  public boolean duplicate() {
+    return classification.decision() == Decision.SUCCEED && classification.duplicate();
+  }
+
+  /** Returns {@code true} when the final decision is SUCCEED. */
+  public boolean succeeded() {
+    return classification.decision() == Decision.SUCCEED;
+  }
+}

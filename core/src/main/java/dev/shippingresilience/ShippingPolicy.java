@@ -1,0 +1,510 @@
+package dev.shippingresilience;
+
+import dev.shippingresilience.event.BreakerEvent;
+import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.internal.PolicyMetrics;
+import dev.shippingresilience.internal.ProfileModel;
+import dev.shippingresilience.internal.RetryBudget;
+import dev.shippingresilience.internal.ScopedBreakers;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies decisions to calls to one provider: retries with the provider's hints or backoff, polls, per-scope
+ * circuit breakers, a client-side rate limiter, a retry budget and a total deadline. Build one per provider and
+ * share it: thread-safe; its breakers, limiter and budget are shared by every call through it.
+ *
+ * <pre>{@code
+ * ShippingPolicy policy = ShippingPolicy.builder(ProviderProfiles.builtIn().require("clickpost"))
+ *     .maxAttempts(4)
+ *     .build();
+ * CallResult<MyResponse> result = policy.execute(request, CallOptions.none(), myTransport);
+ * }</pre>
+ */
+public final class ShippingPolicy {
+  /** Default attempts, counting the first, when the profile names none: {@value}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** Default first backoff when the profile names none: 500 ms. */
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+  /** Default backoff cap when the profile names none: 30 s. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+  /** Default poll interval when the profile names none: 5 s. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+  /** Default longest time spent polling when the profile names none: 2 min. */
+  public static final Duration DEFAULT_MAX_POLL_DURATION = Duration.ofMinutes(2);
+  /** Default most polls when the profile names none: {@value}. */
+  public static final int DEFAULT_MAX_POLLS = 30;
+  /** Default total deadline of one logical call: 5 min. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
+  /** Default longest provider-requested wait the engine honours before returning the response instead: 2 min. */
+  public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(2);
+  /** Default most circuit breakers kept per provider (one per scope): {@value}. */
+  public static final int DEFAULT_MAX_BREAKERS = 1000;
+  /** Default retry-budget size in tokens: {@value}. */
+  public static final int DEFAULT_BUDGET_TOKENS = 10;
+  /** Default tokens a success gives back to the retry budget: {@value}. */
+  public static final double DEFAULT_BUDGET_RATIO = 0.1;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShippingPolicy.class);
+
+  final ProviderProfile profile;
+  final ResponseClassifier classifier;
+  final int maxAttempts;
+  final Duration initialBackoff;
+  final Duration maxBackoff;
+  final Duration pollInterval;
+  final Duration maxPollDuration;
+  final int maxPolls;
+  final Duration deadline;
+  final Duration maxRetryAfter;
+  final @Nullable String idempotencyKeyHeader;
+  final boolean automaticIdempotencyKey;
+  final boolean throwOnFailure;
+  final Clock clock;
+  final Sleeper sleeper;
+  final RandomGenerator random;
+  final ShippingListener listener;
+  final PolicyMetrics metrics;
+  final ScopedBreakers breakers;
+  final @Nullable RateLimiter rateLimiter;
+  final RetryBudget budget;
+  final AtomicLong pausedUntilMillis = new AtomicLong();
+  private final CircuitBreakerConfig breakerConfig;
+  private final @Nullable RateLimiterConfig rateLimiterConfig;
+
+  private ShippingPolicy(Builder b) {
+    this.profile = b.profile;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.pollInterval = b.pollInterval;
+    this.maxPollDuration = b.maxPollDuration;
+    this.maxPolls = b.maxPolls;
+    this.deadline = b.deadline;
+    this.maxRetryAfter = b.maxRetryAfter;
+    this.idempotencyKeyHeader = b.idempotencyKeyHeader;
+    this.automaticIdempotencyKey = b.automaticIdempotencyKey;
+    this.throwOnFailure = b.throwOnFailure;
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.random = b.random;
+    this.listener = b.listener;
+    this.classifier = ResponseClassifier.builder()
+        .profiles(ProviderProfiles.builtIn().with(b.profile))
+        .clock(b.clock)
+        .peekLimit(b.peekLimit)
+        .build();
+    this.metrics = new PolicyMetrics(b.meterRegistry, b.profile.id());
+    this.breakerConfig = CircuitBreakerConfig.custom()
+        .failureRateThreshold(b.failureRateThreshold)
+        .minimumNumberOfCalls(b.minimumNumberOfCalls)
+        .slidingWindowSize(b.slidingWindowSize)
+        .waitDurationInOpenState(b.waitDurationInOpenState)
+        .permittedNumberOfCallsInHalfOpenState(b.permittedCallsInHalfOpenState)
+        .clock(b.clock)
+        .build();
+    CircuitBreakerRegistry cbRegistry = CircuitBreakerRegistry.of(breakerConfig);
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
+    ShippingListener l = b.listener;
+    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock,
+        cb -> cb.getEventPublisher().onStateTransition(e -> {
+          LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
+              e.getStateTransition().getToState());
+          CallLoop.safely(() -> l.onBreakerStateChange(new BreakerEvent(e.getCircuitBreakerName(),
+              e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name())));
+        }));
+    breakers.get(b.profile.id());
+    if (b.limitForPeriod > 0) {
+      this.rateLimiterConfig = RateLimiterConfig.custom()
+          .limitForPeriod(b.limitForPeriod)
+          .limitRefreshPeriod(b.limitRefreshPeriod)
+          .timeoutDuration(b.deadline.plus(b.deadline))
+          .build();
+      RateLimiterRegistry rlRegistry = RateLimiterRegistry.of(rateLimiterConfig);
+      TaggedRateLimiterMetrics.ofRateLimiterRegistry(rlRegistry).bindTo(b.meterRegistry);
+      Clock c = b.clock;
+      // Resilience4j's limiter with our clock as its time source, so tests with a fake clock stay deterministic;
+      // swapped into the registry so Resilience4j's own Micrometer binder reports it.
+      RateLimiter limiter = RateLimiter.of(b.profile.id(), rateLimiterConfig, () -> {
+        Instant now = c.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      });
+      rlRegistry.rateLimiter(b.profile.id(), rateLimiterConfig);
+      rlRegistry.replace(b.profile.id(), limiter);
+      this.rateLimiter = limiter;
+    } else {
+      this.rateLimiterConfig = null;
+      this.rateLimiter = null;
+    }
+    this.budget = new RetryBudget(b.budgetTokens, b.budgetRatio);
+  }
+
+  /**
+   * Returns a builder with the profile's defaults (falling back to this class's {@code DEFAULT_*} constants).
+   */
+  public static Builder builder(ProviderProfile profile) {
+    return new Builder(profile);
+  }
+
+  /** Returns the provider id. */
+  public String provider() {
+    return profile.id();
+  }
+
+  /** Returns the provider's profile. */
+  public ProviderProfile profile() {
+    return profile;
+  }
+
+  /** Returns the classifier this policy uses. */
+  public ResponseClassifier classifier() {
+    return classifier;
+  }
+
+  /**
+   * Runs one logical call: sends through {@code attempt} as often as the decisions require and returns the final
+   * response with its classification. FAIL and exhausted retries return the provider's last response (unless
+   * {@link Builder#throwOnFailure(boolean)}); intermediate responses are closed.
+   *
+   * @param request the request as sent the first time (its body is used to find the carrier scope)
+   * @param options per-call overrides
+   * @param attempt the transport
+   * @throws BreakerOpenException if the scope's breaker is open (no request sent)
+   * @throws PollTimeoutException if polling ran out of polls, time or deadline
+   * @throws DeadlineExceededException if the deadline ran out with no response to hand back
+   * @throws CallCancelledException if cancelled or interrupted (the interrupt flag is restored)
+   * @throws IOException the transport's failure when it cannot or may not be retried
+   */
+  public <R> CallResult<R> execute(RequestSnapshot request, CallOptions options, Attempt<R> attempt)
+      throws IOException {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(attempt, "attempt");
+    return new CallLoop<>(this, request, options, attempt).run();
+  }
+
+  /** Returns the state of every breaker kept, by scope (e.g. {@code clickpost/carrier:5 -> OPEN}). */
+  public Map<String, String> breakerStates() {
+    return breakers.states();
+  }
+
+  /** Returns the retry budget's remaining tokens. */
+  public double retryBudgetTokens() {
+    return budget.tokens();
+  }
+
+  /** Returns the attempts allowed per call, counting the first. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** Returns the poll interval. */
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /** Returns the longest time spent polling. */
+  public Duration maxPollDuration() {
+    return maxPollDuration;
+  }
+
+  /** Returns the most polls per call. */
+  public int maxPolls() {
+    return maxPolls;
+  }
+
+  /** Returns the default total deadline per call. */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /** Returns the client-side rate limit, e.g. {@code 10 per PT1S}, or {@code none}. */
+  public String rateLimitDescription() {
+    return rateLimiterConfig == null ? "none"
+        : rateLimiterConfig.getLimitForPeriod() + " per " + rateLimiterConfig.getLimitRefreshPeriod();
+  }
+
+  /** Returns the breaker settings as text (failure rate, window, minimum calls, open wait). */
+  public String breakerDescription() {
+    return breakerConfig.getFailureRateThreshold() + "% of " + breakerConfig.getSlidingWindowSize()
+        + " calls (min " + breakerConfig.getMinimumNumberOfCalls() + "), open "
+        + breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) + " ms";
+  }
+
+  /** Returns a one-line description of the settings (no secrets). */
+  @Override
+  public String toString() {
+    return "ShippingPolicy{" + profile.id() + ": maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".."
+        + maxBackoff + ", poll=" + pollInterval + " up to " + maxPolls + " / " + maxPollDuration + ", deadline="
+        + deadline + ", rateLimit=" + rateLimitDescription() + ", breaker=" + breakerDescription() + "}";
+  }
+
+  /**
+   * Builds a {@link ShippingPolicy}. Each setter validates its value and throws {@link IllegalArgumentException}
+   * naming the setting, e.g. {@code Invalid maxAttempts (0): must be >= 1}. Not thread-safe; {@link #build()}
+   * copies the state.
+   */
+  public static final class Builder {
+    private final ProviderProfile profile;
+    private int maxAttempts;
+    private Duration initialBackoff;
+    private Duration maxBackoff;
+    private Duration pollInterval;
+    private Duration maxPollDuration;
+    private int maxPolls;
+    private Duration deadline = DEFAULT_DEADLINE;
+    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private float failureRateThreshold = 50;
+    private int minimumNumberOfCalls = 5;
+    private int slidingWindowSize = 20;
+    private Duration waitDurationInOpenState = Duration.ofSeconds(30);
+    private int permittedCallsInHalfOpenState = 2;
+    private int maxBreakers = DEFAULT_MAX_BREAKERS;
+    private int limitForPeriod;
+    private Duration limitRefreshPeriod = Duration.ofSeconds(1);
+    private int budgetTokens = DEFAULT_BUDGET_TOKENS;
+    private double budgetRatio = DEFAULT_BUDGET_RATIO;
+    private @Nullable String idempotencyKeyHeader;
+    private boolean automaticIdempotencyKey;
+    private int peekLimit = ResponseSnapshot.DEFAULT_PEEK_LIMIT;
+    private boolean throwOnFailure;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private RandomGenerator random = RandomGenerator.getDefault();
+    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    private ShippingListener listener = ShippingListener.NONE;
+
+    private Builder(ProviderProfile profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      ProfileModel.Defaults d = profile.compiled().defaults();
+      this.maxAttempts = d.maxAttempts() != null ? d.maxAttempts() : DEFAULT_MAX_ATTEMPTS;
+      this.initialBackoff = d.initialBackoff() != null ? d.initialBackoff() : DEFAULT_INITIAL_BACKOFF;
+      this.maxBackoff = d.maxBackoff() != null ? d.maxBackoff() : DEFAULT_MAX_BACKOFF;
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        maxBackoff = initialBackoff;
+      }
+      this.pollInterval = d.pollInterval() != null ? d.pollInterval() : DEFAULT_POLL_INTERVAL;
+      this.maxPollDuration = d.maxPollDuration() != null ? d.maxPollDuration() : DEFAULT_MAX_POLL_DURATION;
+      this.maxPolls = d.maxPolls() != null ? d.maxPolls() : DEFAULT_MAX_POLLS;
+      if (d.rateLimit() != null) {
+        this.limitForPeriod = d.rateLimit().limitForPeriod();
+        this.limitRefreshPeriod = d.rateLimit().period();
+      }
+      if (d.breaker() != null) {
+        this.failureRateThreshold = d.breaker().failureRateThreshold();
+        this.minimumNumberOfCalls = d.breaker().minimumNumberOfCalls();
+        this.slidingWindowSize = d.breaker().slidingWindowSize();
+        this.waitDurationInOpenState = d.breaker().waitDurationInOpenState();
+      }
+      this.idempotencyKeyHeader = d.idempotencyKeyHeader();
+      if (maxPollDuration.plusSeconds(30).compareTo(deadline) > 0) {
+        deadline = maxPollDuration.plusSeconds(30);
+      }
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("Invalid " + name + " (" + value + "): must be positive");
+      }
+      return value;
+    }
+
+    private static int atLeast(String name, int value, int min) {
+      if (value < min) {
+        throw new IllegalArgumentException("Invalid " + name + " (" + value + "): must be >= " + min);
+      }
+      return value;
+    }
+
+    /** Sets the attempts per call, counting the first (polls are counted separately). Default from the profile. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = atLeast("maxAttempts", maxAttempts, 1);
+      return this;
+    }
+
+    /**
+     * Sets the exponential backoff: the n-th retry waits a random time in [0, min(max, initial * 2^(n-1))]
+     * (full jitter) unless the response named a wait.
+     */
+    public Builder backoff(Duration initial, Duration max) {
+      positive("initialBackoff", initial);
+      positive("maxBackoff", max);
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("Invalid maxBackoff (" + max + "): must be >= initialBackoff (" + initial
+            + ")");
+      }
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** Sets the wait between polls (a longer Retry-After on a poll response wins). */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = positive("pollInterval", interval);
+      return this;
+    }
+
+    /** Sets the longest time spent polling in one call. */
+    public Builder maxPollDuration(Duration duration) {
+      this.maxPollDuration = positive("maxPollDuration", duration);
+      return this;
+    }
+
+    /** Sets the most polls in one call. */
+    public Builder maxPolls(int maxPolls) {
+      this.maxPolls = atLeast("maxPolls", maxPolls, 1);
+      return this;
+    }
+
+    /** Sets the default total deadline of one logical call; waits never overshoot it. Default 5 min. */
+    public Builder deadline(Duration deadline) {
+      this.deadline = positive("deadline", deadline);
+      return this;
+    }
+
+    /**
+     * Sets the longest wait a response may ask for (Retry-After, rate-limit reset) that the engine honours; a longer
+     * request ends the call with that response. Never waits less than the provider asked. Default 2 min.
+     */
+    public Builder maxRetryAfter(Duration max) {
+      this.maxRetryAfter = positive("maxRetryAfter", max);
+      return this;
+    }
+
+    /**
+     * Sets the circuit breaker of every scope: open when {@code failureRatePercent} of the last {@code windowSize}
+     * calls (at least {@code minimumCalls}) were BREAK, stay open {@code openWait}, then let
+     * {@code halfOpenCalls} trial calls through.
+     */
+    public Builder breaker(float failureRatePercent, int windowSize, int minimumCalls, Duration openWait,
+        int halfOpenCalls) {
+      if (!(failureRatePercent > 0 && failureRatePercent <= 100)) {
+        throw new IllegalArgumentException("Invalid failureRatePercent (" + failureRatePercent
+            + "): must be in (0, 100]");
+      }
+      this.failureRateThreshold = failureRatePercent;
+      this.slidingWindowSize = atLeast("windowSize", windowSize, 1);
+      this.minimumNumberOfCalls = atLeast("minimumCalls", minimumCalls, 1);
+      this.waitDurationInOpenState = positive("openWait", openWait);
+      this.permittedCallsInHalfOpenState = atLeast("halfOpenCalls", halfOpenCalls, 1);
+      return this;
+    }
+
+    /** Sets the most breakers kept (one per scope); idle closed ones are evicted beyond it. Default 1000. */
+    public Builder maxBreakers(int maxBreakers) {
+      this.maxBreakers = atLeast("maxBreakers", maxBreakers, 1);
+      return this;
+    }
+
+    /** Sets the client-side rate limit: {@code permits} requests per {@code period}. Default from the profile. */
+    public Builder rateLimit(int permits, Duration period) {
+      this.limitForPeriod = atLeast("rateLimit permits", permits, 1);
+      this.limitRefreshPeriod = positive("rateLimit period", period);
+      return this;
+    }
+
+    /** Removes the client-side rate limit. */
+    public Builder noRateLimit() {
+      this.limitForPeriod = 0;
+      return this;
+    }
+
+    /**
+     * Sets the retry budget: {@code maxTokens} tokens, failures take one, successes give back {@code ratio};
+     * retries stop while half or fewer remain. Defaults 10 and 0.1.
+     */
+    public Builder retryBudget(int maxTokens, double ratio) {
+      this.budgetTokens = atLeast("retryBudget maxTokens", maxTokens, 1);
+      if (!(ratio > 0 && ratio <= 1)) {
+        throw new IllegalArgumentException("Invalid retryBudget ratio (" + ratio + "): must be in (0, 1]");
+      }
+      this.budgetRatio = ratio;
+      return this;
+    }
+
+    /**
+     * Sets the header that carries an idempotency key for providers that honour one, or {@code null}. With
+     * {@code automatic}, every non-idempotent call gets a random key, reused on each of its attempts.
+     */
+    public Builder idempotencyKey(@Nullable String header, boolean automatic) {
+      if (header != null && !header.matches("[A-Za-z0-9-]+")) {
+        throw new IllegalArgumentException("Invalid idempotencyKey header (" + header + "): must be a token");
+      }
+      if (automatic && header == null) {
+        throw new IllegalArgumentException("Invalid idempotencyKey: automatic keys need a header name");
+      }
+      this.idempotencyKeyHeader = header;
+      this.automaticIdempotencyKey = automatic;
+      return this;
+    }
+
+    /** Sets how many body bytes are read to classify. Default 64 KiB. */
+    public Builder peekLimit(int bytes) {
+      this.peekLimit = atLeast("peekLimit", bytes, 64);
+      return this;
+    }
+
+    /**
+     * With {@code true}, FAIL and exhausted retries throw {@link ShippingCallException} (closing the response)
+     * instead of returning it. Default {@code false}.
+     */
+    public Builder throwOnFailure(boolean throwOnFailure) {
+      this.throwOnFailure = throwOnFailure;
+      return this;
+    }
+
+    /** Sets the clock (tests inject a fake one). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Sets the sleeper (tests inject one that advances a fake clock). */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Sets the random source of backoff jitter. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** Sets the Micrometer registry. Default: the global composite registry. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /** Sets the listener for events. */
+    public Builder listener(ShippingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Returns the policy. */
+    public ShippingPolicy build() {
+      return new ShippingPolicy(this);
+    }
+  }
+}

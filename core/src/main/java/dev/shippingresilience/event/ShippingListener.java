@@ -1,0 +1,23 @@
+package dev.shippingresilience.event;
+
+/**
+ * Receives engine events. Every method has a no-op default. Implementations must be fast, must not block or take
+ * locks, and should not throw: an exception thrown here is logged and ignored, never breaks the call.
+ * Called on the calling thread.
+ */
+public interface ShippingListener {
+  /** A listener that ignores everything. */
+  ShippingListener NONE = new ShippingListener() {};
+
+  /** A request is about to be sent. */
+  default void onAttempt(AttemptEvent event) {}
+
+  /** A response was classified. */
+  default void onDecision(DecisionEvent event) {}
+
+  /** The engine is about to wait. */
+  default void onWait(WaitEvent event) {}
+
+  /** A circuit breaker changed state. */
+  default void onBreakerStateChange(BreakerEvent event) {}
+}

@@ -1,0 +1,514 @@
+package dev.shippingresilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shippingresilience.event.BreakerEvent;
+import dev.shippingresilience.event.DecisionEvent;
+import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.internal.PolicyMetrics;
+import dev.shippingresilience.testing.FakeClock;
+import dev.shippingresilience.testing.FakeSleeper;
+import dev.shippingresilience.testing.ScriptedTransport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class ShippingPolicyTest {
+  private static final String CLICKPOST_CREATE = "https://www.clickpost.in/api/v3/create-order/?username=u&key=K";
+  private static final String AFTERSHIP_LABELS = "https://api.aftership.com/postmen/v3/labels";
+  private static final String GENERIC = "https://carrier.example/api/shipments";
+
+  private final FakeClock clock = new FakeClock(Fixtures.NOW);
+  private final FakeSleeper sleeper = new FakeSleeper(clock);
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  private ShippingPolicy policy(String provider, Consumer<ShippingPolicy.Builder> custom) {
+    ShippingPolicy.Builder b = ShippingPolicy.builder(ProviderProfiles.builtIn().require(provider))
+        .clock(clock).sleeper(sleeper).meterRegistry(meters).random(fixedRandom(0.5));
+    custom.accept(b);
+    return b.build();
+  }
+
+  private static RandomGenerator fixedRandom(double value) {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return 0;
+      }
+
+      @Override
+      public double nextDouble() {
+        return value;
+      }
+    };
+  }
+
+  private static RequestSnapshot post(String url, String body) {
+    return RequestSnapshot.of("POST", URI.create(url), HeaderValues.empty(), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String meta(int status) {
+    return "{\"meta\":{\"status\":" + status + ",\"message\":\"m\"},\"result\":{\"waybill\":\"W1\"}}";
+  }
+
+  @Nested
+  class Polling {
+    @Test
+    void clickpostProcessingIsPolledUntilAlreadyPlaced() throws IOException {
+      // given
+      ShippingPolicy policy = policy("clickpost", b -> {});
+      ScriptedTransport transport = new ScriptedTransport().then(200, meta(202)).then(200, meta(102))
+          .then(200, meta(323));
+      // when
+      CallResult<String> result = policy.execute(post(CLICKPOST_CREATE, "{\"reference_number\":\"R1\"}"),
+          CallOptions.none(), transport);
+      // then
+      assertThat(result.succeeded()).isTrue();
+      assertThat(result.duplicate()).isTrue();
+      assertThat(result.response()).contains("W1");
+      assertThat(result.polls()).isEqualTo(2);
+      assertThat(result.attempts()).isEqualTo(3);
+      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10));
+      assertThat(transport.requests()).allMatch(AttemptRequest::original);
+      assertThat(transport.leaked()).isZero();
+    }
+
+    @Test
+    void pollingStopsAtMaxPollsWithTheLastPendingResponse() {
+      ShippingPolicy policy = policy("clickpost", b -> b.maxPolls(3));
+      ScriptedTransport transport = new ScriptedTransport().then(200, meta(102));
+      assertThatThrownBy(() -> policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(), transport))
+          .isInstanceOfSatisfying(PollTimeoutException.class, e -> {
+            assertThat(e.polls()).isEqualTo(3);
+            assertThat(e.decision()).isEqualTo(Decision.POLL);
+            assertThat(e.code()).isEqualTo("102");
+            assertThat(new String(e.lastResponse().bodyPrefix(), StandardCharsets.UTF_8)).contains("102");
+            assertThat(e.getMessage()).startsWith("provider clickpost: still POLL").doesNotContain("key=K");
+          });
+      assertThat(transport.sends()).isEqualTo(4);
+      assertThat(transport.leaked()).isZero();
+    }
+
+    @Test
+    void pollingStopsAtMaxPollDuration() {
+      ShippingPolicy policy = policy("clickpost", b -> b.maxPollDuration(Duration.ofSeconds(25)).maxPolls(100));
+      ScriptedTransport transport = new ScriptedTransport().then(200, meta(102));
+      assertThatThrownBy(() -> policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(), transport))
+          .isInstanceOf(PollTimeoutException.class).hasMessageContaining("maxPollDuration");
+      assertThat(sleeper.total()).isLessThanOrEqualTo(Duration.ofSeconds(25));
+    }
+
+    @Test
+    void afterShipAcceptedLabelIsPolledWithGetLabelsId() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> {});
+      ScriptedTransport transport = new ScriptedTransport()
+          .then(200, new String(Fixtures.body("aftership-shipping", "label-creating.json"), StandardCharsets.UTF_8))
+          .then(200, "{\"meta\":{\"code\":200},\"data\":{\"id\":\"a1\",\"status\":\"creating\"}}")
+          .then(200, new String(Fixtures.body("aftership-shipping", "label-created.json"), StandardCharsets.UTF_8));
+      CallResult<String> result = policy.execute(post(AFTERSHIP_LABELS, "{\"service_type\":\"dhl_express\"}"),
+          CallOptions.none(), transport);
+      assertThat(result.succeeded()).isTrue();
+      assertThat(result.classification().operation()).isEqualTo("get-label");
+      List<AttemptRequest> sent = transport.requests();
+      assertThat(sent.get(1).original()).isFalse();
+      assertThat(sent.get(1).method()).isEqualTo("GET");
+      assertThat(sent.get(1).uri().toString())
+          .isEqualTo("https://api.aftership.com/postmen/v3/labels/a1b2c3d4-0000-4000-8000-000000000001");
+      assertThat(sent.get(2).uri()).isEqualTo(sent.get(1).uri());
+    }
+
+    @Test
+    void retryAfterLongerThanThePollIntervalIsHonoured() throws IOException {
+      ShippingPolicy policy = policy("clickpost", b -> {});
+      ScriptedTransport transport = new ScriptedTransport().then(200, meta(102), "Retry-After", "45")
+          .then(200, meta(200));
+      policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(), transport);
+      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(45));
+    }
+  }
+
+  @Nested
+  class Retrying {
+    @Test
+    void rateLimitWaitsExactlyUntilTheResetThenSucceeds() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> b.noRateLimit());
+      long resetMs = Fixtures.NOW.plusSeconds(3).toEpochMilli();
+      ScriptedTransport transport = new ScriptedTransport()
+          .then(429, new String(Fixtures.body("aftership-shipping", "rate-limited.json"), StandardCharsets.UTF_8),
+              "X-RateLimit-Reset", Long.toString(resetMs), "X-RateLimit-Remaining", "0")
+          .then(200, new String(Fixtures.body("aftership-shipping", "label-created.json"), StandardCharsets.UTF_8));
+      CallResult<String> result = policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport);
+      assertThat(result.succeeded()).isTrue();
+      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(3));
+      assertThat(transport.sends()).isEqualTo(2);
+    }
+
+    @Test
+    void exhaustedRetriesReturnTheLastResponse() throws IOException {
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(3));
+      ScriptedTransport transport = new ScriptedTransport().then(503, "<html>down</html>");
+      CallResult<String> result = policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport);
+      assertThat(result.classification().decision()).isEqualTo(Decision.BREAK);
+      assertThat(result.attempts()).isEqualTo(3);
+      assertThat(result.response()).isEqualTo("<html>down</html>");
+      assertThat(transport.leaked()).isZero();
+      // backoff with full jitter at 0.5 of the exponential ceiling: 250 ms, then 500 ms
+      assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500));
+    }
+
+    @Test
+    void exhaustedRetriesThrowWhenTheUserOptsIn() {
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(2).throwOnFailure(true));
+      ScriptedTransport transport = new ScriptedTransport().then(503, "");
+      assertThatThrownBy(() -> policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport))
+          .isInstanceOf(ShippingCallException.class)
+          .hasMessageStartingWith("provider generic-http: BREAK after 2 attempts (http 503");
+      assertThat(transport.leaked()).isZero();
+    }
+
+    @Test
+    void failIsReturnedOnTheFirstAttempt() throws IOException {
+      ShippingPolicy policy = policy("clickpost", b -> {});
+      ScriptedTransport transport = new ScriptedTransport().then(200, meta(328));
+      CallResult<String> result = policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(), transport);
+      assertThat(result.classification().decision()).isEqualTo(Decision.FAIL);
+      assertThat(transport.sends()).isEqualTo(1);
+      assertThat(sleeper.waits()).isEmpty();
+    }
+
+    @Test
+    void waitBeyondTheDeadlineIsNotWaited() throws IOException {
+      ShippingPolicy policy = policy("generic-http", b -> b.deadline(Duration.ofSeconds(10)));
+      ScriptedTransport transport = new ScriptedTransport().then(429, "", "Retry-After", "30").then(200, "ok");
+      CallResult<String> result = policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport);
+      assertThat(result.classification().decision()).isEqualTo(Decision.RETRY);
+      assertThat(transport.sends()).isEqualTo(1);
+      assertThat(sleeper.waits()).isEmpty();
+    }
+
+    @Test
+    void deadlineIsNeverOvershot() throws IOException {
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(50).retryBudget(1000, 1)
+          .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)));
+      ScriptedTransport transport = new ScriptedTransport().then(503, "");
+      CallOptions options = CallOptions.builder().deadline(Duration.ofSeconds(20)).build();
+      policy.execute(RequestSnapshot.of("GET", GENERIC), options, transport);
+      assertThat(sleeper.total()).isLessThanOrEqualTo(Duration.ofSeconds(20));
+      assertThat(transport.sends()).isGreaterThan(2);
+    }
+  }
+
+  @Nested
+  class PostSafety {
+    @Test
+    void postIsNotRepeatedAfterAnAmbiguousFailure() {
+      ShippingPolicy policy = policy("aftership-shipping", b -> {});
+      ScriptedTransport transport = new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+          .then(200, "{\"meta\":{\"code\":200}}");
+      assertThatThrownBy(() -> policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport))
+          .isInstanceOf(SocketTimeoutException.class);
+      assertThat(transport.sends()).isEqualTo(1);
+    }
+
+    @Test
+    void postIsRepeatedWhenItNeverReachedTheServer() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> {});
+      ScriptedTransport transport = new ScriptedTransport().thenFail(new ConnectException("refused"))
+          .then(200, "{\"meta\":{\"code\":200},\"data\":{\"status\":\"created\"}}");
+      CallResult<String> result = policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport);
+      assertThat(result.succeeded()).isTrue();
+      assertThat(transport.sends()).isEqualTo(2);
+    }
+
+    @Test
+    void postIsNotRepeatedAfterACarrierOutageWithoutAKey() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> {});
+      ScriptedTransport transport = new ScriptedTransport()
+          .then(200, new String(Fixtures.body("aftership-shipping", "courier-unavailable.json"), StandardCharsets.UTF_8));
+      CallResult<String> result = policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport);
+      assertThat(result.classification().decision()).isEqualTo(Decision.BREAK);
+      assertThat(transport.sends()).isEqualTo(1);
+    }
+
+    @Test
+    void postWithAnIdempotencyKeyIsRepeatedWithTheSameKey() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> b.idempotencyKey("Idempotency-Key", true));
+      ScriptedTransport transport = new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+          .then(200, "{\"meta\":{\"code\":4101}}")
+          .then(200, "{\"meta\":{\"code\":200},\"data\":{\"status\":\"created\"}}");
+      CallResult<String> result = policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport);
+      assertThat(result.succeeded()).isTrue();
+      List<String> keys = transport.requests().stream().map(r -> r.extraHeader("Idempotency-Key")).toList();
+      assertThat(keys).hasSize(3).doesNotContainNull();
+      assertThat(keys).containsOnly(keys.get(0));
+    }
+
+    @Test
+    void rateLimitedPostIsRepeatedBecauseItWasNotProcessed() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> b.noRateLimit());
+      ScriptedTransport transport = new ScriptedTransport().then(429, "{\"meta\":{\"code\":429}}", "Retry-After", "1")
+          .then(200, "{\"meta\":{\"code\":200},\"data\":{\"status\":\"created\"}}");
+      assertThat(policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport).succeeded()).isTrue();
+      assertThat(transport.sends()).isEqualTo(2);
+    }
+  }
+
+  @Nested
+  class Breakers {
+    private ShippingPolicy clickpost() {
+      return policy("clickpost", b -> b.breaker(50, 4, 4, Duration.ofSeconds(60), 2));
+    }
+
+    private CallResult<String> create(ShippingPolicy policy, int courier, ScriptedTransport transport)
+        throws IOException {
+      return policy.execute(post(CLICKPOST_CREATE, "{\"courier_partner\":" + courier + "}"), CallOptions.none(),
+          transport);
+    }
+
+    @Test
+    void carrierOutageOpensOnlyThatCarriersBreaker() throws IOException {
+      ShippingPolicy policy = clickpost();
+      ScriptedTransport outage = new ScriptedTransport().then(200, meta(322));
+      CallResult<String> first = create(policy, 5, outage);
+      assertThat(first.classification().decision()).isEqualTo(Decision.BREAK);
+      assertThat(first.attempts()).isEqualTo(4);
+      assertThat(policy.breakerStates()).containsEntry("clickpost/carrier:5", "OPEN")
+          .containsEntry("clickpost", "CLOSED");
+      int sendsBefore = outage.sends();
+      assertThatThrownBy(() -> create(policy, 5, outage)).isInstanceOfSatisfying(BreakerOpenException.class,
+          e -> assertThat(e.scope()).isEqualTo("clickpost/carrier:5"));
+      assertThat(outage.sends()).isEqualTo(sendsBefore);
+      ScriptedTransport healthy = new ScriptedTransport().then(200, meta(200));
+      assertThat(create(policy, 6, healthy).succeeded()).isTrue();
+    }
+
+    @Test
+    void openBreakerRecoversThroughHalfOpen() throws IOException {
+      List<BreakerEvent> events = new CopyOnWriteArrayList<>();
+      ShippingPolicy policy = policy("clickpost", b -> b.breaker(50, 4, 4, Duration.ofSeconds(60), 2)
+          .listener(new ShippingListener() {
+            @Override
+            public void onBreakerStateChange(BreakerEvent event) {
+              events.add(event);
+            }
+          }));
+      ScriptedTransport outage = new ScriptedTransport().then(200, meta(322));
+      create(policy, 5, outage);
+      assertThat(policy.breakerStates()).containsEntry("clickpost/carrier:5", "OPEN");
+      clock.advance(Duration.ofSeconds(61));
+      ScriptedTransport healthy = new ScriptedTransport().then(200, meta(200));
+      create(policy, 5, healthy);
+      assertThat(policy.breakerStates()).containsEntry("clickpost/carrier:5", "HALF_OPEN");
+      create(policy, 5, healthy);
+      assertThat(policy.breakerStates()).containsEntry("clickpost/carrier:5", "CLOSED");
+      assertThat(events).extracting(BreakerEvent::to).containsExactly("OPEN", "HALF_OPEN", "CLOSED");
+    }
+
+    @Test
+    void failAndRetryNeverCountAgainstTheBreaker() throws IOException {
+      ShippingPolicy policy = policy("clickpost", b -> b.breaker(50, 2, 2, Duration.ofSeconds(60), 1));
+      ScriptedTransport failing = new ScriptedTransport().then(200, meta(328));
+      for (int i = 0; i < 10; i++) {
+        create(policy, 5, failing);
+      }
+      assertThat(policy.breakerStates()).doesNotContainValue("OPEN");
+    }
+
+    @Test
+    void breakersAreBoundedAndIdleOnesEvicted() throws IOException {
+      ShippingPolicy policy = policy("clickpost", b -> b.maxBreakers(5));
+      ScriptedTransport oneFailure = new ScriptedTransport().then(200, meta(322));
+      for (int courier = 0; courier < 20; courier++) {
+        create(policy, courier, oneFailure);
+      }
+      assertThat(policy.breakerStates()).hasSizeLessThanOrEqualTo(5);
+    }
+  }
+
+  @Nested
+  class Budget {
+    @Test
+    void outageDrainsTheBudgetSoRetriesStop() throws IOException {
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(5).retryBudget(10, 0.1)
+          .breaker(100, 1000, 1000, Duration.ofSeconds(1), 1));
+      ScriptedTransport outage = new ScriptedTransport().then(503, "");
+      int firstCallSends;
+      policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), outage);
+      firstCallSends = outage.sends();
+      for (int i = 0; i < 5; i++) {
+        policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), outage);
+      }
+      int before = outage.sends();
+      policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), outage);
+      assertThat(firstCallSends).isEqualTo(5);
+      assertThat(outage.sends() - before).isEqualTo(1);
+      assertThat(policy.retryBudgetTokens()).isLessThanOrEqualTo(5);
+    }
+  }
+
+  @Nested
+  class RateLimiting {
+    @Test
+    void a429PausesOtherCallsToTheSameProviderUntilTheReset() throws IOException {
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(1));
+      ScriptedTransport limited = new ScriptedTransport().then(429, "", "Retry-After", "7");
+      policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), limited);
+      List<String> causes = new CopyOnWriteArrayList<>();
+      ShippingPolicy sameProvider = policy;
+      ScriptedTransport ok = new ScriptedTransport().then(200, "ok");
+      sameProvider.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), ok);
+      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
+      assertThat(causes).isEmpty();
+    }
+
+    @Test
+    void clientSideLimiterSpacesCalls() throws IOException {
+      ShippingPolicy policy = policy("17track", b -> {});
+      ScriptedTransport ok = new ScriptedTransport().then(200, "{\"code\":0,\"data\":{\"accepted\":[],\"rejected\":[]}}");
+      for (int i = 0; i < 6; i++) {
+        policy.execute(post("https://api.17track.net/track/v2.2/gettrackinfo", "[]"), CallOptions.none(), ok);
+      }
+      // 3 per second: the fourth call waits for the next period
+      assertThat(sleeper.total()).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+  }
+
+  @Nested
+  class TimeAndCancellation {
+    @Test
+    void interruptionEndsTheCallAndRestoresTheFlag() {
+      ShippingPolicy policy = policy("generic-http", b -> {});
+      ScriptedTransport transport = new ScriptedTransport().then(503, "");
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport))
+            .isInstanceOf(CallCancelledException.class).hasMessageContaining("interrupted");
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+    }
+
+    @Test
+    void cancellationStopsPolling() {
+      CancellationToken token = CancellationToken.create();
+      ShippingPolicy policy = policy("clickpost", b -> b.sleeper((d, t) -> token.cancel()));
+      ScriptedTransport transport = new ScriptedTransport().then(200, meta(102));
+      CallOptions options = CallOptions.builder().cancellation(token).build();
+      assertThatThrownBy(() -> policy.execute(post(CLICKPOST_CREATE, "{}"), options, transport))
+          .isInstanceOf(CallCancelledException.class);
+      assertThat(transport.sends()).isEqualTo(1);
+      assertThat(transport.leaked()).isZero();
+    }
+
+    @Test
+    void realSleeperReturnsPromptlyWhenCancelled() throws InterruptedException {
+      CancellationToken token = CancellationToken.create();
+      token.cancel();
+      long start = System.nanoTime();
+      assertThat(token.await(Duration.ofMinutes(5))).isTrue();
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    }
+  }
+
+  @Nested
+  class Observability {
+    @Test
+    void listenerExceptionsDoNotBreakCalls() throws IOException {
+      ShippingPolicy policy = policy("clickpost", b -> b.listener(new ShippingListener() {
+        @Override
+        public void onDecision(DecisionEvent event) {
+          throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void onWait(WaitEvent event) {
+          throw new IllegalStateException("listener bug");
+        }
+      }));
+      ScriptedTransport transport = new ScriptedTransport().then(200, meta(102)).then(200, meta(323));
+      assertThat(policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(), transport).succeeded()).isTrue();
+    }
+
+    @Test
+    void metricsCountAttemptsByDecisionWithClosedCodeTags() throws IOException {
+      ShippingPolicy policy = policy("clickpost", b -> {});
+      policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(),
+          new ScriptedTransport().then(200, meta(102)).then(200, meta(323)));
+      policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(), new ScriptedTransport().then(200, meta(999)));
+      assertThat(meters.get(PolicyMetrics.ATTEMPTS).tag("decision", "POLL").tag("code", "102").counter().count())
+          .isEqualTo(1);
+      assertThat(meters.get(PolicyMetrics.ATTEMPTS).tag("decision", "FAIL").tag("code", "other").counter().count())
+          .isEqualTo(1);
+      assertThat(meters.get(PolicyMetrics.CALLS).tag("outcome", "duplicate").timer().count()).isEqualTo(1);
+      assertThat(meters.get(PolicyMetrics.POLLS).counter().count()).isEqualTo(1);
+      assertThat(meters.get(PolicyMetrics.WAITS).tag("cause", "poll").timer().count()).isEqualTo(1);
+      assertThat(meters.find("resilience4j.circuitbreaker.state").tags("name", "clickpost").gauges()).isNotEmpty();
+      assertThat(meters.getMeters()).allSatisfy(m -> assertThat(m.getId().toString()).doesNotContain("key=K"));
+    }
+  }
+
+  @Test
+  void manyThreadsShareOnePolicyWithoutLostCountsOrDeadlock() throws Exception {
+    ShippingPolicy policy = policy("clickpost", b -> b.breaker(50, 100, 100, Duration.ofSeconds(60), 2));
+    AtomicInteger calls = new AtomicInteger();
+    ScriptedTransport transport = new ScriptedTransport().then(200, meta(200));
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int courier = t % 4;
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            create(policy, courier, transport);
+            calls.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(calls.get()).isEqualTo(3200);
+    assertThat(transport.sends()).isEqualTo(3200);
+    assertThat(meters.get(PolicyMetrics.ATTEMPTS).tag("decision", "SUCCEED").counter().count()).isEqualTo(3200);
+    assertThat(policy.breakerStates()).containsEntry("clickpost", "CLOSED");
+    assertThat(transport.leaked()).isZero();
+  }
+
+  private CallResult<String> create(ShippingPolicy policy, int courier, ScriptedTransport transport)
+      throws IOException {
+    return policy.execute(post(CLICKPOST_CREATE, "{\"courier_partner\":" + courier + "}"), CallOptions.none(),
+        transport);
+  }
+
+  @Test
+  void builderRejectsInvalidSettingsNamingThem() {
+    ShippingPolicy.Builder b = ShippingPolicy.builder(ProviderProfiles.builtIn().require("clickpost"));
+    assertThatThrownBy(() -> b.maxAttempts(0)).hasMessage("Invalid maxAttempts (0): must be >= 1");
+    assertThatThrownBy(() -> b.backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
+        .hasMessageContaining("Invalid maxBackoff");
+    assertThatThrownBy(() -> b.pollInterval(Duration.ZERO)).hasMessageContaining("Invalid pollInterval");
+    assertThatThrownBy(() -> b.idempotencyKey(null, true)).hasMessageContaining("idempotencyKey");
+  }
+}
