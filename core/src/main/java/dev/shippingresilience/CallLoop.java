@@ -250,7 +250,7 @@ final class CallLoop<R> {
         || e instanceof NoRouteToHostException;
     // A request that never reached the server, or one safe to repeat, may be sent again; a POST that may have
     // been processed is not repeated behind the caller's back.
-    boolean safe = notSent || repeatable();
+    boolean safe = (notSent && options.bodyRepeatable()) || repeatable();
     if (!safe || retries + 1 >= policy.maxAttempts || !policy.budget.allowsRetry()) {
       throw withEarlierFailures(e);
     }
@@ -328,7 +328,7 @@ final class CallLoop<R> {
   }
 
   private @Nullable CallResult<R> retry(ProviderResponse<R> response, Classification c) throws IOException {
-    if (!(repeatable() || c.notProcessed())) {
+    if (!(repeatable() || (c.notProcessed() && options.bodyRepeatable()))) {
       return failOrReturn(response, c, c.decision() + " (not repeated: the request is not safe to send again)");
     }
     if (retries + 1 >= policy.maxAttempts) {
@@ -452,9 +452,14 @@ final class CallLoop<R> {
   // ---- rules ----------------------------------------------------------------------------------------------
 
   private boolean repeatable() {
+    if (!options.bodyRepeatable() && next.original()) {
+      // A body that can be written once (a stream, a one-shot or duplex body) is never sent twice.
+      return false;
+    }
     // GET, HEAD, PUT, DELETE, OPTIONS may be repeated; a POST only with an idempotency key or when the
     // provider deduplicates the operation by a business key (Clickpost create-order by reference_number).
-    return idempotent || idempotencyKey != null || (operation != null && operation.repeatSafe());
+    return idempotent || options.safeToRepeat() || idempotencyKey != null
+        || (operation != null && operation.repeatSafe());
   }
 
   private Duration backoffDelay() {

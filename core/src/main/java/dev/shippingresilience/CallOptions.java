@@ -16,6 +16,8 @@ public final class CallOptions {
   private final @Nullable String idempotencyKey;
   private final @Nullable Duration deadline;
   private final @Nullable CancellationToken cancellation;
+  private final boolean bodyRepeatable;
+  private final boolean safeToRepeat;
 
   private CallOptions(Builder b) {
     this.operation = b.operation;
@@ -23,6 +25,8 @@ public final class CallOptions {
     this.idempotencyKey = b.idempotencyKey;
     this.deadline = b.deadline;
     this.cancellation = b.cancellation;
+    this.bodyRepeatable = b.bodyRepeatable;
+    this.safeToRepeat = b.safeToRepeat;
   }
 
   /** Returns options that override nothing. */
@@ -60,6 +64,22 @@ public final class CallOptions {
     return cancellation;
   }
 
+  /**
+   * Returns {@code false} when the request body can be sent only once (a stream, a one-shot or duplex body): then
+   * the original request is never sent twice, whatever the decision. Default {@code true}.
+   */
+  public boolean bodyRepeatable() {
+    return bodyRepeatable;
+  }
+
+  /**
+   * Returns {@code true} when the caller vouches that repeating this request is safe even though its method is
+   * not idempotent (a JSON-RPC read sent as POST, such as Abicart's {@code Order.get}). Default {@code false}.
+   */
+  public boolean safeToRepeat() {
+    return safeToRepeat;
+  }
+
   /** Returns a builder holding these options. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -68,6 +88,8 @@ public final class CallOptions {
     b.idempotencyKey = idempotencyKey;
     b.deadline = deadline;
     b.cancellation = cancellation;
+    b.bodyRepeatable = bodyRepeatable;
+    b.safeToRepeat = safeToRepeat;
     return b;
   }
 
@@ -78,6 +100,8 @@ public final class CallOptions {
     private @Nullable String idempotencyKey;
     private @Nullable Duration deadline;
     private @Nullable CancellationToken cancellation;
+    private boolean bodyRepeatable = true;
+    private boolean safeToRepeat;
 
     private Builder() {}
 
@@ -121,6 +145,21 @@ public final class CallOptions {
       return this;
     }
 
+    /** Declares whether the request body may be sent more than once (default {@code true}). */
+    public Builder bodyRepeatable(boolean repeatable) {
+      this.bodyRepeatable = repeatable;
+      return this;
+    }
+
+    /**
+     * Vouches that this request may be repeated although its method is not idempotent (a read over POST).
+     * Never needed for GET, PUT, DELETE or operations the profile marks repeat-safe.
+     */
+    public Builder safeToRepeat(boolean safe) {
+      this.safeToRepeat = safe;
+      return this;
+    }
+
     /** Returns the options. */
     public CallOptions build() {
       return new CallOptions(this);
@@ -137,11 +176,12 @@ public final class CallOptions {
   public boolean equals(@Nullable Object o) {
     return o instanceof CallOptions c && Objects.equals(operation, c.operation) && Objects.equals(carrier, c.carrier)
         && Objects.equals(idempotencyKey, c.idempotencyKey) && Objects.equals(deadline, c.deadline)
-        && cancellation == c.cancellation;
+        && cancellation == c.cancellation && bodyRepeatable == c.bodyRepeatable
+        && safeToRepeat == c.safeToRepeat;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(operation, carrier, idempotencyKey, deadline);
+    return Objects.hash(operation, carrier, idempotencyKey, deadline, bodyRepeatable, safeToRepeat);
   }
 }
