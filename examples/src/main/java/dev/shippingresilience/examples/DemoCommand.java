@@ -1,0 +1,412 @@
+package dev.shippingresilience.examples;
+
+import dev.shippingresilience.Classification;
+import dev.shippingresilience.ShippingCallException;
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.event.AttemptEvent;
+import dev.shippingresilience.event.DecisionEvent;
+import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.internal.PolicyMetrics;
+import dev.shippingresilience.okhttp.ShippingInterceptor;
+import dev.shippingresilience.simulator.FaultSchedule;
+import dev.shippingresilience.simulator.SimulatedProvider;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+
+/**
+ * {@code demo}: starts the embedded simulated provider and runs a realistic order pipeline through the library with
+ * a real OkHttp client, printing one line per logical call, a summary table and the Micrometer figures. Exits 1
+ * when the library misbehaved (a duplicate order or label, a leaked connection, an unexpected exception, a lost
+ * call, a secret in the output), 2 on bad arguments.
+ */
+final class DemoCommand {
+  static final String USAGE = "usage: demo [--seed N] [--calls N] [--fault-rate R] [--spring]";
+  private static final List<String> SECRETS = List.of("demo-clickpost-key", "demo-aftership-key",
+      "demo-17track-key", "demo-abicart-token");
+  private static final int WORKERS = 6;
+
+  /** Parsed options. */
+  record Options(long seed, int calls, double faultRate, boolean spring) {}
+
+  private DemoCommand() {}
+
+  /** Parses {@code args} (after the subcommand); throws {@link UsageException} naming the bad argument. */
+  static Options parse(String[] args) {
+    long seed = 42;
+    int calls = 42;
+    double faultRate = 0.1;
+    boolean spring = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--seed" -> seed = parseLong(arg, value(args, ++i, arg));
+        case "--calls" -> {
+          calls = (int) parseLong(arg, value(args, ++i, arg));
+          if (calls < 1 || calls > 10_000) {
+            throw new UsageException("--calls must be between 1 and 10000, got " + calls);
+          }
+        }
+        case "--fault-rate" -> {
+          String v = value(args, ++i, arg);
+          try {
+            faultRate = Double.parseDouble(v);
+          } catch (NumberFormatException e) {
+            throw new UsageException("--fault-rate must be a number between 0 and 1, got '" + v + "'");
+          }
+          if (!(faultRate >= 0 && faultRate <= 0.5)) {
+            throw new UsageException("--fault-rate must be between 0 and 0.5, got " + v);
+          }
+        }
+        case "--spring" -> spring = true;
+        default -> throw new UsageException("unknown demo argument '" + arg + "' (" + USAGE + ")");
+      }
+    }
+    return new Options(seed, calls, faultRate, spring);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static long parseLong(String option, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be an integer, got '" + value + "'");
+    }
+  }
+
+  /** Runs the demo; returns the exit code. */
+  static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (UsageException e) {
+      stderr.println("demo: " + e.getMessage());
+      return 2;
+    }
+    Output out = new Output(stdout);
+    try {
+      return options.spring() ? SpringDemo.run(options, out, stderr) : runOkHttp(options, out);
+    } catch (RuntimeException e) {
+      stderr.println("demo: failed: " + e);
+      return 1;
+    }
+  }
+
+  private static int runOkHttp(Options options, Output out) {
+    FaultSchedule schedule = FaultSchedule.demo(options.seed(), options.faultRate(), Duration.ofSeconds(3));
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    CallTrace.Listener listener = new CallTrace.Listener();
+    ShippingPolicies policies = demoPolicies(meters, listener);
+    try (SimulatedProvider sim = SimulatedProvider.start(schedule)) {
+      OkHttpClient client = new OkHttpClient.Builder()
+          .dns(SimulatedProvider::loopback)
+          .readTimeout(Duration.ofSeconds(5))
+          .addInterceptor(ShippingInterceptor.of(policies))
+          .build();
+      out.header(options, "OkHttp " + okhttp3.OkHttp.VERSION, sim.port(), policies);
+      List<DemoWorkload.LogicalCall> calls = DemoWorkload.build(sim, options.seed(), options.calls());
+      Results results = new Results(calls.size());
+      long start = System.nanoTime();
+      runAll(calls, call -> {
+        CallTrace trace = listener.begin();
+        try (Response response = client.newCall(call.request()).execute()) {
+          response.body().bytes();
+          results.record(call, trace.finish(response.header(ShippingInterceptor.DECISION_HEADER),
+              "true".equals(response.header(ShippingInterceptor.DUPLICATE_HEADER)), null), out);
+        } catch (IOException e) {
+          results.record(call, trace.finish(null, false, e), out);
+        } catch (RuntimeException e) {
+          results.unexpected(call, e, out);
+        }
+      });
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      boolean leaked = client.connectionPool().connectionCount() != client.connectionPool().idleConnectionCount();
+      client.connectionPool().evictAll();
+      client.dispatcher().executorService().shutdown();
+      return out.summary(results, meters, policies, sim, took, leaked, SECRETS);
+    }
+  }
+
+  /** The policies, scaled for a simulation that must finish in seconds: short polls, backoff and open waits. */
+  static ShippingPolicies demoPolicies(SimpleMeterRegistry meters, ShippingListener listener) {
+    return ShippingPolicies.builder()
+        .configureAll(b -> b.meterRegistry(meters).listener(listener)
+            .pollInterval(Duration.ofMillis(150))
+            .maxPollDuration(Duration.ofSeconds(10))
+            .backoff(Duration.ofMillis(50), Duration.ofMillis(400))
+            .breaker(50, 6, 3, Duration.ofSeconds(1), 1)
+            .maxRetryAfter(Duration.ofSeconds(5))
+            .deadline(Duration.ofSeconds(20)))
+        .build();
+  }
+
+  interface CallBody {
+    void run(DemoWorkload.LogicalCall call);
+  }
+
+  static void runAll(List<DemoWorkload.LogicalCall> calls, CallBody body) {
+    ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (DemoWorkload.LogicalCall call : calls) {
+        futures.add(pool.submit(() -> body.run(call)));
+      }
+      for (Future<?> f : futures) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("the pipeline did not finish: " + e, e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** What happened during one logical call, collected by the listener on the calling thread. */
+  static final class CallTrace {
+    int attempts;
+    int polls;
+    Duration waited = Duration.ZERO;
+    Classification last;
+
+    /** The final record of one logical call. */
+    record Outcome(String decision, boolean duplicate, int attempts, int polls, Duration waited, String reason,
+        String failure) {}
+
+    Outcome finish(String decisionHeader, boolean duplicate, Exception failure) {
+      String decision = decisionHeader != null ? decisionHeader
+          : failure instanceof ShippingCallException sce ? kind(sce) : "IO_ERROR";
+      String reason = failure != null ? failure.getMessage()
+          : last != null ? last.reason() : "";
+      return new Outcome(decision, duplicate, attempts, polls, waited, reason == null ? "" : reason,
+          failure == null ? null : failure.getClass().getSimpleName());
+    }
+
+    private static String kind(ShippingCallException e) {
+      String name = e.getClass().getSimpleName().replace("Exception", "");
+      return name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    /** Collects events per thread: every engine event is reported on the calling thread. */
+    static final class Listener implements ShippingListener {
+      private final ThreadLocal<CallTrace> current = ThreadLocal.withInitial(CallTrace::new);
+
+      CallTrace begin() {
+        CallTrace trace = new CallTrace();
+        current.set(trace);
+        return trace;
+      }
+
+      @Override
+      public void onAttempt(AttemptEvent event) {
+        CallTrace t = current.get();
+        t.attempts++;
+        if (event.poll() > 0) {
+          t.polls++;
+        }
+      }
+
+      @Override
+      public void onWait(WaitEvent event) {
+        CallTrace t = current.get();
+        t.waited = t.waited.plus(event.duration());
+      }
+
+      @Override
+      public void onDecision(DecisionEvent event) {
+        current.get().last = event.classification();
+      }
+    }
+  }
+
+  /** Tallies the outcomes. Thread-safe. */
+  static final class Results {
+    final int expected;
+    final AtomicInteger done = new AtomicInteger();
+    final Map<String, Map<String, Integer>> byOperation = new TreeMap<>();
+    final Map<String, int[]> effort = new TreeMap<>();
+    final List<String> unexpected = new ArrayList<>();
+
+    Results(int expected) {
+      this.expected = expected;
+    }
+
+    synchronized void record(DemoWorkload.LogicalCall call, CallTrace.Outcome o, Output out) {
+      int n = done.incrementAndGet();
+      String key = call.provider() + " " + call.operation();
+      String decision = o.decision() + (o.duplicate() ? "+dup" : "");
+      byOperation.computeIfAbsent(key, k -> new TreeMap<>()).merge(decision, 1, Integer::sum);
+      int[] e = effort.computeIfAbsent(key, k -> new int[3]);
+      e[0] += o.attempts();
+      e[1] += o.polls();
+      e[2] += (int) o.waited().toMillis();
+      out.line(n, expected, call, o);
+    }
+
+    synchronized void unexpected(DemoWorkload.LogicalCall call, RuntimeException e, Output out) {
+      done.incrementAndGet();
+      unexpected.add("#" + call.number() + " " + e);
+      out.raw("!! call #" + call.number() + " threw " + e.getClass().getName());
+    }
+  }
+
+  /** Prints, redacting as it goes, and remembers what it printed so the secret check can read it. */
+  static final class Output {
+    private final PrintStream out;
+    private final StringBuilder printed = new StringBuilder();
+
+    Output(PrintStream out) {
+      this.out = out;
+    }
+
+    synchronized void raw(String line) {
+      String safe = dev.shippingresilience.Redaction.defaults().text(line);
+      printed.append(safe).append('\n');
+      out.println(safe);
+      out.flush();
+    }
+
+    void header(Options o, String transport, int port, ShippingPolicies policies) {
+      raw("shipping-resilience demo: seed " + o.seed() + ", " + o.calls() + " calls, fault rate " + o.faultRate()
+          + ", " + transport);
+      raw("simulated providers on 127.0.0.1:" + port + " (Clickpost courier 5 and AfterShip fedex down for the "
+          + "first 3 s)");
+      raw("settings scaled for the simulation: poll 150 ms, backoff 50-400 ms, breaker opens at 50% of 6 calls "
+          + "(min 3) for 1 s");
+      raw("");
+    }
+
+    void line(int n, int total, DemoWorkload.LogicalCall call, CallTrace.Outcome o) {
+      String reason = o.reason().length() > 110 ? o.reason().substring(0, 107) + "..." : o.reason();
+      raw(String.format(Locale.ROOT, "[%3d/%d] %-18s %-13s %-16s %-14s attempts=%d polls=%d waited=%.2fs  %s",
+          n, total, call.provider(), call.operation(), call.target(), o.decision() + (o.duplicate() ? " (dup)" : ""),
+          o.attempts(), o.polls(), o.waited().toMillis() / 1000.0, reason));
+    }
+
+    int summary(Results results, SimpleMeterRegistry meters, ShippingPolicies policies, SimulatedProvider sim,
+        Duration took, boolean leaked, List<String> secrets) {
+      raw("");
+      raw("Summary (" + results.done.get() + " logical calls in " + String.format(Locale.ROOT, "%.1f",
+          took.toMillis() / 1000.0) + " s)");
+      raw(String.format(Locale.ROOT, "%-34s %-52s %8s %6s %9s", "provider operation", "outcomes", "attempts",
+          "polls", "waited"));
+      results.byOperation.forEach((op, outcomes) -> {
+        int[] e = results.effort.get(op);
+        raw(String.format(Locale.ROOT, "%-34s %-52s %8d %6d %8.2fs", op, outcomes.toString(), e[0], e[1],
+            e[2] / 1000.0));
+      });
+      raw("");
+      raw("Simulated providers saw: " + sim.requests() + "; 429s served " + sim.stats().tooManyRequestsServed()
+          + "; requests into an outage " + sim.stats().requestsDuringOutage() + "; duplicates created "
+          + sim.stats().duplicatesCreated());
+      raw("Breakers: " + breakers(policies));
+      raw("");
+      raw("Micrometer:");
+      metrics(meters);
+
+      List<String> problems = new ArrayList<>();
+      if (sim.stats().duplicatesCreated() > 0) {
+        problems.add(sim.stats().duplicatesCreated() + " duplicate orders or labels were created");
+      }
+      if (leaked) {
+        problems.add("a connection was leaked (a response was not closed)");
+      }
+      if (!results.unexpected.isEmpty()) {
+        problems.add("unexpected exceptions: " + results.unexpected);
+      }
+      if (results.done.get() != results.expected) {
+        problems.add("only " + results.done.get() + " of " + results.expected + " calls finished");
+      }
+      double callsTimed = meters.find(PolicyMetrics.CALLS).timers().stream().mapToLong(Timer::count).sum();
+      if (callsTimed != results.expected) {
+        problems.add("the calls meter counted " + (long) callsTimed + " logical calls, expected " + results.expected);
+      }
+      for (String secret : secrets) {
+        if (printed.indexOf(secret) >= 0) {
+          problems.add("a secret appeared in the output");
+        }
+      }
+      raw("");
+      if (problems.isEmpty()) {
+        raw("OK: no duplicates, no leaks, no secrets in the output, every call accounted for.");
+        return 0;
+      }
+      problems.forEach(p -> raw("MISBEHAVED: " + p));
+      return 1;
+    }
+
+    private static String breakers(ShippingPolicies policies) {
+      Map<String, String> states = new TreeMap<>();
+      for (ShippingPolicy p : policies.all()) {
+        p.breakerStates().forEach((scope, state) -> {
+          if (!scope.contains("/operation:")) {
+            states.put(scope, state);
+          }
+        });
+      }
+      states.keySet().removeIf(scope -> !scope.contains("/") && states.get(scope).equals("CLOSED")
+          && scope.equals("generic-http"));
+      return states.toString();
+    }
+
+    private void metrics(SimpleMeterRegistry meters) {
+      Map<String, Double> attempts = new TreeMap<>();
+      Map<String, Double> outcomes = new TreeMap<>();
+      Map<String, Double> waits = new TreeMap<>();
+      for (Meter m : meters.getMeters()) {
+        String name = m.getId().getName();
+        if (name.equals(PolicyMetrics.ATTEMPTS)) {
+          attempts.merge(m.getId().getTag("provider") + " " + m.getId().getTag("decision"),
+              ((Counter) m).count(), Double::sum);
+        } else if (name.equals(PolicyMetrics.CALLS)) {
+          outcomes.merge(m.getId().getTag("provider") + " " + m.getId().getTag("outcome"),
+              (double) ((Timer) m).count(), Double::sum);
+        } else if (name.equals(PolicyMetrics.WAITS)) {
+          waits.merge(m.getId().getTag("cause"), ((Timer) m).totalTime(TimeUnit.MILLISECONDS), Double::sum);
+        }
+      }
+      raw("  " + PolicyMetrics.ATTEMPTS + " by provider and decision: " + compact(attempts));
+      raw("  " + PolicyMetrics.CALLS + " by provider and outcome: " + compact(outcomes));
+      raw("  " + PolicyMetrics.WAITS + " total ms by cause: " + compact(waits));
+    }
+
+    private static String compact(Map<String, Double> values) {
+      StringBuilder sb = new StringBuilder();
+      values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=')
+          .append(v % 1 == 0 ? Long.toString(v.longValue()) : String.format(Locale.ROOT, "%.0f", v)));
+      return sb.toString();
+    }
+  }
+
+  /** A usage mistake, reported in one line with exit code 2. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}
