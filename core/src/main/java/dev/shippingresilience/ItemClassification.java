@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * @param decision what the response means for this item
  * @param code the item's provider code, or {@code null} when the item carried none
  * @param reason the rule that fired, as a sentence
+ * @param duplicate {@code true} when a SUCCEED means the item was already done (17TRACK -18019901)
  */
-public record ItemClassification(@Nullable String id, Decision decision, @Nullable String code, String reason) {
+public record ItemClassification(@Nullable String id, Decision decision, @Nullable String code, String reason,
+    boolean duplicate) {
   /** Validates the components. */
   public ItemClassification {
     Objects.requireNonNull(decision, "decision");

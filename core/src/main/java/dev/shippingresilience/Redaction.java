@@ -35,6 +35,7 @@ public final class Redaction {
   private final Set<String> headerNames;
   private final Set<String> bodyFields;
   private final Pattern queryPattern;
+  private final Pattern textQueryPattern;
   private final Pattern jsonPattern;
   private final Pattern headerLinePattern;
 
@@ -42,7 +43,11 @@ public final class Redaction {
     this.queryNames = lower(queryNames);
     this.headerNames = lower(headerNames);
     this.bodyFields = Set.copyOf(bodyFields);
+    // In a URL a value runs to the next '&' or '#', whatever it contains (a malformed URL may hold spaces);
+    // in free text it also ends at whitespace, quotes or angle brackets.
     this.queryPattern = Pattern.compile(
+        "([?&;](?:" + alternatives(this.queryNames) + ")=)[^&#]*", Pattern.CASE_INSENSITIVE);
+    this.textQueryPattern = Pattern.compile(
         "([?&;](?:" + alternatives(this.queryNames) + ")=)[^&#\\s\"'<>]*", Pattern.CASE_INSENSITIVE);
     this.jsonPattern = Pattern.compile(
         "(\"(?:" + alternatives(this.bodyFields) + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s]+)");
@@ -96,7 +101,7 @@ public final class Redaction {
    * JSON fields and {@code Name: value} header lines masked.
    */
   public String text(String text) {
-    String out = url(text);
+    String out = textQueryPattern.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(MASK));
     out = json(out);
     return headerLinePattern.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
   }

@@ -128,7 +128,7 @@ public final class ClassifierCore {
         reason = "unrecognised code " + code + ", which the provider marks retryable";
       } else if (status >= 500 || status == 429 || status == 408) {
         rule = statusRule(ctx, status);
-        reason = "unrecognised code " + code + " with HTTP " + status + ": " + rule.reason();
+        reason = "unrecognised code " + code + " with " + statusReason(status, "", rule);
       } else {
         rule = new CodeRule(Decision.FAIL, "", ScopeKind.PROVIDER, false, false);
         reason = "unrecognised code " + code;
@@ -164,9 +164,9 @@ public final class ClassifierCore {
       }
     } else {
       rule = statusRule(ctx, status);
-      reason = "HTTP " + status + (rawCode != null && code == null ? " (the body's code is not a plain code)"
-          : ext.isJson() || ext.outcome() == Extraction.Outcome.EMPTY ? "" : " (no readable code in the body)")
-          + ": " + rule.reason();
+      String note = rawCode != null && code == null ? " (the body's code is not a plain code)"
+          : ext.isJson() || ext.outcome() == Extraction.Outcome.EMPTY ? "" : " (no readable code in the body)";
+      reason = statusReason(status, note, rule);
     }
 
     if (rule.decision() == Decision.SUCCEED) {
@@ -209,6 +209,19 @@ public final class ClassifierCore {
       }
     }
     return false;
+  }
+
+  /** Returns "HTTP 503: reason", without repeating the status when the profile's reason already names it. */
+  private static String statusReason(int status, String note, CodeRule rule) {
+    String prefix = "HTTP " + status;
+    String text = rule.reason();
+    if (text.startsWith(prefix)) {
+      return prefix + note + text.substring(prefix.length());
+    }
+    if (text.startsWith(status + " ")) {
+      return prefix + note + text.substring(Integer.toString(status).length());
+    }
+    return prefix + note + ": " + text;
   }
 
   private static CodeRule statusRule(Context ctx, int status) {
@@ -264,19 +277,23 @@ public final class ClassifierCore {
           MessageOverride o = rule == null ? null : override(ctx.profile(), code, message);
           if (o != null) {
             out.add(new ItemClassification(id, o.rule().decision(), code,
-                "code " + code + " with a message matching the override pattern: " + o.rule().reason()));
+                "code " + code + " with a message matching the override pattern: " + o.rule().reason(),
+                o.rule().duplicate()));
           } else if (rule != null) {
-            out.add(new ItemClassification(id, rule.decision(), code, "code " + code + ": " + rule.reason()));
+            out.add(new ItemClassification(id, rule.decision(), code, "code " + code + ": " + rule.reason(),
+                rule.duplicate()));
           } else {
-            out.add(new ItemClassification(id, Decision.FAIL, code, "unrecognised code " + code));
+            out.add(new ItemClassification(id, Decision.FAIL, code, "unrecognised code " + code, false));
           }
         } else if (spec.successPointer() != null && item.present().contains(spec.successPointer())) {
           out.add(new ItemClassification(id, Decision.SUCCEED, null,
-              "the item carries the success member " + spec.successPointer()));
+              "the item carries the success member " + spec.successPointer(), false));
         } else if (spec.fixed() != null) {
-          out.add(new ItemClassification(id, spec.fixed().decision(), null, spec.fixed().reason()));
+          out.add(new ItemClassification(id, spec.fixed().decision(), null, spec.fixed().reason(),
+              spec.fixed().duplicate()));
         } else {
-          out.add(new ItemClassification(id, Decision.FAIL, null, "the item has neither a code nor a result"));
+          out.add(new ItemClassification(id, Decision.FAIL, null, "the item has neither a code nor a result",
+              false));
         }
       }
     }

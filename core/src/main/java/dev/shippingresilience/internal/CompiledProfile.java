@@ -117,7 +117,7 @@ public record CompiledProfile(
       if (op.name().equals(operation)) {
         Map<String, CodeRule> c = new LinkedHashMap<>(op.codes());
         c.put(code, rule);
-        ops.add(new OperationSpec(op.name(), op.method(), op.path(), op.repeatSafe(), Map.copyOf(c), op.refine(),
+        ops.add(new OperationSpec(op.name(), op.method(), op.path(), op.repeatSafe(), java.util.Collections.unmodifiableMap(c), op.refine(),
             op.poll()));
         found = true;
       } else {

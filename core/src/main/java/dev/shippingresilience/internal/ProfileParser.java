@@ -422,7 +422,7 @@ public final class ProfileParser {
       Map.Entry<String, JsonNode> e = it.next();
       values.put(e.getKey(), rule(e.getValue(), child(child(path, "values"), e.getKey()), Set.of()));
     }
-    return new Refine(pointer, Map.copyOf(values));
+    return new Refine(pointer, java.util.Collections.unmodifiableMap(values));
   }
 
   private List<OperationSpec> operations(JsonNode root) {
@@ -458,7 +458,7 @@ public final class ProfileParser {
       Refine refine = refine(op.get("refine"), child(path, "refine"));
       PollSpec poll = poll(op.get("poll"), child(path, "poll"));
       out.add(new OperationSpec(name, method == null ? null : method.toUpperCase(Locale.ROOT), pattern,
-          repeatSafe, Map.copyOf(codes), refine, poll));
+          repeatSafe, java.util.Collections.unmodifiableMap(codes), refine, poll));
     }
     return out;
   }
@@ -492,7 +492,7 @@ public final class ProfileParser {
         throw error(child(path, "path"), "uses {" + m.group(1) + "} but variables does not define it");
       }
     }
-    return new PollSpec(method, template, Map.copyOf(variables));
+    return new PollSpec(method, template, java.util.Collections.unmodifiableMap(variables));
   }
 
   private List<ScopeSource> scope(JsonNode root) {

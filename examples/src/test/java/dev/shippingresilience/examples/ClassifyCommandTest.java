@@ -1,0 +1,449 @@
+package dev.shippingresilience.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClassifyCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CLICKPOST_CREATE = "https://www.clickpost.in/api/v3/create-order/?key=abc";
+  private static final String SEVENTEEN_TRACK_REGISTER = "https://api.17track.net/track/v2.2/register";
+  private static final String MIXED_BATCH = "{\"code\":0,\"data\":{\"accepted\":[{\"number\":\"LZ1\",\"carrier\":3011}],"
+      + "\"rejected\":[{\"number\":\"RR1\",\"error\":{\"code\":-18019901,\"message\":\"x\"}}]}}";
+
+  private final ClassifyCommand command = new ClassifyCommand();
+
+  /** What one in-process run printed. */
+  record Run(int exitCode, String out, String err) {
+    List<String> outLines() {
+      assertThat(out).satisfiesAnyOf(o -> assertThat(o).isEmpty(), o -> assertThat(o).endsWith("\n"));
+      return out.lines().toList();
+    }
+
+    JsonNode json() {
+      assertThat(exitCode).as(err).isZero();
+      assertThat(outLines()).hasSize(1);
+      return parse(outLines().get(0));
+    }
+  }
+
+  private Run runWithStdin(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = command.run(List.of(args), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, false, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"),
+        err.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+  }
+
+  private Run run(String... args) {
+    return runWithStdin("", args);
+  }
+
+  private static JsonNode parse(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.properties().forEach(e -> names.add(e.getKey()));
+    return names;
+  }
+
+  @Nested
+  class OneExchange {
+    @Test
+    void clickpostStillProcessingOnCreateOrderIsPolled() {
+      // when
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--method", "POST",
+          "--status", "200", "--body", "{\"meta\":{\"status\":102}}").json();
+
+      // then
+      assertThat(result.get("provider").asText()).isEqualTo("clickpost");
+      assertThat(result.get("operation").asText()).isEqualTo("create-order");
+      assertThat(result.get("action").asText()).isEqualTo("POLL");
+      assertThat(result.get("httpStatus").asInt()).isEqualTo(200);
+      assertThat(result.get("code").asText()).isEqualTo("102");
+      assertThat(result.get("retryAfterMs").isNull()).isTrue();
+      assertThat(result.get("duplicate").asBoolean()).isFalse();
+      assertThat(result.get("items")).isEmpty();
+    }
+
+    @Test
+    void clickpostAlreadyPlacedSucceedsAsADuplicate() {
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--method", "POST", "--status", "200",
+          "--body", "{\"meta\":{\"status\":323,\"message\":\"Order already exists\"}}").json();
+
+      assertThat(result.get("action").asText()).isEqualTo("SUCCEED");
+      assertThat(result.get("code").asText()).isEqualTo("323");
+      assertThat(result.get("duplicate").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aftershipRateLimitResetGivenAsDeltaSecondsIsRetriedAfterThatManyMilliseconds() {
+      JsonNode result = run("--url", "https://api.aftership.com/postmen/v3/labels", "--method", "POST",
+          "--status", "429", "--header", "X-RateLimit-Reset: 5").json();
+
+      assertThat(result.get("provider").asText()).isEqualTo("aftership-shipping");
+      assertThat(result.get("action").asText()).isEqualTo("RETRY");
+      assertThat(result.get("retryAfterMs").isIntegralNumber()).isTrue();
+      assertThat(result.get("retryAfterMs").asLong()).isEqualTo(5000);
+    }
+
+    @Test
+    void seventeenTrackMixedBatchGivesOneDecisionPerItem() {
+      JsonNode result = run("--url", SEVENTEEN_TRACK_REGISTER, "--method", "POST", "--status", "200",
+          "--body", MIXED_BATCH).json();
+
+      assertThat(result.get("provider").asText()).isEqualTo("17track");
+      assertThat(result.get("operation").asText()).isEqualTo("register");
+      JsonNode items = result.get("items");
+      assertThat(items).hasSize(2);
+      assertThat(items.get(0).get("id").asText()).isEqualTo("LZ1");
+      assertThat(items.get(0).get("action").asText()).isEqualTo("SUCCEED");
+      assertThat(items.get(1).get("id").asText()).isEqualTo("RR1");
+      assertThat(items.get(1).get("code").asText()).isEqualTo("-18019901");
+      assertThat(items.get(1).get("reason").asText()).isNotBlank();
+    }
+
+    @Test
+    void unknownHostIsClassifiedByTheGenericHttpProfile() {
+      JsonNode result = run("--url", "https://shipping.example.org/v1/parcels", "--status", "503").json();
+
+      assertThat(result.get("provider").asText()).isEqualTo("generic-http");
+      assertThat(result.get("action").asText()).isEqualTo("BREAK");
+      assertThat(result.get("code").isNull()).isTrue();
+    }
+
+    @Test
+    void explicitProviderWinsOverTheUrlHost() {
+      JsonNode result = run("--url", "https://gateway.example.org/api/v3/create-order/", "--method", "POST",
+          "--provider", "clickpost", "--status", "200", "--body", "{\"meta\":{\"status\":102}}").json();
+
+      assertThat(result.get("provider").asText()).isEqualTo("clickpost");
+      assertThat(result.get("action").asText()).isEqualTo("POLL");
+    }
+
+    @Test
+    void methodDefaultsToGet() {
+      // GET on the create-order path is Clickpost's fetch-order operation
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--status", "200", "--body", "{\"meta\":{\"status\":200}}")
+          .json();
+
+      assertThat(result.get("operation").asText()).isEqualTo("fetch-order");
+    }
+
+    @Test
+    void optionValuesMayFollowAnEqualsSign() {
+      JsonNode result = run("--url=" + CLICKPOST_CREATE, "--method=POST", "--status=200",
+          "--body={\"meta\":{\"status\":102}}").json();
+
+      assertThat(result.get("action").asText()).isEqualTo("POLL");
+    }
+
+    @Test
+    void bodyFileIsReadAsTheWholeBody(@TempDir Path dir) throws IOException {
+      Path body = Files.writeString(dir.resolve("body.json"), "\uFEFF  {\"meta\":{\"status\":323}}\n");
+
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--method", "POST", "--status", "200",
+          "--body-file", body.toString()).json();
+
+      assertThat(result.get("action").asText()).isEqualTo("SUCCEED");
+      assertThat(result.get("duplicate").asBoolean()).isTrue();
+    }
+
+    @Test
+    void outputHasExactlyTheContractFieldsInContractOrder() {
+      JsonNode result = run("--url", SEVENTEEN_TRACK_REGISTER, "--method", "POST", "--status", "200",
+          "--body", MIXED_BATCH).json();
+
+      assertThat(fieldNames(result)).containsExactly("provider", "operation", "action", "httpStatus", "code",
+          "retryAfterMs", "scope", "duplicate", "reason", "items");
+      for (JsonNode item : result.get("items")) {
+        assertThat(fieldNames(item)).containsExactly("id", "action", "code", "reason");
+      }
+    }
+
+    @Test
+    void outputIsOneLineAndNeverEchoesHeadersOrBodies() {
+      Run run = run("--url", "https://api.aftership.com/postmen/v3/labels", "--method", "POST", "--status", "400",
+          "--header", "as-api-key: HEADERSECRET", "--header", "X-Trace: TRACEVALUE",
+          "--body", "{\"meta\":{\"code\":4104,\"message\":\"BODYSECRET\"},\"key\":\"BODYKEY\"}");
+
+      assertThat(run.json()).isNotNull();
+      assertThat(run.out()).doesNotContain("HEADERSECRET", "TRACEVALUE", "BODYSECRET", "BODYKEY");
+      assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void helpPrintsUsageOnStdout() {
+      Run run = run("--help");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).contains("--url", "--status", "--jsonl");
+      assertThat(run.err()).isEmpty();
+    }
+  }
+
+  @Nested
+  class JsonLines {
+    @Test
+    void garbageLineYieldsAnErrorLineAndTheOthersAreClassified() {
+      String stdin = String.join("\n",
+          "{\"method\":\"POST\",\"url\":\"" + CLICKPOST_CREATE + "\",\"status\":200,\"body\":\"{\\\"meta\\\":{\\\"status\\\":102}}\"}",
+          "this is not json {",
+          "{\"url\":\"https://shipping.example.org/x\",\"status\":429,\"headers\":{\"Retry-After\":[\"3\"]}}") + "\n";
+
+      Run run = runWithStdin(stdin, "--jsonl");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.outLines()).hasSize(3);
+      JsonNode first = parse(run.outLines().get(0));
+      JsonNode middle = parse(run.outLines().get(1));
+      JsonNode last = parse(run.outLines().get(2));
+      assertThat(first.get("action").asText()).isEqualTo("POLL");
+      assertThat(fieldNames(middle)).containsExactly("error");
+      assertThat(middle.get("error").asText()).contains("JSON");
+      assertThat(last.get("provider").asText()).isEqualTo("generic-http");
+      assertThat(last.get("action").asText()).isEqualTo("RETRY");
+      assertThat(last.get("retryAfterMs").asLong()).isEqualTo(3000);
+    }
+
+    @Test
+    void blankLinesKeepTheirPlaceWithAnEmptyLineError() {
+      Run run = runWithStdin("\n   \n{\"url\":\"https://x.example.org/\",\"status\":200}", "--jsonl");
+
+      assertThat(run.outLines()).containsExactly("{\"error\":\"empty line\"}", "{\"error\":\"empty line\"}",
+          run.outLines().get(2));
+      assertThat(parse(run.outLines().get(2)).get("action").asText()).isEqualTo("SUCCEED");
+    }
+
+    @Test
+    void headersMayBeStringsOrArraysAndMethodDefaultsToGet() {
+      String line = "{\"provider\":\"aftership-shipping\",\"url\":\"https://api.aftership.com/postmen/v3/labels\","
+          + "\"status\":429,\"headers\":{\"x-ratelimit-reset\":\"5\",\"X-Other\":[\"a\",\"b\"]}}";
+
+      JsonNode result = parse(command.classifyLine(line));
+
+      assertThat(result.get("operation").asText()).isEqualTo("list-labels");
+      assertThat(result.get("retryAfterMs").asLong()).isEqualTo(5000);
+    }
+
+    @Test
+    void emptyInputPrintsNothing() {
+      Run run = runWithStdin("", "--jsonl");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out()).isEmpty();
+    }
+
+    static Stream<Arguments> unreadableLines() {
+      return Stream.of(
+          Arguments.of("{\"status\":200}", "url"),
+          Arguments.of("{\"url\":\"https://x.example.org/\"}", "status"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":42}", "status"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":\"200\"}", "status"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200.5}", "status"),
+          Arguments.of("{\"url\":\"ftp://x.example.org/\",\"status\":200}", "url"),
+          Arguments.of("{\"url\":\"/relative\",\"status\":200}", "url"),
+          Arguments.of("{\"url\":7,\"status\":200}", "url"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200,\"provider\":\"nope\"}", "provider"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200,\"method\":\"G T\"}", "method"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200,\"headers\":[\"a\"]}", "headers"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200,\"headers\":{\"A\":1}}", "headers.A"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200,\"body\":{\"meta\":1}}", "body"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200,\"header\":{}}", "header"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200,\"status\":500}", "JSON"),
+          Arguments.of("{\"url\":\"https://x.example.org/\",\"status\":200} {}", "JSON"),
+          Arguments.of("[1,2]", "object"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("unreadableLines")
+    void unreadableLineYieldsAnErrorNamingTheField(String line, String field) {
+      JsonNode result = parse(command.classifyLine(line));
+
+      assertThat(fieldNames(result)).containsExactly("error");
+      assertThat(result.get("error").asText()).contains(field);
+    }
+
+    @Test
+    void unknownProviderErrorListsTheKnownIds() {
+      JsonNode result = parse(command.classifyLine(
+          "{\"url\":\"https://x.example.org/\",\"status\":200,\"provider\":\"nope\"}"));
+
+      assertThat(result.get("error").asText()).contains("nope", "clickpost", "17track", "generic-http");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"url\":\"ftp://x.example.org/?key=SECRET123\",\"status\":200}",
+        "{\"url\":\"https://x.example.org/a b?key=SECRET123\",\"status\":200}",
+        "{\"url\":\"https://x.example.org/?key=SEC RET123\",\"status\":200}",
+        "{\"url\":\"https://x.example.org/?key=SECRET123\",\"status\":200",
+        "{\"url\":\"https://x.example.org/?key=SECRET123\",\"status\":SECRET123}"})
+    void errorLinesNeverQuoteASecret(String line) {
+      String output = command.classifyLine(line);
+
+      assertThat(parse(output).has("error")).isTrue();
+      assertThat(output).doesNotContain("SECRET123").doesNotContain("RET123");
+    }
+
+    @Test
+    @Timeout(10)
+    void eachResultIsWrittenBeforeTheNextLineIsRead() throws Exception {
+      // given: stdin and stdout are pipes, so the command runs while the test writes and reads
+      PipedOutputStream stdinWriter = new PipedOutputStream();
+      PipedInputStream stdin = new PipedInputStream(stdinWriter);
+      PipedInputStream stdoutReader = new PipedInputStream();
+      PrintStream stdout = new PrintStream(new PipedOutputStream(stdoutReader), false, StandardCharsets.UTF_8);
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+          command.run(List.of("--jsonl"), stdin, stdout, new PrintStream(new ByteArrayOutputStream())));
+      BufferedReader results = new BufferedReader(new InputStreamReader(stdoutReader, StandardCharsets.UTF_8));
+
+      // when: one line is sent and stdin stays open
+      stdinWriter.write("{\"url\":\"https://x.example.org/\",\"status\":503}\n".getBytes(StandardCharsets.UTF_8));
+      stdinWriter.flush();
+
+      // then: its result arrives before end of input
+      assertThat(parse(results.readLine()).get("action").asText()).isEqualTo("BREAK");
+      stdinWriter.close();
+      assertThat(exit.get()).isZero();
+      stdout.close();
+    }
+  }
+
+  @Nested
+  class UsageMistakes {
+    static Stream<Arguments> mistakes() {
+      String url = "https://x.example.org/";
+      return Stream.of(
+          Arguments.of(List.of("--bogus"), "--bogus"),
+          Arguments.of(List.of("--status", "200"), "--url"),
+          Arguments.of(List.of("--url", url), "--status"),
+          Arguments.of(List.of("--url", url, "--status", "abc"), "--status"),
+          Arguments.of(List.of("--url", url, "--status", "99"), "--status"),
+          Arguments.of(List.of("--url", url, "--status", "600"), "--status"),
+          Arguments.of(List.of("--url", url, "--status", "2.5"), "--status"),
+          Arguments.of(List.of("--url", url, "--status", "200", "--header", "X-NoColon"), "--header"),
+          Arguments.of(List.of("--url", url, "--status", "200", "--header", ": v"), "--header"),
+          Arguments.of(List.of("--url", url, "--status", "200", "--body", "{}", "--body-file", "b.json"),
+              "--body-file"),
+          Arguments.of(List.of("--url", url, "--status", "200", "--body-file", "/no/such/body.json"),
+              "/no/such/body.json"),
+          Arguments.of(List.of("--url", url, "--status", "200", "--provider", "nope"), "--provider"),
+          Arguments.of(List.of("--url", "not a url", "--status", "200"), "--url"),
+          Arguments.of(List.of("--url", "ftp://x.example.org/", "--status", "200"), "--url"),
+          Arguments.of(List.of("--url", "/relative/path", "--status", "200"), "--url"),
+          Arguments.of(List.of("--url", "mailto:someone@example.org", "--status", "200"), "--url"),
+          Arguments.of(List.of("--status", "200", "--url"), "--url"),
+          Arguments.of(List.of("--url", "--status", "200"), "--url"),
+          Arguments.of(List.of("--url", url, "--status", "200", "--method", "G T"), "--method"),
+          Arguments.of(List.of("--url", url, "--url", url, "--status", "200"), "--url"),
+          Arguments.of(List.of("--jsonl", "--url", url), "--jsonl"),
+          Arguments.of(List.of("--jsonl", "--header", "A: b"), "--header"),
+          Arguments.of(List.of("--jsonl=yes"), "--jsonl"),
+          Arguments.of(List.of("--url", url, "--status", "200", "stray"), "stray"),
+          Arguments.of(List.of("--url", url, "--status", "2\n00"), "--status"),
+          Arguments.of(List.of("--url", url, "--status", "200", "--body-file", "two\nlines.json"), "--body-file"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("mistakes")
+    void mistakeExitsTwoWithOneStderrLineNamingTheArgument(List<String> args, String named) {
+      Run run = run(args.toArray(new String[0]));
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).endsWith("\n");
+      assertThat(run.err().lines()).hasSize(1);
+      assertThat(run.err()).contains(named).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void unknownProviderNamesTheKnownIds() {
+      Run run = run("--url", "https://x.example.org/", "--status", "200", "--provider", "nope");
+
+      assertThat(run.err()).contains("nope", "clickpost", "aftership-shipping", "17track", "abicart",
+          "generic-http");
+    }
+
+    @Test
+    void bothBodyOptionsAreNamed() {
+      Run run = run("--url", "https://x.example.org/", "--status", "200", "--body", "{}", "--body-file", "b.json");
+
+      assertThat(run.err()).contains("--body ").contains("--body-file");
+    }
+
+    @Test
+    void headerWithoutColonIsNotQuotedBack() {
+      Run run = run("--url", "https://x.example.org/", "--status", "200", "--header", "Authorization Bearer TOK9");
+
+      assertThat(run.err()).contains("--header").doesNotContain("TOK9");
+    }
+
+    @Test
+    void bodyFileThatIsADirectoryIsNamed(@TempDir Path dir) {
+      Run run = run("--url", "https://x.example.org/", "--status", "200", "--body-file", dir.toString());
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("--body-file", dir.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "ftp://x.example.org/?key=SECRET123",
+        "https://x.example.org/a b?key=SECRET123",
+        "https:///?username=u&key=SECRET123",
+        "x.example.org/path?KEY=SECRET123",
+        "https://x.example.org/?key=SEC RET123",
+        "https://x.example.org/?key=SEC\"RET123",
+        "https://x.example.org/?key=SEC<RET123",
+        "https://x.example.org/?key=SEC\nRET123"})
+    void urlErrorsNeverPrintTheSecretQueryValue(String url) {
+      Run run = run("--url", url, "--status", "200");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("--url").contains("***").doesNotContain("SECRET123").doesNotContain("RET123");
+      assertThat(run.err().lines()).hasSize(1);
+      assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void strayArgumentHoldingAUrlIsRedacted() {
+      Run run = run("--status", "200", "https://x.example.org/?key=SECRET123");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).doesNotContain("SECRET123");
+    }
+  }
+}

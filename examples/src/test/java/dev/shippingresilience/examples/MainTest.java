@@ -1,0 +1,67 @@
+package dev.shippingresilience.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void noArgumentsPrintUsageOnStderrAndExitTwo() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err()).contains("usage:", "classify", "demo");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void helpPrintsUsageOnStdoutAndExitsZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out()).contains("usage:", "classify", "demo");
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void unknownCommandIsNamedWithUsageOnStderr() {
+    assertThat(run("clasify")).isEqualTo(2);
+    assertThat(err()).contains("unknown command 'clasify'", "usage:");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void unknownCommandHoldingAUrlIsRedacted() {
+    assertThat(run("https://x.example.org/?key=SECRET123")).isEqualTo(2);
+    assertThat(err()).doesNotContain("SECRET123");
+  }
+
+  @Test
+  void classifyIsDispatchedWithTheRestOfTheArguments() {
+    assertThat(run("classify", "--url", "https://x.example.org/", "--status", "204")).isZero();
+    assertThat(out()).contains("\"provider\":\"generic-http\"", "\"action\":\"SUCCEED\"");
+  }
+
+  @Test
+  void demoIsDispatchedWithTheRestOfTheArguments() {
+    assertThat(run("demo", "--bogus")).isEqualTo(2);
+    assertThat(err()).contains("--bogus");
+  }
+}
