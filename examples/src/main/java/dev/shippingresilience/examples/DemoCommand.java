@@ -50,7 +50,7 @@ final class DemoCommand {
   private DemoCommand() {}
 
   /** Parses {@code args} (after the subcommand); throws {@link UsageException} naming the bad argument. */
-  static Options parse(String[] args) {
+  static Options parse(String[] args) throws UsageException {
     long seed = 42;
     int calls = 42;
     double faultRate = 0.1;
@@ -83,14 +83,14 @@ final class DemoCommand {
     return new Options(seed, calls, faultRate, spring);
   }
 
-  private static String value(String[] args, int i, String option) {
+  private static String value(String[] args, int i, String option) throws UsageException {
     if (i >= args.length || args[i].startsWith("--")) {
       throw new UsageException(option + " needs a value");
     }
     return args[i];
   }
 
-  private static long parseLong(String option, String value) {
+  private static long parseLong(String option, String value) throws UsageException {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
@@ -398,15 +398,6 @@ final class DemoCommand {
       values.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=')
           .append(v % 1 == 0 ? Long.toString(v.longValue()) : String.format(Locale.ROOT, "%.0f", v)));
       return sb.toString();
-    }
-  }
-
-  /** A usage mistake, reported in one line with exit code 2. */
-  static final class UsageException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    UsageException(String message) {
-      super(message);
     }
   }
 }
