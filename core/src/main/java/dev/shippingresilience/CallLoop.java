@@ -180,6 +180,14 @@ final class CallLoop<R> {
     List<CircuitBreaker> acquired = new ArrayList<>(gateScopes.size());
     for (int i = 0; i < gateScopes.size(); i++) {
       String scope = gateScopes.get(i);
+      if (policy.shareBreakerHints) {
+        Instant hinted = policy.limits.openHint(scope);
+        if (hinted != null && hinted.isAfter(policy.clock.instant())) {
+          // Another instance saw this scope's breaker open: skip a round of failures.
+          releaseAll(acquired);
+          throw new BreakerOpenException(policy.profile.id(), scope, last, sends);
+        }
+      }
       CircuitBreaker cb = i == 0 ? policy.breakers.get(scope) : policy.breakers.existing(scope);
       if (cb == null) {
         continue;
@@ -487,23 +495,23 @@ final class CallLoop<R> {
     if (hint == null || hint.isZero()) {
       return;
     }
-    // A 429 or an exhausted rate-limit window pauses every caller of this provider until the reset.
+    // A 429 or an exhausted rate-limit window pauses every caller of this account (the whole fleet with shared
+    // limits) until the reset, not just the call that saw it.
     if (c.httpStatus() == 429 || RateLimitHeaders.remainingExhausted(snapshot.headers())
         || (c.decision() == Decision.RETRY && c.notProcessed())) {
-      long until = policy.clock.millis() + hint.toMillis();
-      policy.pausedUntilMillis.accumulateAndGet(until, Math::max);
-      if (policy.rateLimiter != null) {
-        policy.rateLimiter.drainPermissions();
-      }
+      policy.limits.pause(policy.account, policy.clock.instant().plus(hint));
     }
   }
 
   private void waitForPause() throws IOException {
-    long pausedFor = policy.pausedUntilMillis.get() - policy.clock.millis();
-    if (pausedFor <= 0) {
+    Instant until = policy.limits.pausedUntil(policy.account);
+    if (until == null) {
       return;
     }
-    Duration delay = Duration.ofMillis(pausedFor);
+    Duration delay = Duration.between(policy.clock.instant(), until);
+    if (delay.isNegative() || delay.isZero()) {
+      return;
+    }
     if (!fitsDeadline(delay)) {
       throw new DeadlineExceededException(policy.profile.id(), last, sends,
           "while the provider is paused by its rate limit for " + delay, null);
@@ -512,20 +520,16 @@ final class CallLoop<R> {
   }
 
   private void waitForRateLimiter() throws IOException {
-    if (policy.rateLimiter == null) {
+    if (policy.rateLimit == null) {
       return;
     }
-    long nanos = policy.rateLimiter.reservePermission();
-    if (nanos < 0) {
+    Duration remaining = Duration.between(policy.clock.instant(), deadlineAt);
+    Duration delay = policy.limits.acquire(policy.account, policy.rateLimit,
+        remaining.isNegative() ? Duration.ZERO : remaining);
+    if (delay == null) {
       throw new DeadlineExceededException(policy.profile.id(), last, sends, "waiting for the rate limiter", null);
     }
-    if (nanos > 0) {
-      Duration delay = Duration.ofNanos(nanos);
-      if (!fitsDeadline(delay)) {
-        throw new DeadlineExceededException(policy.profile.id(), last, sends, "waiting for the rate limiter", null);
-      }
-      pause(delay, "rate_limit");
-    }
+    pause(delay, "rate_limit");
   }
 
   private void pause(Duration delay, String cause) throws CallCancelledException {

@@ -6,22 +6,20 @@ import dev.shippingresilience.internal.PolicyMetrics;
 import dev.shippingresilience.internal.ProfileModel;
 import dev.shippingresilience.internal.RetryBudget;
 import dev.shippingresilience.internal.ScopedBreakers;
+import dev.shippingresilience.spi.LocalLimits;
+import dev.shippingresilience.spi.RateLimit;
+import dev.shippingresilience.spi.SharedLimits;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -84,11 +82,13 @@ public final class ShippingPolicy {
   final ShippingListener listener;
   final PolicyMetrics metrics;
   final ScopedBreakers breakers;
-  final @Nullable RateLimiter rateLimiter;
+  final @Nullable RateLimit rateLimit;
+  final SharedLimits limits;
+  final String account;
+  final boolean shareBreakerHints;
   final RetryBudget budget;
-  final AtomicLong pausedUntilMillis = new AtomicLong();
   private final CircuitBreakerConfig breakerConfig;
-  private final @Nullable RateLimiterConfig rateLimiterConfig;
+  private final Duration waitDurationInOpenState;
 
   private ShippingPolicy(Builder b) {
     this.profile = b.profile;
@@ -107,6 +107,10 @@ public final class ShippingPolicy {
     this.sleeper = b.sleeper;
     this.random = b.random;
     this.listener = b.listener;
+    this.rateLimit = b.limitForPeriod > 0 ? new RateLimit(b.limitForPeriod, b.limitRefreshPeriod) : null;
+    this.limits = b.limits != null ? b.limits : new LocalLimits(b.clock, b.meterRegistry);
+    this.account = b.account != null ? b.account : b.profile.id();
+    this.shareBreakerHints = b.shareBreakerHints;
     this.classifier = ResponseClassifier.builder()
         .profiles(ProviderProfiles.builtIn().with(b.profile))
         .clock(b.clock)
@@ -124,36 +128,18 @@ public final class ShippingPolicy {
     CircuitBreakerRegistry cbRegistry = CircuitBreakerRegistry.of(breakerConfig);
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
     ShippingListener l = b.listener;
+    this.waitDurationInOpenState = b.waitDurationInOpenState;
     this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock,
         cb -> cb.getEventPublisher().onStateTransition(e -> {
           LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
               e.getStateTransition().getToState());
+          if (shareBreakerHints && e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+            limits.hintOpen(e.getCircuitBreakerName(), clock.instant().plus(waitDurationInOpenState));
+          }
           CallLoop.safely(() -> l.onBreakerStateChange(new BreakerEvent(e.getCircuitBreakerName(),
               e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name())));
         }));
     breakers.get(b.profile.id());
-    if (b.limitForPeriod > 0) {
-      this.rateLimiterConfig = RateLimiterConfig.custom()
-          .limitForPeriod(b.limitForPeriod)
-          .limitRefreshPeriod(b.limitRefreshPeriod)
-          .timeoutDuration(b.deadline.plus(b.deadline))
-          .build();
-      RateLimiterRegistry rlRegistry = RateLimiterRegistry.of(rateLimiterConfig);
-      TaggedRateLimiterMetrics.ofRateLimiterRegistry(rlRegistry).bindTo(b.meterRegistry);
-      Clock c = b.clock;
-      // Resilience4j's limiter with our clock as its time source, so tests with a fake clock stay deterministic;
-      // swapped into the registry so Resilience4j's own Micrometer binder reports it.
-      RateLimiter limiter = RateLimiter.of(b.profile.id(), rateLimiterConfig, () -> {
-        Instant now = c.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-      });
-      rlRegistry.rateLimiter(b.profile.id(), rateLimiterConfig);
-      rlRegistry.replace(b.profile.id(), limiter);
-      this.rateLimiter = limiter;
-    } else {
-      this.rateLimiterConfig = null;
-      this.rateLimiter = null;
-    }
     this.budget = new RetryBudget(b.budgetTokens, b.budgetRatio);
   }
 
@@ -238,8 +224,22 @@ public final class ShippingPolicy {
 
   /** Returns the client-side rate limit, e.g. {@code 10 per PT1S}, or {@code none}. */
   public String rateLimitDescription() {
-    return rateLimiterConfig == null ? "none"
-        : rateLimiterConfig.getLimitForPeriod() + " per " + rateLimiterConfig.getLimitRefreshPeriod();
+    return rateLimit == null ? "none" : rateLimit.toString();
+  }
+
+  /** Returns the client-side rate limit, or {@code null} when there is none. */
+  public @Nullable RateLimit rateLimit() {
+    return rateLimit;
+  }
+
+  /** Returns where the rate limit, pauses and breaker hints live. */
+  public SharedLimits sharedLimits() {
+    return limits;
+  }
+
+  /** Returns the account key the rate limit and pauses are kept under (default: the provider id). */
+  public String account() {
+    return account;
   }
 
   /** Returns the breaker settings as text (failure rate, window, minimum calls, open wait). */
@@ -291,6 +291,9 @@ public final class ShippingPolicy {
     private RandomGenerator random = RandomGenerator.getDefault();
     private MeterRegistry meterRegistry = Metrics.globalRegistry;
     private ShippingListener listener = ShippingListener.NONE;
+    private @Nullable SharedLimits limits;
+    private @Nullable String account;
+    private boolean shareBreakerHints;
 
     private Builder(ProviderProfile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
@@ -499,6 +502,36 @@ public final class ShippingPolicy {
     /** Sets the listener for events. */
     public Builder listener(ShippingListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets where the rate limit and pauses live: default {@link LocalLimits} (this process). Give every instance of a
+     * fleet the same shared implementation (the {@code redis-limits} module) so they draw from one bucket.
+     */
+    public Builder sharedLimits(SharedLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Sets the account key the rate limit and pauses are kept under, for several accounts of one provider
+     * (default: the provider id).
+     */
+    public Builder account(String account) {
+      if (account == null || account.isBlank()) {
+        throw new IllegalArgumentException("Invalid account (" + account + "): must not be blank");
+      }
+      this.account = account;
+      return this;
+    }
+
+    /**
+     * With {@code true}, an opened breaker is announced through {@link SharedLimits#hintOpen} and a hint from
+     * another instance fails calls to that scope fast until it expires. Default {@code false}.
+     */
+    public Builder shareBreakerHints(boolean share) {
+      this.shareBreakerHints = share;
       return this;
     }
 

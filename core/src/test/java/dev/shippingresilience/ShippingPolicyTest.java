@@ -391,6 +391,61 @@ class ShippingPolicyTest {
   }
 
   @Nested
+  class SharedLimitsSpi {
+    @Test
+    void twoInstancesSharingLimitsPauseTogetherAfterA429() throws IOException {
+      dev.shippingresilience.spi.LocalLimits shared = new dev.shippingresilience.spi.LocalLimits(clock, meters);
+      ShippingPolicy instanceA = policy("generic-http", b -> b.maxAttempts(1).sharedLimits(shared));
+      ShippingPolicy instanceB = policy("generic-http", b -> b.maxAttempts(1).sharedLimits(shared));
+      instanceA.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
+          new ScriptedTransport().then(429, "", "Retry-After", "9"));
+      instanceB.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), new ScriptedTransport().then(200, ""));
+      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void breakerHintFromAnotherInstanceFailsFastWithoutTraffic() throws IOException {
+      dev.shippingresilience.spi.SharedLimits hints = new dev.shippingresilience.spi.SharedLimits() {
+        private final java.util.Map<String, java.time.Instant> open = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Duration acquire(String account, dev.shippingresilience.spi.RateLimit limit, Duration maxWait) {
+          return Duration.ZERO;
+        }
+
+        @Override
+        public void pause(String account, java.time.Instant until) {}
+
+        @Override
+        public java.time.Instant pausedUntil(String account) {
+          return null;
+        }
+
+        @Override
+        public void hintOpen(String scope, java.time.Instant until) {
+          open.put(scope, until);
+        }
+
+        @Override
+        public java.time.Instant openHint(String scope) {
+          return open.get(scope);
+        }
+      };
+      ShippingPolicy a = policy("clickpost", b -> b.sharedLimits(hints).shareBreakerHints(true)
+          .breaker(50, 4, 4, Duration.ofSeconds(60), 1));
+      ShippingPolicy b = policy("clickpost", x -> x.sharedLimits(hints).shareBreakerHints(true));
+      a.execute(post(CLICKPOST_CREATE, "{\"courier_partner\":5}"), CallOptions.none(),
+          new ScriptedTransport().then(200, meta(322)));
+      ScriptedTransport other = new ScriptedTransport().then(200, meta(200));
+      assertThatThrownBy(() -> b.execute(post(CLICKPOST_CREATE, "{\"courier_partner\":5}"), CallOptions.none(),
+          other)).isInstanceOf(BreakerOpenException.class);
+      assertThat(other.sends()).isZero();
+      assertThat(b.execute(post(CLICKPOST_CREATE, "{\"courier_partner\":6}"), CallOptions.none(), other)
+          .succeeded()).isTrue();
+    }
+  }
+
+  @Nested
   class TimeAndCancellation {
     @Test
     void interruptionEndsTheCallAndRestoresTheFlag() {

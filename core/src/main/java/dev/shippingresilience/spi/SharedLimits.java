@@ -1,0 +1,43 @@
+package dev.shippingresilience.spi;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a provider account's request budget, rate-limit pauses and (optionally) breaker hints live. The default,
+ * {@link LocalLimits}, keeps them in this process; a fleet shares them (the {@code redis-limits} module) so that
+ * 20 instances on one AfterShip account together stay under its 10 requests per second.
+ *
+ * <p>Implementations are thread-safe and fast, never throw (an unreachable store falls back to local limits) and
+ * never block longer than their own short timeouts: the engine does the waiting, with its own clock and sleeper.
+ */
+public interface SharedLimits {
+  /**
+   * Takes one request permit from {@code account}'s bucket.
+   *
+   * @param account the provider account, e.g. {@code aftership-shipping}
+   * @param limit the account's rate
+   * @param maxWait the longest wait the caller accepts
+   * @return how long to wait before sending ({@link Duration#ZERO} to send now), or {@code null} when no permit
+   *     can be had within {@code maxWait} (no permit is consumed then)
+   */
+  @Nullable Duration acquire(String account, RateLimit limit, Duration maxWait);
+
+  /** Pauses {@code account} until {@code until} (a 429 with a reset, a quota code); the later pause wins. */
+  void pause(String account, Instant until);
+
+  /** Returns when {@code account}'s pause ends, or {@code null} when it is not paused. */
+  @Nullable Instant pausedUntil(String account);
+
+  /**
+   * Shares that the breaker of {@code scope} opened until {@code until}, so other instances can skip a round of
+   * failures. Local breakers stay the source of truth. Default: ignored.
+   */
+  default void hintOpen(String scope, Instant until) {}
+
+  /** Returns until when another instance reported {@code scope}'s breaker open, or {@code null}. Default: none. */
+  default @Nullable Instant openHint(String scope) {
+    return null;
+  }
+}
