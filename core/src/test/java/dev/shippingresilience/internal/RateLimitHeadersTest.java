@@ -1,0 +1,68 @@
+package dev.shippingresilience.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shippingresilience.HeaderValues;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RateLimitHeadersTest {
+  private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+
+  private static Duration wait(String name, String value) {
+    return RateLimitHeaders.retryAfter(HeaderValues.of(name, value), NOW);
+  }
+
+  @ParameterizedTest(name = "{0}: {1} -> {2} ms")
+  @CsvSource({
+      "Retry-After, 120, 120000",
+      "retry-after, 0, 0",
+      "Retry-After, 1.5, 1500",
+      "Retry-After, 'Sun, 22 Nov 2026 10:00:30 GMT', 30000",
+      "Retry-After, 'Sunday, 22-Nov-26 10:00:45 GMT', 45000",
+      "Retry-After, 'Sun Nov 22 10:01:00 2026', 60000",
+      "X-RateLimit-Reset, 1795341607000, 7000",
+      "x-ratelimit-reset, 1795341612, 12000",
+      "RateLimit-Reset, 20, 20000",
+      "ratelimit-reset, 2.5, 2500"})
+  void readsEveryFormByMagnitude(String name, String value, long millis) {
+    assertThat(NOW.toEpochMilli()).isEqualTo(1795341600000L);
+    assertThat(wait(name, value)).isEqualTo(Duration.ofMillis(millis));
+  }
+
+  @Test
+  void aResetInThePastGivesNoHint() {
+    assertThat(wait("X-RateLimit-Reset", Long.toString(NOW.minusSeconds(5).toEpochMilli()))).isNull();
+    assertThat(wait("Retry-After", "Sun, 22 Nov 2026 09:00:00 GMT")).isNull();
+  }
+
+  @Test
+  void anAbsurdlyDistantResetIsClampedToOneDay() {
+    assertThat(wait("Retry-After", "999999999999")).isEqualTo(RateLimitHeaders.MAX_HINT);
+    assertThat(wait("X-RateLimit-Reset", "99999999999999")).isEqualTo(RateLimitHeaders.MAX_HINT);
+  }
+
+  @Test
+  void garbageGivesNoHint() {
+    assertThat(wait("Retry-After", "soon")).isNull();
+    assertThat(wait("X-RateLimit-Reset", "-5")).isNull();
+    assertThat(wait("X-RateLimit-Reset", "NaN")).isNull();
+    assertThat(RateLimitHeaders.retryAfter(HeaderValues.empty(), NOW)).isNull();
+  }
+
+  @Test
+  void retryAfterWinsOverTheResetHeader() {
+    HeaderValues both = HeaderValues.of("Retry-After", "3", "X-RateLimit-Reset", "60");
+    assertThat(RateLimitHeaders.retryAfter(both, NOW)).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void remainingZeroIsExhausted() {
+    assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("X-RateLimit-Remaining", "0"))).isTrue();
+    assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("ratelimit-remaining", "3"))).isFalse();
+    assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("X-RateLimit-Remaining", "x"))).isFalse();
+  }
+}
