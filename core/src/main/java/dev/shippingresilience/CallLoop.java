@@ -67,6 +67,8 @@ final class CallLoop<R> {
   private @Nullable Classification last;
   private final List<Throwable> failures = new ArrayList<>();
   private AttemptRequest next;
+  /** Why a RETRY or BREAK answer ended the call: a closed set, used as the calls meter's outcome tag. */
+  private String stopReason = "retries_exhausted";
 
   CallLoop(ShippingPolicy policy, RequestSnapshot request, CallOptions options, Attempt<R> attempt) {
     this.policy = policy;
@@ -103,7 +105,7 @@ final class CallLoop<R> {
   CallResult<R> run() throws IOException {
     try {
       CallResult<R> result = loop();
-      finish(outcomeOf(result));
+      finish(outcomeOf(result, stopReason));
       return result;
     } catch (BreakerOpenException e) {
       finish("breaker_open");
@@ -118,7 +120,7 @@ final class CallLoop<R> {
       finish("cancelled");
       throw e;
     } catch (ShippingCallException e) {
-      finish(last != null && last.decision() == Decision.FAIL ? "failed" : "retries_exhausted");
+      finish(last != null && last.decision() == Decision.FAIL ? "failed" : stopReason);
       throw e;
     } catch (IOException e) {
       finish("io_error");
@@ -126,7 +128,7 @@ final class CallLoop<R> {
     }
   }
 
-  private static String outcomeOf(CallResult<?> result) {
+  private static String outcomeOf(CallResult<?> result, String stopReason) {
     Classification c = result.classification();
     switch (c.decision()) {
       case SUCCEED:
@@ -136,7 +138,7 @@ final class CallLoop<R> {
       case POLL:
         return "pending";
       default:
-        return "retries_exhausted";
+        return stopReason;
     }
   }
 
@@ -337,17 +339,20 @@ final class CallLoop<R> {
 
   private @Nullable CallResult<R> retry(ProviderResponse<R> response, Classification c) throws IOException {
     if (!(repeatable() || (c.notProcessed() && options.bodyRepeatable()))) {
+      stopReason = "not_repeatable";
       return failOrReturn(response, c, c.decision() + " (not repeated: the request is not safe to send again)");
     }
     if (retries + 1 >= policy.maxAttempts) {
       return failOrReturn(response, c, c.decision().name());
     }
     if (!policy.budget.allowsRetry()) {
+      stopReason = "budget_exhausted";
       return failOrReturn(response, c, c.decision() + " (retry budget exhausted)");
     }
     CircuitBreaker scopeBreaker = policy.breakers.existing(c.scope());
     if (scopeBreaker != null && scopeBreaker.getState() == CircuitBreaker.State.OPEN) {
       // The breaker of this scope just opened: stop here and hand back the provider's answer.
+      stopReason = "breaker_opened";
       return failOrReturn(response, c, c.decision() + " (circuit breaker " + c.scope() + " opened)");
     }
     Duration hint = c.retryAfter();
@@ -356,6 +361,7 @@ final class CallLoop<R> {
     if (hint != null) {
       // The provider's own hint beats backoff; never retry earlier than it asked.
       if (hint.compareTo(policy.maxRetryAfter) > 0) {
+        stopReason = "wait_too_long";
         return failOrReturn(response, c, c.decision() + " (asked to wait " + hint + ", beyond maxRetryAfter)");
       }
       delay = hint;
@@ -366,6 +372,7 @@ final class CallLoop<R> {
     }
     // A wait beyond the remaining deadline is not waited: the call finishes with the response.
     if (!fitsDeadline(delay)) {
+      stopReason = "wait_too_long";
       return failOrReturn(response, c, c.decision() + " (the wait would pass the deadline)");
     }
     response.close();

@@ -11,7 +11,11 @@ import java.time.Duration;
  * {@code other}, or {@code none}), outcome and cause from fixed vocabularies.
  */
 public final class PolicyMetrics {
-  /** Timer of logical calls; tags provider, operation, outcome. */
+  /**
+   * Timer of logical calls; tags provider, operation, outcome (succeeded, duplicate, failed, pending,
+   * retries_exhausted, not_repeatable, budget_exhausted, breaker_opened, wait_too_long, breaker_open, poll_timeout,
+   * deadline_exceeded, cancelled, io_error).
+   */
   public static final String CALLS = "shipping.resilience.calls";
   /** Counter of sends; tags provider, operation, decision, code. */
   public static final String ATTEMPTS = "shipping.resilience.attempts";

@@ -28,11 +28,13 @@ final class DemoWorkload {
     Random random = new Random(seed);
     List<LogicalCall> out = new ArrayList<>();
     List<String> registered = new ArrayList<>();
+    int clickpostCalls = 0;
+    int aftershipCalls = 0;
     for (int i = 1; i <= calls; i++) {
       int kind = (i - 1) % 7;
       switch (kind) {
         case 0, 3 -> {
-          int courier = COURIERS[random.nextInt(COURIERS.length)];
+          int courier = COURIERS[clickpostCalls++ % COURIERS.length];
           String ref = "ORD-" + seed + "-" + i;
           String body = "{\"reference_number\":\"" + ref + "\",\"courier_partner\":" + courier
               + ",\"pickup_info\":{\"pincode\":\"110001\"},\"drop_info\":{\"pincode\":\"560001\"},"
@@ -42,7 +44,7 @@ final class DemoWorkload {
               .post(RequestBody.create(body, JSON)).build()));
         }
         case 1, 4 -> {
-          String service = SERVICES[random.nextInt(SERVICES.length)];
+          String service = SERVICES[aftershipCalls++ % SERVICES.length];
           String order = "LBL-" + seed + "-" + i;
           String body = "{\"order_number\":\"" + order + "\",\"service_type\":\"" + service
               + "\",\"shipper_account\":{\"id\":\"acc-1\"},\"shipment\":{\"parcels\":[{\"weight\":{\"value\":1,"
