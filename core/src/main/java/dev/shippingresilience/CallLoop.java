@@ -467,7 +467,11 @@ final class CallLoop<R> {
   // ---- rules ----------------------------------------------------------------------------------------------
 
   private boolean repeatable() {
-    if (!options.bodyRepeatable() && next.original()) {
+    if (!next.original()) {
+      // A profile-built poll request (GET /labels/{id}) has no body and is as safe as its method.
+      return RequestSnapshot.of(next.method(), next.uri(), HeaderValues.empty(), null).idempotentMethod();
+    }
+    if (!options.bodyRepeatable()) {
       // A body that can be written once (a stream, a one-shot or duplex body) is never sent twice.
       return false;
     }

@@ -135,6 +135,18 @@ class ShippingPolicyTest {
     }
 
     @Test
+    void failedPollRequestIsRetriedBecauseGetIsSafe() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> b.noRateLimit());
+      ScriptedTransport transport = new ScriptedTransport()
+          .then(200, new String(Fixtures.body("aftership-shipping", "label-creating.json"), StandardCharsets.UTF_8))
+          .then(503, "<html>bad gateway</html>", "Retry-After", "2")
+          .then(200, new String(Fixtures.body("aftership-shipping", "label-created.json"), StandardCharsets.UTF_8));
+      CallResult<String> result = policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport);
+      assertThat(result.succeeded()).isTrue();
+      assertThat(transport.requests()).extracting(AttemptRequest::method).containsExactly("POST", "GET", "GET");
+    }
+
+    @Test
     void retryAfterLongerThanThePollIntervalIsHonoured() throws IOException {
       ShippingPolicy policy = policy("clickpost", b -> {});
       ScriptedTransport transport = new ScriptedTransport().then(200, meta(102), "Retry-After", "45")
