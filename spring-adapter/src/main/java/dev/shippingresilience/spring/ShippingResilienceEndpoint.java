@@ -1,0 +1,67 @@
+package dev.shippingresilience.spring;
+
+import dev.shippingresilience.ProviderProfile;
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.ShippingPolicy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code shippingresilience} actuator endpoint: the active provider profiles (name, hosts, source file,
+ * operations), each policy's settings, its breaker states and retry-budget tokens, and the extra host mappings.
+ * Holds no secrets ({@link ShippingPolicy#toString()} and profile metadata only). Like every endpoint but
+ * {@code health}, it is exposed over HTTP only when listed, e.g.
+ * {@code management.endpoints.web.exposure.include=health,shippingresilience}.
+ *
+ * <p>Thread-safe.
+ */
+@Endpoint(id = "shippingresilience")
+public final class ShippingResilienceEndpoint {
+  private final ShippingPolicies policies;
+  private final Map<String, String> hosts;
+
+  /**
+   * Creates the endpoint.
+   *
+   * @param policies the policies to describe
+   * @param hosts the extra host-to-provider mappings in use
+   */
+  public ShippingResilienceEndpoint(ShippingPolicies policies, Map<String, String> hosts) {
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.hosts = Map.copyOf(hosts);
+  }
+
+  /** Returns {@code providers} (by id) and {@code hostMappings}. */
+  @ReadOperation
+  public Map<String, Object> describe() {
+    Map<String, Object> providers = new LinkedHashMap<>();
+    for (ShippingPolicy policy : policies.all()) {
+      ProviderProfile profile = policy.profile();
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("name", profile.name());
+      p.put("hosts", profile.hosts());
+      p.put("source", profile.source());
+      p.put("operations", profile.operations());
+      p.put("policy", policy.toString());
+      p.put("maxAttempts", policy.maxAttempts());
+      p.put("pollInterval", policy.pollInterval().toString());
+      p.put("maxPolls", policy.maxPolls());
+      p.put("maxPollDuration", policy.maxPollDuration().toString());
+      p.put("deadline", policy.deadline().toString());
+      p.put("rateLimit", policy.rateLimitDescription());
+      p.put("breaker", policy.breakerDescription());
+      p.put("peekLimit", policy.classifier().peekLimit());
+      p.put("breakerStates", new TreeMap<>(policy.breakerStates()));
+      p.put("retryBudgetTokens", policy.retryBudgetTokens());
+      providers.put(policy.provider(), p);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("providers", providers);
+    out.put("hostMappings", new TreeMap<>(hosts));
+    return out;
+  }
+}

@@ -1,0 +1,242 @@
+package dev.shippingresilience.spring;
+
+import dev.shippingresilience.Attempt;
+import dev.shippingresilience.CallOptions;
+import dev.shippingresilience.CallResult;
+import dev.shippingresilience.Classification;
+import dev.shippingresilience.ProviderProfiles;
+import dev.shippingresilience.RequestSnapshot;
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.spring.internal.AttemptHttpRequest;
+import dev.shippingresilience.spring.internal.AttributeOptions;
+import dev.shippingresilience.spring.internal.HostMappings;
+import dev.shippingresilience.spring.internal.PeekingResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * A {@link ClientHttpRequestInterceptor} that applies the shipping-resilience engine to {@code RestClient} (and
+ * {@code RestTemplate}) calls: it picks the provider's policy, classifies each response from a bounded peek of its
+ * body, and lets the core engine retry, poll, break or fail. The caller receives the final response with its full
+ * body unread. The retry and poll loop is core's; this class only translates Spring's request and response.
+ *
+ * <pre>{@code
+ * RestClient client = RestClient.builder()
+ *     .requestFactory(new JdkClientHttpRequestFactory())
+ *     .apply(new ShippingResilienceCustomizer(ShippingResilienceInterceptor.of(ShippingPolicies.builder().build())))
+ *     .build();
+ * try {
+ *   String order = client.post().uri(createOrderUrl).body(json).retrieve().body(String.class);
+ * } catch (ResourceAccessException e) {
+ *   if (e.getCause() instanceof BreakerOpenException open) { ... } // failed fast, nothing sent
+ * }
+ * }</pre>
+ *
+ * <p><b>Which policy.</b> In order: the {@link ShippingRequestAttributes#PROVIDER} attribute; the extra host
+ * mappings ({@link Builder#host(String, String)}); the profile whose hosts match the request host
+ * ({@link ShippingPolicies#forUri(URI)}); else the {@code generic-http} policy, unless
+ * {@link Builder#genericFallback(boolean) genericFallback(false)}, in which case the request passes through
+ * untouched. Per-call overrides travel as request attributes, see {@link ShippingRequestAttributes}.
+ *
+ * <p><b>Errors.</b> The engine's exceptions ({@link dev.shippingresilience.BreakerOpenException},
+ * {@link dev.shippingresilience.PollTimeoutException}, {@link dev.shippingresilience.DeadlineExceededException},
+ * {@link dev.shippingresilience.CallCancelledException}, and {@link dev.shippingresilience.ShippingCallException}
+ * when the policy throws on failure) and transport failures that may not be repeated are {@link IOException}s:
+ * this interceptor lets them propagate, so {@code RestClient} throws a
+ * {@link org.springframework.web.client.ResourceAccessException} whose {@code getCause()} is the engine's exception
+ * (the message has the URL without its query string; ours never hold secrets). A FAIL, or a BREAK or RETRY whose
+ * retries ran out, returns the provider's last response as usual, so {@code retrieve()} turns a 4xx/5xx into its
+ * {@code HttpClientErrorException}/{@code HttpServerErrorException} and a 200 with a failure code is returned:
+ * look at {@value #DECISION_HEADER}. An unknown {@link ShippingRequestAttributes#PROVIDER} id or a request attribute
+ * of the wrong type throws {@link IllegalArgumentException} before anything is sent.
+ *
+ * <p><b>Responses.</b> Every intermediate response is closed by the engine; a response that arrived before an
+ * exception is closed too. The final response adds four headers: {@value #DECISION_HEADER},
+ * {@value #DUPLICATE_HEADER}, {@value #ATTEMPTS_HEADER} and, when the provider sent a code, {@value #CODE_HEADER}.
+ * Reading the body for classification reads at most the policy's peek limit
+ * ({@code policy.classifier().peekLimit()}, default 64 KiB) plus one byte into memory; the rest streams on.
+ *
+ * <p><b>Safety.</b> The request body is Spring's buffered byte array, so it can be sent again, but a POST is
+ * repeated only when core's rules allow it (never after an ambiguous failure such as a connection reset). Prefer a
+ * client that does not re-send requests by itself: {@code JdkClientHttpRequestFactory} does not re-send a POST;
+ * {@code SimpleClientHttpRequestFactory} ({@code HttpURLConnection}) may silently re-send one on a stale
+ * keep-alive connection unless {@code -Dsun.net.http.retryPost=false}.
+ *
+ * <p>Thread-safe; share one instance. Add it as the first interceptor so that every attempt passes through the
+ * interceptors after it (authentication, signing, logging), as {@link ShippingResilienceCustomizer} does.
+ */
+public final class ShippingResilienceInterceptor implements ClientHttpRequestInterceptor {
+  /** Response header added with the final decision, e.g. {@code SUCCEED}. */
+  public static final String DECISION_HEADER = "X-Shipping-Resilience-Decision";
+  /** Response header added with {@code true} when an earlier attempt already reached the goal (Clickpost 323). */
+  public static final String DUPLICATE_HEADER = "X-Shipping-Resilience-Duplicate";
+  /** Response header added with the number of sends, polls included. */
+  public static final String ATTEMPTS_HEADER = "X-Shipping-Resilience-Attempts";
+  /** Response header added with the provider code of the final response, when it had one. */
+  public static final String CODE_HEADER = "X-Shipping-Resilience-Code";
+
+  private final ShippingPolicies policies;
+  private final HostMappings hosts;
+  private final boolean genericFallback;
+
+  private ShippingResilienceInterceptor(Builder b) {
+    this.policies = b.policies;
+    this.hosts = HostMappings.of(b.hosts);
+    this.genericFallback = b.genericFallback;
+  }
+
+  /**
+   * Returns an interceptor that picks each request's policy from {@code policies} by the
+   * {@link ShippingRequestAttributes#PROVIDER} attribute or the request host, falling back to {@code generic-http}.
+   */
+  public static ShippingResilienceInterceptor of(ShippingPolicies policies) {
+    return builder(policies).build();
+  }
+
+  /** Returns a builder over {@code policies}. */
+  public static Builder builder(ShippingPolicies policies) {
+    return new Builder(policies);
+  }
+
+  /** Returns the policies this interceptor picks from. */
+  public ShippingPolicies policies() {
+    return policies;
+  }
+
+  /** Returns the extra host mappings, host to provider id. */
+  public Map<String, String> hosts() {
+    return hosts.asMap();
+  }
+
+  /** Returns whether requests to hosts no profile claims get the {@code generic-http} policy. */
+  public boolean genericFallback() {
+    return genericFallback;
+  }
+
+  /**
+   * Returns the policy that applies to {@code request}, or {@code null} when it passes through untouched.
+   *
+   * @throws IllegalArgumentException if the {@link ShippingRequestAttributes#PROVIDER} attribute is not a known id
+   */
+  public @Nullable ShippingPolicy policyFor(HttpRequest request) {
+    String explicit = AttributeOptions.provider(request.getAttributes());
+    if (explicit != null) {
+      return policies.require(explicit);
+    }
+    URI uri = request.getURI();
+    String mapped = hosts.providerFor(uri.getHost());
+    if (mapped != null) {
+      return policies.require(mapped);
+    }
+    ShippingPolicy detected = policies.forUri(uri);
+    if (!genericFallback && ProviderProfiles.GENERIC_HTTP.equals(detected.provider())) {
+      return null;
+    }
+    return detected;
+  }
+
+  /**
+   * Runs the call through the engine.
+   *
+   * @throws IOException the engine's {@link dev.shippingresilience.ShippingCallException}s, or the transport's
+   *     failure when it may not be repeated; {@code RestClient} wraps them in a {@code ResourceAccessException}
+   */
+  @Override
+  public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+      throws IOException {
+    ShippingPolicy policy = policyFor(request);
+    if (policy == null) {
+      return execution.execute(request, body);
+    }
+    CallOptions options = AttributeOptions.from(request.getAttributes());
+    RequestSnapshot snapshot = RequestSnapshot.of(request.getMethod().name(), request.getURI(),
+        PeekingResponse.headerValues(request.getHeaders()), body.length == 0 ? null : body);
+    int peekLimit = policy.classifier().peekLimit();
+    Attempt<PeekingResponse> attempt = attemptRequest -> PeekingResponse.peek(
+        execution.execute(AttemptHttpRequest.of(request, attemptRequest), AttemptHttpRequest.body(body,
+            attemptRequest)), peekLimit);
+    CallResult<PeekingResponse> result = policy.execute(snapshot, options, attempt);
+    PeekingResponse response = result.response();
+    try {
+      Classification c = result.classification();
+      response.setHeader(DECISION_HEADER, c.decision().name());
+      response.setHeader(DUPLICATE_HEADER, Boolean.toString(result.duplicate()));
+      response.setHeader(ATTEMPTS_HEADER, Integer.toString(result.attempts()));
+      if (c.code() != null) {
+        response.setHeader(CODE_HEADER, c.code());
+      }
+      return response;
+    } catch (RuntimeException e) {
+      // Spring's contract: a response received before the interceptor throws is closed.
+      response.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ShippingResilienceInterceptor{providers=" + policies.profiles() + ", hosts=" + hosts.asMap()
+        + ", genericFallback=" + genericFallback + "}";
+  }
+
+  /** Builds a {@link ShippingResilienceInterceptor}. Not thread-safe. */
+  public static final class Builder {
+    private final ShippingPolicies policies;
+    private final Map<String, String> hosts = new LinkedHashMap<>();
+    private boolean genericFallback = true;
+
+    private Builder(ShippingPolicies policies) {
+      this.policies = Objects.requireNonNull(policies, "policies");
+    }
+
+    /**
+     * Sends requests to {@code host}, and to its subdomains, through {@code providerId}'s policy, before profile
+     * host detection (for a provider behind a proxy or gateway host, or a sandbox host the profile lacks). The
+     * longest matching host wins.
+     *
+     * @throws IllegalArgumentException if {@code host} is blank or {@code providerId} has no policy
+     */
+    public Builder host(String host, String providerId) {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(providerId, "providerId");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("Invalid host (blank) for provider '" + providerId + "'");
+      }
+      if (policies.find(providerId) == null) {
+        throw new IllegalArgumentException("Unknown provider '" + providerId + "' for host '" + host + "' (known: "
+            + String.join(", ", policies.profiles().all().stream().map(p -> p.id()).toList()) + ")");
+      }
+      hosts.put(host, providerId);
+      return this;
+    }
+
+    /** Adds every mapping of {@code hostToProvider}, as {@link #host(String, String)} does. */
+    public Builder hosts(Map<String, String> hostToProvider) {
+      hostToProvider.forEach(this::host);
+      return this;
+    }
+
+    /**
+     * Sets whether a request to a host that no profile or mapping claims gets the {@code generic-http} policy
+     * ({@code true}, the default) or passes through untouched ({@code false}).
+     */
+    public Builder genericFallback(boolean genericFallback) {
+      this.genericFallback = genericFallback;
+      return this;
+    }
+
+    /** Returns the interceptor. */
+    public ShippingResilienceInterceptor build() {
+      return new ShippingResilienceInterceptor(this);
+    }
+  }
+}

@@ -1,0 +1,405 @@
+package dev.shippingresilience.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the Spring Boot auto-configuration, bound from {@code shipping.resilience.*}. Every provider setting
+ * is optional: an unset one keeps the provider profile's default. Invalid values fail start-up with a message that
+ * names the property, e.g. {@code shipping.resilience.providers.clickpost.max-attempts: Invalid maxAttempts (0):
+ * must be >= 1}.
+ *
+ * <pre>
+ * shipping:
+ *   resilience:
+ *     profiles: [ /etc/shipping/my-carrier.json ]
+ *     hosts:
+ *       "[shipping-gateway.internal]": clickpost
+ *     providers:
+ *       clickpost:
+ *         max-attempts: 3
+ *         breaker:
+ *           open-wait: 2m
+ * </pre>
+ *
+ * <p>A mutable JavaBean for the binder; not thread-safe.
+ */
+@ConfigurationProperties("shipping.resilience")
+public class ShippingResilienceProperties {
+  /** Whether to auto-configure shipping-resilience and add its interceptor to every auto-configured RestClient. */
+  private boolean enabled = true;
+
+  /**
+   * Extra provider profile files (JSON) to load at start-up, as file paths or {@code classpath:} locations. A
+   * profile with the id of a built-in one replaces it.
+   */
+  private List<String> profiles = new ArrayList<>();
+
+  /**
+   * Extra host-to-provider mappings, matched (with subdomains) before the profiles' own hosts. Keys with dots need
+   * brackets: {@code shipping.resilience.hosts[gw.example.com]=clickpost}.
+   */
+  private Map<String, String> hosts = new LinkedHashMap<>();
+
+  /**
+   * Whether requests to hosts that no profile or mapping claims get the generic HTTP policy (retries on
+   * 408/429/5xx, a breaker). Off by default: the interceptor reaches every auto-configured RestClient of the
+   * application, and its calls to other services should not change behaviour.
+   */
+  private boolean genericFallback = false;
+
+  /** Per-provider overrides of the profile defaults, by provider id (clickpost, aftership-shipping, ...). */
+  private Map<String, ProviderSettings> providers = new LinkedHashMap<>();
+
+  /** Health indicator settings. */
+  private final Health health = new Health();
+
+  /** Returns whether the auto-configuration is on. Default {@code true}. */
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  /** Sets whether the auto-configuration is on. */
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** Returns the extra profile locations. */
+  public List<String> getProfiles() {
+    return profiles;
+  }
+
+  /** Sets the extra profile locations. */
+  public void setProfiles(List<String> profiles) {
+    this.profiles = profiles;
+  }
+
+  /** Returns the extra host-to-provider mappings. */
+  public Map<String, String> getHosts() {
+    return hosts;
+  }
+
+  /** Sets the extra host-to-provider mappings. */
+  public void setHosts(Map<String, String> hosts) {
+    this.hosts = hosts;
+  }
+
+  /** Returns whether unknown hosts get the generic HTTP policy. Default {@code false}. */
+  public boolean isGenericFallback() {
+    return genericFallback;
+  }
+
+  /** Sets whether unknown hosts get the generic HTTP policy. */
+  public void setGenericFallback(boolean genericFallback) {
+    this.genericFallback = genericFallback;
+  }
+
+  /** Returns the per-provider overrides. */
+  public Map<String, ProviderSettings> getProviders() {
+    return providers;
+  }
+
+  /** Sets the per-provider overrides. */
+  public void setProviders(Map<String, ProviderSettings> providers) {
+    this.providers = providers;
+  }
+
+  /** Returns the health indicator settings. */
+  public Health getHealth() {
+    return health;
+  }
+
+  /** Health indicator settings. */
+  public static class Health {
+    /** Whether to register the shippingResilience health indicator (when Spring Boot health is present). */
+    private boolean enabled = true;
+
+    /** Returns whether the health indicator is registered. Default {@code true}. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** Sets whether the health indicator is registered. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** Overrides of one provider's policy; {@code null} keeps the profile's default. */
+  public static class ProviderSettings {
+    /** Attempts per call, counting the first (polls are counted separately). */
+    private @Nullable Integer maxAttempts;
+
+    /** First backoff of the exponential full-jitter backoff. */
+    private @Nullable Duration initialBackoff;
+
+    /** Longest backoff. */
+    private @Nullable Duration maxBackoff;
+
+    /** Wait between polls. */
+    private @Nullable Duration pollInterval;
+
+    /** Most polls per call. */
+    private @Nullable Integer maxPolls;
+
+    /** Longest time spent polling in one call. Unless a deadline is set, the deadline grows to fit it. */
+    private @Nullable Duration maxPollDuration;
+
+    /** Total deadline of one logical call, retries, waits and polls included. */
+    private @Nullable Duration deadline;
+
+    /** How many body bytes are read to classify a response. */
+    private @Nullable DataSize peekLimit;
+
+    /** Circuit breaker of every scope of the provider (provider, carrier, operation). */
+    private @Nullable Breaker breaker;
+
+    /** Client-side rate limit. */
+    private @Nullable RateLimit rateLimit;
+
+    /** Retry budget (token bucket) shared by the provider's calls. */
+    private @Nullable RetryBudget retryBudget;
+
+    /** Returns the attempts per call, or {@code null}. */
+    public @Nullable Integer getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    /** Sets the attempts per call, counting the first. */
+    public void setMaxAttempts(@Nullable Integer maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    /** Returns the first backoff, or {@code null}. */
+    public @Nullable Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    /** Sets the first backoff. */
+    public void setInitialBackoff(@Nullable Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    /** Returns the longest backoff, or {@code null}. */
+    public @Nullable Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    /** Sets the longest backoff. */
+    public void setMaxBackoff(@Nullable Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+
+    /** Returns the poll interval, or {@code null}. */
+    public @Nullable Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    /** Sets the poll interval. */
+    public void setPollInterval(@Nullable Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+
+    /** Returns the most polls per call, or {@code null}. */
+    public @Nullable Integer getMaxPolls() {
+      return maxPolls;
+    }
+
+    /** Sets the most polls per call. */
+    public void setMaxPolls(@Nullable Integer maxPolls) {
+      this.maxPolls = maxPolls;
+    }
+
+    /** Returns the longest time spent polling, or {@code null}. */
+    public @Nullable Duration getMaxPollDuration() {
+      return maxPollDuration;
+    }
+
+    /** Sets the longest time spent polling. */
+    public void setMaxPollDuration(@Nullable Duration maxPollDuration) {
+      this.maxPollDuration = maxPollDuration;
+    }
+
+    /** Returns the total deadline of a call, or {@code null}. */
+    public @Nullable Duration getDeadline() {
+      return deadline;
+    }
+
+    /** Sets the total deadline of a call. */
+    public void setDeadline(@Nullable Duration deadline) {
+      this.deadline = deadline;
+    }
+
+    /** Returns the peek limit, or {@code null}. */
+    public @Nullable DataSize getPeekLimit() {
+      return peekLimit;
+    }
+
+    /** Sets the peek limit (e.g. {@code 128KB}). */
+    public void setPeekLimit(@Nullable DataSize peekLimit) {
+      this.peekLimit = peekLimit;
+    }
+
+    /** Returns the breaker settings, or {@code null}. */
+    public @Nullable Breaker getBreaker() {
+      return breaker;
+    }
+
+    /** Sets the breaker settings. */
+    public void setBreaker(@Nullable Breaker breaker) {
+      this.breaker = breaker;
+    }
+
+    /** Returns the rate-limit settings, or {@code null}. */
+    public @Nullable RateLimit getRateLimit() {
+      return rateLimit;
+    }
+
+    /** Sets the rate-limit settings. */
+    public void setRateLimit(@Nullable RateLimit rateLimit) {
+      this.rateLimit = rateLimit;
+    }
+
+    /** Returns the retry-budget settings, or {@code null}. */
+    public @Nullable RetryBudget getRetryBudget() {
+      return retryBudget;
+    }
+
+    /** Sets the retry-budget settings. */
+    public void setRetryBudget(@Nullable RetryBudget retryBudget) {
+      this.retryBudget = retryBudget;
+    }
+  }
+
+  /** Circuit-breaker overrides; unset values keep the provider's. */
+  public static class Breaker {
+    /** Failure rate, in percent (0, 100], of the last window-size calls that opens the breaker. */
+    private @Nullable Float failureRate;
+
+    /** Number of calls in the sliding window. */
+    private @Nullable Integer windowSize;
+
+    /** Fewest calls in the window before the failure rate counts. */
+    private @Nullable Integer minimumCalls;
+
+    /** How long the breaker stays open before letting trial calls through. */
+    private @Nullable Duration openWait;
+
+    /** Trial calls let through while half-open. */
+    private @Nullable Integer halfOpenCalls;
+
+    /** Returns the failure rate in percent, or {@code null}. */
+    public @Nullable Float getFailureRate() {
+      return failureRate;
+    }
+
+    /** Sets the failure rate in percent. */
+    public void setFailureRate(@Nullable Float failureRate) {
+      this.failureRate = failureRate;
+    }
+
+    /** Returns the window size, or {@code null}. */
+    public @Nullable Integer getWindowSize() {
+      return windowSize;
+    }
+
+    /** Sets the window size. */
+    public void setWindowSize(@Nullable Integer windowSize) {
+      this.windowSize = windowSize;
+    }
+
+    /** Returns the minimum calls, or {@code null}. */
+    public @Nullable Integer getMinimumCalls() {
+      return minimumCalls;
+    }
+
+    /** Sets the minimum calls. */
+    public void setMinimumCalls(@Nullable Integer minimumCalls) {
+      this.minimumCalls = minimumCalls;
+    }
+
+    /** Returns the open wait, or {@code null}. */
+    public @Nullable Duration getOpenWait() {
+      return openWait;
+    }
+
+    /** Sets the open wait. */
+    public void setOpenWait(@Nullable Duration openWait) {
+      this.openWait = openWait;
+    }
+
+    /** Returns the half-open trial calls, or {@code null}. */
+    public @Nullable Integer getHalfOpenCalls() {
+      return halfOpenCalls;
+    }
+
+    /** Sets the half-open trial calls. */
+    public void setHalfOpenCalls(@Nullable Integer halfOpenCalls) {
+      this.halfOpenCalls = halfOpenCalls;
+    }
+  }
+
+  /** Client-side rate-limit overrides. */
+  public static class RateLimit {
+    /** Requests allowed per period; 0 removes the provider's limiter. */
+    private @Nullable Integer permits;
+
+    /** Length of a period (default 1s when the provider has no limiter). */
+    private @Nullable Duration period;
+
+    /** Returns the permits per period, or {@code null}. */
+    public @Nullable Integer getPermits() {
+      return permits;
+    }
+
+    /** Sets the permits per period; 0 removes the limiter. */
+    public void setPermits(@Nullable Integer permits) {
+      this.permits = permits;
+    }
+
+    /** Returns the period, or {@code null}. */
+    public @Nullable Duration getPeriod() {
+      return period;
+    }
+
+    /** Sets the period. */
+    public void setPeriod(@Nullable Duration period) {
+      this.period = period;
+    }
+  }
+
+  /** Retry-budget overrides. */
+  public static class RetryBudget {
+    /** Size of the bucket in tokens; a failure takes one, retries stop while half or fewer remain. */
+    private @Nullable Integer maxTokens;
+
+    /** Tokens a success gives back, in (0, 1]. */
+    private @Nullable Double ratio;
+
+    /** Returns the bucket size, or {@code null}. */
+    public @Nullable Integer getMaxTokens() {
+      return maxTokens;
+    }
+
+    /** Sets the bucket size. */
+    public void setMaxTokens(@Nullable Integer maxTokens) {
+      this.maxTokens = maxTokens;
+    }
+
+    /** Returns the ratio, or {@code null}. */
+    public @Nullable Double getRatio() {
+      return ratio;
+    }
+
+    /** Sets the ratio. */
+    public void setRatio(@Nullable Double ratio) {
+      this.ratio = ratio;
+    }
+  }
+}

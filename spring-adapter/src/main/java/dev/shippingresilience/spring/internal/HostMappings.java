@@ -1,0 +1,67 @@
+package dev.shippingresilience.spring.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Extra host-to-provider mappings, matched like profile hosts: the host itself or any subdomain of it, the longest
+ * match winning. Immutable and thread-safe.
+ */
+public final class HostMappings {
+  private static final HostMappings NONE = new HostMappings(Map.of());
+
+  private final Map<String, String> byHost;
+
+  private HostMappings(Map<String, String> byHost) {
+    this.byHost = byHost;
+  }
+
+  /** Returns mappings holding {@code hostToProvider} (host names compared case-insensitively). */
+  public static HostMappings of(Map<String, String> hostToProvider) {
+    if (hostToProvider.isEmpty()) {
+      return NONE;
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    hostToProvider.forEach((host, provider) -> copy.put(normalize(host), provider));
+    return new HostMappings(Map.copyOf(copy));
+  }
+
+  /** Returns the provider id mapped to {@code host} or to its closest parent domain, or {@code null}. */
+  public @Nullable String providerFor(@Nullable String host) {
+    if (host == null || byHost.isEmpty()) {
+      return null;
+    }
+    String h = normalize(host);
+    String best = null;
+    int bestLength = 0;
+    for (Map.Entry<String, String> e : byHost.entrySet()) {
+      String suffix = e.getKey();
+      if ((h.equals(suffix) || h.endsWith("." + suffix)) && suffix.length() > bestLength) {
+        best = e.getValue();
+        bestLength = suffix.length();
+      }
+    }
+    return best;
+  }
+
+  /** Returns the mappings, host to provider id. */
+  public Map<String, String> asMap() {
+    return byHost;
+  }
+
+  private static String normalize(String host) {
+    String h = host.trim().toLowerCase(Locale.ROOT);
+    // URI.getHost() keeps the brackets of an IPv6 literal; accept the mapping with or without them.
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return "HostMappings" + byHost;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.shippingresilience.spring.internal;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Turns an {@link InvalidShippingPropertyException} anywhere in a start-up failure into Spring Boot's short
+ * "APPLICATION FAILED TO START" report naming the property. Registered in {@code META-INF/spring.factories}.
+ */
+public final class InvalidShippingPropertyFailureAnalyzer
+    extends AbstractFailureAnalyzer<InvalidShippingPropertyException> {
+  @Override
+  protected FailureAnalysis analyze(Throwable rootFailure, InvalidShippingPropertyException cause) {
+    return new FailureAnalysis("Invalid shipping-resilience configuration: " + cause.getMessage(),
+        "Fix " + cause.property() + " (see the shipping.resilience.* properties), or remove it to keep the "
+            + "provider profile's default.", cause);
+  }
+}

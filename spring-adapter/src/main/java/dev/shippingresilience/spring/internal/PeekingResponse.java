@@ -1,0 +1,156 @@
+package dev.shippingresilience.spring.internal;
+
+import dev.shippingresilience.HeaderValues;
+import dev.shippingresilience.ProviderResponse;
+import dev.shippingresilience.ResponseSnapshot;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * A {@link ClientHttpResponse} whose first bytes were read to classify it: the engine sees a snapshot (status,
+ * headers, a prefix of at most the peek limit), the caller reads the full body (the buffered prefix, then the rest
+ * of the original stream). Never buffers more than {@code peekLimit + 1} bytes. {@link #close()} closes the original
+ * once. Not thread-safe, like the response it wraps.
+ */
+public final class PeekingResponse implements ClientHttpResponse, ProviderResponse<PeekingResponse> {
+  private static final int FIRST_CHUNK = 8192;
+
+  private final ClientHttpResponse delegate;
+  private final HttpStatusCode status;
+  private final HttpHeaders headers;
+  private final InputStream body;
+  private final ResponseSnapshot snapshot;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private PeekingResponse(ClientHttpResponse delegate, HttpStatusCode status, HttpHeaders headers, InputStream body,
+      ResponseSnapshot snapshot) {
+    this.delegate = delegate;
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * Reads status, headers and up to {@code peekLimit + 1} body bytes of {@code response}. A body that fails while
+   * being read is classified on what arrived (marked as cut, so the status decides); the caller's read fails too.
+   *
+   * @throws IOException if the status cannot be read; {@code response} is closed then
+   */
+  public static PeekingResponse peek(ClientHttpResponse response, int peekLimit) throws IOException {
+    try {
+      HttpStatusCode status = response.getStatusCode();
+      HttpHeaders headers = new HttpHeaders();
+      headers.putAll(response.getHeaders());
+      HeaderValues headerValues = headerValues(headers);
+
+      int limit = peekLimit + 1;
+      byte[] buffer = new byte[Math.min(limit, FIRST_CHUNK)];
+      int read = 0;
+      boolean ended = false;
+      boolean broken = false;
+      InputStream in = null;
+      try {
+        in = response.getBody();
+        while (read < limit) {
+          if (read == buffer.length) {
+            buffer = Arrays.copyOf(buffer, (int) Math.min(limit, buffer.length * 2L));
+          }
+          int n = in.read(buffer, read, buffer.length - read);
+          if (n < 0) {
+            ended = true;
+            break;
+          }
+          read += n;
+        }
+      } catch (IOException e) {
+        broken = true;
+      }
+      boolean cut = broken || read > peekLimit;
+      byte[] prefix = Arrays.copyOf(buffer, Math.min(read, peekLimit));
+      ResponseSnapshot snapshot = ResponseSnapshot.of(status.value(), headerValues, prefix, cut);
+
+      InputStream peeked = new ByteArrayInputStream(buffer, 0, read);
+      InputStream body = ended || in == null ? peeked : new SequenceInputStream(peeked, in);
+      return new PeekingResponse(response, status, headers, body, snapshot);
+    } catch (IOException | RuntimeException e) {
+      response.close();
+      throw e;
+    }
+  }
+
+  /** Returns Spring headers as core's client-independent view. */
+  public static HeaderValues headerValues(HttpHeaders headers) {
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    headers.forEach(fields::put);
+    return HeaderValues.of(fields);
+  }
+
+  /** Sets a response header the caller will see (the interceptor adds the decision headers this way). */
+  public void setHeader(String name, String value) {
+    headers.set(name, value);
+  }
+
+  /** Returns {@code true} once {@link #close()} has run. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public ResponseSnapshot snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public PeekingResponse unwrap() {
+    return this;
+  }
+
+  @Override
+  public HttpStatusCode getStatusCode() {
+    return status;
+  }
+
+  @Override
+  public String getStatusText() throws IOException {
+    return delegate.getStatusText();
+  }
+
+  @Override
+  public HttpHeaders getHeaders() {
+    return headers;
+  }
+
+  /** Returns the full body: the peeked prefix, then the rest of the original stream. The same stream each time. */
+  @Override
+  public InputStream getBody() {
+    return body;
+  }
+
+  /** Closes the original response, once; later calls do nothing. Never throws. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        delegate.close();
+      } catch (RuntimeException e) {
+        // ProviderResponse.close must not throw; the connection is gone either way.
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PeekingResponse{" + snapshot + "}";
+  }
+}

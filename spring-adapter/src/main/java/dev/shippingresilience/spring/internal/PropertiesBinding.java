@@ -1,0 +1,236 @@
+package dev.shippingresilience.spring.internal;
+
+import dev.shippingresilience.InvalidProfileException;
+import dev.shippingresilience.ProviderProfile;
+import dev.shippingresilience.ProviderProfiles;
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.spring.ShippingResilienceProperties;
+import dev.shippingresilience.spring.ShippingResilienceProperties.Breaker;
+import dev.shippingresilience.spring.ShippingResilienceProperties.ProviderSettings;
+import dev.shippingresilience.spring.ShippingResilienceProperties.RateLimit;
+import dev.shippingresilience.spring.ShippingResilienceProperties.RetryBudget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Applies {@link ShippingResilienceProperties} to core's builders. Every failure names the property: an
+ * {@link InvalidShippingPropertyException} whose message starts with the property path, then core's own message.
+ */
+public final class PropertiesBinding {
+  /** The properties' prefix. */
+  public static final String PREFIX = "shipping.resilience";
+
+  private static final String CLASSPATH = "classpath:";
+  private static final String FILE = "file:";
+  private static final Pattern BUILDER_SETTING = Pattern.compile("^Invalid ([A-Za-z]+(?: [A-Za-z]+)?) \\(");
+
+  /** Core builder setting names (as in their messages) to property names, relative to the provider. */
+  private static final Map<String, String> PROPERTY_OF_SETTING = Map.ofEntries(
+      Map.entry("maxAttempts", "max-attempts"),
+      Map.entry("initialBackoff", "initial-backoff"),
+      Map.entry("maxBackoff", "max-backoff"),
+      Map.entry("pollInterval", "poll-interval"),
+      Map.entry("maxPolls", "max-polls"),
+      Map.entry("maxPollDuration", "max-poll-duration"),
+      Map.entry("deadline", "deadline"),
+      Map.entry("peekLimit", "peek-limit"),
+      Map.entry("failureRatePercent", "breaker.failure-rate"),
+      Map.entry("windowSize", "breaker.window-size"),
+      Map.entry("minimumCalls", "breaker.minimum-calls"),
+      Map.entry("openWait", "breaker.open-wait"),
+      Map.entry("halfOpenCalls", "breaker.half-open-calls"),
+      Map.entry("rateLimit permits", "rate-limit.permits"),
+      Map.entry("rateLimit period", "rate-limit.period"),
+      Map.entry("retryBudget maxTokens", "retry-budget.max-tokens"),
+      Map.entry("retryBudget ratio", "retry-budget.ratio"));
+
+  private PropertiesBinding() {}
+
+  /**
+   * Returns the built-in profiles plus those listed in {@code shipping.resilience.profiles} (file paths,
+   * {@code file:} or {@code classpath:} locations), in order; a later profile replaces one with the same id.
+   *
+   * @throws InvalidShippingPropertyException {@code shipping.resilience.profiles[i]: } and the loader's message
+   */
+  public static ProviderProfiles profiles(List<String> locations, ResourceLoader resourceLoader) {
+    List<ProviderProfile> loaded = new ArrayList<>();
+    for (int i = 0; i < locations.size(); i++) {
+      String location = locations.get(i).trim();
+      try {
+        loaded.add(load(location, resourceLoader));
+      } catch (InvalidProfileException e) {
+        throw new InvalidShippingPropertyException(PREFIX + ".profiles[" + i + "]", e.getMessage(), e);
+      }
+    }
+    return ProviderProfiles.builtIn().with(loaded);
+  }
+
+  private static ProviderProfile load(String location, ResourceLoader resourceLoader) {
+    if (location.startsWith(CLASSPATH)) {
+      Resource resource = resourceLoader.getResource(location);
+      if (!resource.exists()) {
+        throw new InvalidProfileException(location, "", "resource not found");
+      }
+      try (InputStream in = resource.getInputStream()) {
+        return ProviderProfiles.parse(location, in);
+      } catch (IOException e) {
+        throw new InvalidProfileException(location, "", "could not be read: " + e.getMessage());
+      }
+    }
+    String path = location.startsWith(FILE) ? location.substring(FILE.length()) : location;
+    return ProviderProfiles.load(Path.of(path));
+  }
+
+  /**
+   * Checks that every host mapping names a provider of {@code policies}.
+   *
+   * @throws InvalidShippingPropertyException {@code shipping.resilience.hosts.HOST: unknown provider 'ID' (known: ...)}
+   */
+  public static void checkHosts(Map<String, String> hosts, ShippingPolicies policies) {
+    hosts.forEach((host, id) -> {
+      if (id == null || policies.find(id) == null) {
+        throw new InvalidShippingPropertyException(PREFIX + ".hosts." + host, "unknown provider '" + id
+            + "' (known: " + known(policies.profiles()) + ")", null);
+      }
+    });
+  }
+
+  /**
+   * Registers the {@code shipping.resilience.providers.*} overrides on {@code builder}. Unknown ids fail here;
+   * invalid values fail when {@code builder.build()} runs them.
+   *
+   * @throws InvalidShippingPropertyException {@code shipping.resilience.providers.ID: unknown provider (known: ...)}
+   */
+  public static void configure(Map<String, ProviderSettings> providers, ProviderProfiles profiles,
+      ShippingPolicies.Builder builder) {
+    providers.forEach((id, settings) -> {
+      String prefix = PREFIX + ".providers." + id;
+      ProviderProfile profile = profiles.find(id);
+      if (profile == null) {
+        throw new InvalidShippingPropertyException(prefix, "unknown provider (known: " + known(profiles) + ")",
+            null);
+      }
+      if (settings != null) {
+        builder.configure(id, policyBuilder -> apply(prefix, profile, settings, policyBuilder));
+      }
+    });
+  }
+
+  /**
+   * Applies one provider's settings to its policy builder; values the properties leave unset keep the profile's.
+   *
+   * @throws InvalidShippingPropertyException {@code PREFIX.PROPERTY: } and the builder's message
+   */
+  static void apply(String prefix, ProviderProfile profile, ProviderSettings s, ShippingPolicy.Builder b) {
+    ProfileDefaults defaults = null;
+    if (s.getMaxAttempts() != null) {
+      step(prefix, "max-attempts", () -> b.maxAttempts(s.getMaxAttempts()));
+    }
+    if (s.getInitialBackoff() != null || s.getMaxBackoff() != null) {
+      defaults = ProfileDefaults.of(profile);
+      Duration initial = s.getInitialBackoff() != null ? s.getInitialBackoff() : defaults.initialBackoff;
+      Duration max = s.getMaxBackoff();
+      if (max == null) {
+        // Only the first backoff was set: the profile's cap grows to fit it, as core does for profile defaults.
+        max = defaults.maxBackoff.compareTo(initial) < 0 ? initial : defaults.maxBackoff;
+      }
+      Duration finalMax = max;
+      step(prefix, s.getInitialBackoff() != null ? "initial-backoff" : "max-backoff",
+          () -> b.backoff(initial, finalMax));
+    }
+    if (s.getPollInterval() != null) {
+      step(prefix, "poll-interval", () -> b.pollInterval(s.getPollInterval()));
+    }
+    if (s.getMaxPolls() != null) {
+      step(prefix, "max-polls", () -> b.maxPolls(s.getMaxPolls()));
+    }
+    if (s.getMaxPollDuration() != null) {
+      step(prefix, "max-poll-duration", () -> b.maxPollDuration(s.getMaxPollDuration()));
+    }
+    if (s.getDeadline() != null) {
+      step(prefix, "deadline", () -> b.deadline(s.getDeadline()));
+    } else if (s.getMaxPollDuration() != null && !s.getMaxPollDuration().isNegative() && !s.getMaxPollDuration().isZero()) {
+      // Core raises the deadline to fit the profile's poll duration (plus 30 s); do the same for a longer one.
+      defaults = defaults != null ? defaults : ProfileDefaults.of(profile);
+      Duration needed = s.getMaxPollDuration().plusSeconds(30);
+      if (needed.compareTo(defaults.deadline) > 0) {
+        step(prefix, "max-poll-duration", () -> b.deadline(needed));
+      }
+    }
+    if (s.getPeekLimit() != null) {
+      long bytes = s.getPeekLimit().toBytes();
+      if (bytes > Integer.MAX_VALUE) {
+        throw new InvalidShippingPropertyException(prefix + ".peek-limit", "Invalid peekLimit ("
+            + s.getPeekLimit() + "): must be < 2GB", null);
+      }
+      step(prefix, "peek-limit", () -> b.peekLimit((int) bytes));
+    }
+    Breaker breaker = s.getBreaker();
+    if (breaker != null && (breaker.getFailureRate() != null || breaker.getWindowSize() != null
+        || breaker.getMinimumCalls() != null || breaker.getOpenWait() != null
+        || breaker.getHalfOpenCalls() != null)) {
+      ProfileDefaults d = defaults != null ? defaults : ProfileDefaults.of(profile);
+      defaults = d;
+      step(prefix, "breaker", () -> b.breaker(
+          or(breaker.getFailureRate(), d.failureRate),
+          or(breaker.getWindowSize(), d.windowSize),
+          or(breaker.getMinimumCalls(), d.minimumCalls),
+          or(breaker.getOpenWait(), d.openWait),
+          or(breaker.getHalfOpenCalls(), ProfileDefaults.HALF_OPEN_CALLS)));
+    }
+    RateLimit rateLimit = s.getRateLimit();
+    if (rateLimit != null && (rateLimit.getPermits() != null || rateLimit.getPeriod() != null)) {
+      if (rateLimit.getPermits() != null && rateLimit.getPermits() == 0) {
+        b.noRateLimit();
+      } else {
+        ProfileDefaults d = defaults != null ? defaults : ProfileDefaults.of(profile);
+        if (rateLimit.getPermits() == null && d.permits() == 0) {
+          throw new InvalidShippingPropertyException(prefix + ".rate-limit.permits", "required with "
+              + "rate-limit.period, since provider " + profile.id() + " has no rate limit", null);
+        }
+        int permits = or(rateLimit.getPermits(), d.permits);
+        Duration period = or(rateLimit.getPeriod(), d.period);
+        step(prefix, "rate-limit", () -> b.rateLimit(permits, period));
+      }
+    }
+    RetryBudget budget = s.getRetryBudget();
+    if (budget != null && (budget.getMaxTokens() != null || budget.getRatio() != null)) {
+      // Profiles cannot set the budget: the builder's defaults are core's constants.
+      step(prefix, "retry-budget", () -> b.retryBudget(
+          or(budget.getMaxTokens(), ShippingPolicy.DEFAULT_BUDGET_TOKENS),
+          or(budget.getRatio(), ShippingPolicy.DEFAULT_BUDGET_RATIO)));
+    }
+  }
+
+  private static <T> T or(@Nullable T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+
+  /** Runs one builder call; its IllegalArgumentException is rethrown with the property that caused it. */
+  private static void step(String prefix, String property, Runnable call) {
+    try {
+      call.run();
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      Matcher m = BUILDER_SETTING.matcher(message);
+      String named = m.find() ? PROPERTY_OF_SETTING.get(m.group(1)) : null;
+      throw new InvalidShippingPropertyException(prefix + "." + (named != null ? named : property), message, e);
+    }
+  }
+
+  private static String known(ProviderProfiles profiles) {
+    return profiles.all().stream().map(ProviderProfile::id).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,473 @@
+package dev.shippingresilience.spring;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.shippingresilience.Fixtures;
+import dev.shippingresilience.ProviderProfiles;
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.spi.LocalLimits;
+import dev.shippingresilience.spi.SharedLimits;
+import dev.shippingresilience.spring.internal.InvalidShippingPropertyException;
+import dev.shippingresilience.spring.internal.InvalidShippingPropertyFailureAnalyzer;
+import dev.shippingresilience.spring.testing.Clients;
+import dev.shippingresilience.spring.testing.CountingRequestFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.web.client.RestClient;
+
+class ShippingResilienceAutoConfigurationTest {
+  private static final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(ShippingResilienceAutoConfiguration.class,
+          RestClientAutoConfiguration.class));
+  private final CountingRequestFactory transport = Clients.jdk();
+
+  @BeforeAll
+  static void startWireMock() {
+    wireMock.start();
+  }
+
+  @AfterAll
+  static void stopWireMock() {
+    wireMock.stop();
+  }
+
+  @BeforeEach
+  void resetWireMock() {
+    wireMock.resetAll();
+  }
+
+  @AfterEach
+  void noResponseLeaked() {
+    assertThat(transport.leaked()).as("transport responses opened and never closed").isZero();
+  }
+
+  /** A RestClient from the context's auto-configured builder, over the counting JDK transport, aimed at WireMock. */
+  private RestClient restClient(AssertableApplicationContext context) {
+    return context.getBean(RestClient.Builder.class)
+        .requestFactory(transport)
+        .baseUrl("http://127.0.0.1:" + wireMock.port())
+        .build();
+  }
+
+  private static List<ClientHttpRequestInterceptor> interceptors(RestClient.Builder builder) {
+    List<ClientHttpRequestInterceptor> seen = new ArrayList<>();
+    builder.requestInterceptors(seen::addAll);
+    return seen;
+  }
+
+  @Test
+  void registersTheBeansAndEveryAutoConfiguredRestClientBuilderCarriesTheInterceptor() {
+    runner.run(context -> {
+      assertThat(context).hasNotFailed()
+          .hasSingleBean(ProviderProfiles.class)
+          .hasSingleBean(ShippingPolicies.class)
+          .hasSingleBean(ShippingResilienceInterceptor.class)
+          .hasSingleBean(ShippingResilienceProperties.class)
+          .hasSingleBean(ShippingResilienceEndpoint.class)
+          .hasBean("shippingResilienceRestClientCustomizer")
+          .hasBean("shippingResilienceHealthIndicator");
+      assertThat(context.getBean("shippingResilienceRestClientCustomizer")).isInstanceOf(RestClientCustomizer.class);
+      assertThat(interceptors(context.getBean(RestClient.Builder.class)))
+          .containsExactly(context.getBean(ShippingResilienceInterceptor.class));
+      assertThat(context.getBean(ShippingPolicies.class).all()).extracting(ShippingPolicy::provider)
+          .containsExactlyElementsOf(ProviderProfiles.BUILT_IN_IDS);
+    });
+  }
+
+  @Test
+  void callsThroughTheAutoConfiguredBuilderGoThroughTheEngineAndReachTheAppsMeterRegistry() {
+    // given
+    wireMock.stubFor(post(urlPathEqualTo("/api/v3/create-order/"))
+        .willReturn(aResponse().withBody(new String(Fixtures.body("clickpost", "create-order-already-placed.json"),
+            StandardCharsets.UTF_8))));
+    runner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+        .withPropertyValues("shipping.resilience.hosts[127.0.0.1]=clickpost")
+        .run(context -> {
+          // when
+          String decision = restClient(context).post().uri("/api/v3/create-order/?key=SECRET")
+              .contentType(MediaType.APPLICATION_JSON).body("{\"reference_number\":\"R1\"}")
+              .retrieve().toBodilessEntity().getHeaders().getFirst(ShippingResilienceInterceptor.DECISION_HEADER);
+
+          // then
+          assertThat(decision).isEqualTo("SUCCEED");
+          SimpleMeterRegistry meters = context.getBean(SimpleMeterRegistry.class);
+          assertThat(meters.get("shipping.resilience.calls").tag("provider", "clickpost")
+              .tag("operation", "create-order").tag("outcome", "duplicate").timer().count()).isEqualTo(1);
+          assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", "clickpost").gauges())
+              .isNotEmpty();
+        });
+  }
+
+  @Test
+  void requestsToHostsNoProfileClaimsPassThroughUnlessGenericFallbackIsOn() {
+    wireMock.stubFor(get(urlPathEqualTo("/items")).willReturn(aResponse().withStatus(503)));
+    runner.run(context -> {
+      Integer status = restClient(context).get().uri("/items")
+          .exchange((request, response) -> response.getStatusCode().value());
+      assertThat(status).isEqualTo(503);
+      wireMock.verify(1, getRequestedFor(urlPathEqualTo("/items")));
+    });
+    runner.withPropertyValues("shipping.resilience.generic-fallback=true").run(context -> assertThat(
+        context.getBean(ShippingResilienceInterceptor.class).policyFor(request("http://127.0.0.1/items")))
+        .extracting(ShippingPolicy::provider).isEqualTo("generic-http"));
+  }
+
+  @Nested
+  class Properties {
+    @Test
+    void providerSettingsChangeThePolicies() {
+      runner.withPropertyValues(
+          "shipping.resilience.providers.clickpost.max-attempts=2",
+          "shipping.resilience.providers.clickpost.poll-interval=3s",
+          "shipping.resilience.providers.clickpost.max-polls=7",
+          "shipping.resilience.providers.clickpost.max-poll-duration=10m",
+          "shipping.resilience.providers.clickpost.initial-backoff=2s",
+          "shipping.resilience.providers.clickpost.peek-limit=128KB",
+          "shipping.resilience.providers.clickpost.breaker.open-wait=2m",
+          "shipping.resilience.providers.17track.rate-limit.permits=5",
+          "shipping.resilience.providers.aftership-shipping.rate-limit.permits=0",
+          "shipping.resilience.providers.aftership-shipping.deadline=45s",
+          "shipping.resilience.providers.abicart.retry-budget.max-tokens=20",
+          "shipping.resilience.providers.generic-http.breaker.failure-rate=25",
+          "shipping.resilience.providers.generic-http.breaker.window-size=8",
+          "shipping.resilience.providers.generic-http.breaker.minimum-calls=4")
+          .run(context -> {
+            ShippingPolicies policies = context.getBean(ShippingPolicies.class);
+            ShippingPolicy clickpost = policies.require("clickpost");
+            assertThat(clickpost.maxAttempts()).isEqualTo(2);
+            assertThat(clickpost.pollInterval()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(clickpost.maxPolls()).isEqualTo(7);
+            assertThat(clickpost.maxPollDuration()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(clickpost.deadline()).as("grown to fit the poll duration").isEqualTo(Duration.ofSeconds(630));
+            assertThat(clickpost.toString()).contains("backoff=PT2S..PT30S");
+            assertThat(clickpost.classifier().peekLimit()).isEqualTo(128 * 1024);
+            assertThat(clickpost.breakerDescription()).isEqualTo("50.0% of 20 calls (min 5), open 120000 ms");
+            assertThat(policies.require("17track").rateLimitDescription()).isEqualTo("5 per PT1S");
+            assertThat(policies.require("aftership-shipping").rateLimitDescription()).isEqualTo("none");
+            assertThat(policies.require("aftership-shipping").deadline()).isEqualTo(Duration.ofSeconds(45));
+            assertThat(policies.require("abicart").retryBudgetTokens()).isEqualTo(20);
+            assertThat(policies.require("generic-http").breakerDescription())
+                .isEqualTo("25.0% of 8 calls (min 4), open 30000 ms");
+            assertThat(policies.require("aftership-shipping").maxAttempts()).as("untouched").isEqualTo(4);
+          });
+    }
+
+    @Test
+    void sharedLimitsBeanIsUsedByEveryPolicy() {
+      SharedLimits fleet = new LocalLimits(Clock.systemUTC(), new SimpleMeterRegistry());
+      runner.withBean(SharedLimits.class, () -> fleet).run(context -> assertThat(
+          context.getBean(ShippingPolicies.class).all()).allSatisfy(p -> assertThat(p.sharedLimits()).isSameAs(fleet)));
+    }
+
+    @Test
+    void customizerBeansRunAfterTheProperties() {
+      runner.withPropertyValues("shipping.resilience.providers.clickpost.max-polls=5")
+          .withBean(ShippingPoliciesCustomizer.class, () -> b -> b.configure("clickpost", p -> p.maxPolls(3)))
+          .run(context -> assertThat(context.getBean(ShippingPolicies.class).require("clickpost").maxPolls())
+              .isEqualTo(3));
+    }
+
+    @Test
+    void profilesFromFilesAndTheClasspathAreLoadedAndDetectedByHost(@TempDir Path dir) throws IOException {
+      Path file = dir.resolve("file-carrier.json");
+      try (InputStream in = getClass().getResourceAsStream("/profiles/test-carrier.json")) {
+        Files.writeString(file, new String(in.readAllBytes(), StandardCharsets.UTF_8)
+            .replace("test-carrier", "file-carrier").replace("carrier.example", "file-carrier.example"));
+      }
+      runner.withPropertyValues("shipping.resilience.profiles[0]=" + file,
+              "shipping.resilience.profiles[1]=classpath:profiles/test-carrier.json",
+              "shipping.resilience.providers.test-carrier.max-attempts=5")
+          .run(context -> {
+            ShippingPolicies policies = context.getBean(ShippingPolicies.class);
+            assertThat(policies.forUri(URI.create("https://api.carrier.example/x")).provider())
+                .isEqualTo("test-carrier");
+            assertThat(policies.forUri(URI.create("https://file-carrier.example/x")).provider())
+                .isEqualTo("file-carrier");
+            assertThat(policies.require("file-carrier").profile().source()).isEqualTo(file.toString());
+            assertThat(policies.require("test-carrier").maxAttempts()).isEqualTo(5);
+            assertThat(context.getBean(ProviderProfiles.class).find("clickpost")).as("built-ins stay").isNotNull();
+          });
+    }
+
+    @Test
+    void configurationMetadataIsGenerated() throws IOException {
+      try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+        assertThat(in).as("META-INF/spring-configuration-metadata.json in target/classes").isNotNull();
+        String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"shipping.resilience.enabled\"", "\"shipping.resilience.providers\"",
+            "\"shipping.resilience.hosts\"", "\"shipping.resilience.profiles\"");
+      }
+    }
+  }
+
+  @Nested
+  class InvalidProperties {
+    private void failsNaming(String expectedStart, String... properties) {
+      runner.withPropertyValues(properties).run(context -> {
+        assertThat(context).hasFailed();
+        InvalidShippingPropertyException e = find(context.getStartupFailure());
+        assertThat(e).as("an InvalidShippingPropertyException in %s", context.getStartupFailure()).isNotNull();
+        assertThat(e.getMessage()).startsWith(expectedStart);
+        FailureAnalysis analysis = new InvalidShippingPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+        assertThat(analysis.getDescription()).contains(e.getMessage());
+        assertThat(analysis.getAction()).contains(e.property());
+      });
+    }
+
+    private InvalidShippingPropertyException find(Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        if (t instanceof InvalidShippingPropertyException e) {
+          return e;
+        }
+      }
+      return null;
+    }
+
+    @Test
+    void zeroMaxAttemptsNamesThePropertyAndTheBuildersReason() {
+      failsNaming("shipping.resilience.providers.clickpost.max-attempts: Invalid maxAttempts (0): must be >= 1",
+          "shipping.resilience.providers.clickpost.max-attempts=0");
+    }
+
+    @Test
+    void badBreakerValueNamesThatValue() {
+      failsNaming("shipping.resilience.providers.clickpost.breaker.window-size: Invalid windowSize (0)",
+          "shipping.resilience.providers.clickpost.breaker.window-size=0");
+    }
+
+    @Test
+    void negativeBackoffNamesTheBackoff() {
+      failsNaming("shipping.resilience.providers.aftership-shipping.initial-backoff: Invalid initialBackoff",
+          "shipping.resilience.providers.aftership-shipping.initial-backoff=-1s");
+    }
+
+    @Test
+    void ratePeriodWithoutPermitsForAProviderWithoutALimiterIsRejected() {
+      failsNaming("shipping.resilience.providers.clickpost.rate-limit.permits: required",
+          "shipping.resilience.providers.clickpost.rate-limit.period=2s");
+    }
+
+    @Test
+    void unknownProviderIdListsTheKnownOnes() {
+      failsNaming("shipping.resilience.providers.dhl: unknown provider (known: generic-http, clickpost, "
+          + "aftership-shipping, 17track, abicart)", "shipping.resilience.providers.dhl.max-attempts=3");
+    }
+
+    @Test
+    void missingProfileFileNamesItsIndex() {
+      failsNaming("shipping.resilience.profiles[1]: /no/such/profile.json: file not found",
+          "shipping.resilience.profiles[0]=classpath:profiles/test-carrier.json",
+          "shipping.resilience.profiles[1]=/no/such/profile.json");
+    }
+
+    @Test
+    void malformedProfileNamesItsIndexAndTheField(@TempDir Path dir) throws IOException {
+      Path file = dir.resolve("broken.json");
+      Files.writeString(file, "{\"id\":\"broken\",\"name\":\"B\",\"hosts\":[],\"codes\":{\"1\":{\"decision\":\"RETRIE\","
+          + "\"reason\":\"x\"}}}");
+      runner.withPropertyValues("shipping.resilience.profiles[0]=" + file).run(context -> {
+        InvalidShippingPropertyException e = find(context.getStartupFailure());
+        assertThat(e.getMessage()).startsWith("shipping.resilience.profiles[0]: " + file + ": field ")
+            .contains("RETRIE");
+      });
+    }
+
+    @Test
+    void hostMappedToAnUnknownProviderNamesTheHost() {
+      failsNaming("shipping.resilience.hosts.gw.example.com: unknown provider 'dhl'",
+          "shipping.resilience.hosts[gw.example.com]=dhl");
+    }
+  }
+
+  @Nested
+  class BackingOff {
+    @Test
+    void disabledRegistersNothing() {
+      runner.withPropertyValues("shipping.resilience.enabled=false").run(context -> {
+        assertThat(context).hasNotFailed()
+            .doesNotHaveBean(ProviderProfiles.class)
+            .doesNotHaveBean(ShippingPolicies.class)
+            .doesNotHaveBean(ShippingResilienceInterceptor.class)
+            .doesNotHaveBean(ShippingResilienceProperties.class)
+            .doesNotHaveBean(ShippingResilienceHealthIndicator.class)
+            .doesNotHaveBean(ShippingResilienceEndpoint.class)
+            .doesNotHaveBean("shippingResilienceRestClientCustomizer");
+        assertThat(interceptors(context.getBean(RestClient.Builder.class))).isEmpty();
+      });
+    }
+
+    @Test
+    void userDefinedShippingPoliciesWins() {
+      ShippingPolicies mine = ShippingPolicies.builder()
+          .configure("clickpost", b -> b.maxAttempts(9).meterRegistry(new SimpleMeterRegistry()))
+          .configureAll(b -> b.meterRegistry(new SimpleMeterRegistry()))
+          .build();
+      runner.withBean(ShippingPolicies.class, () -> mine)
+          .withPropertyValues("shipping.resilience.providers.clickpost.max-attempts=2")
+          .run(context -> {
+            assertThat(context).hasSingleBean(ShippingPolicies.class);
+            assertThat(context.getBean(ShippingPolicies.class)).isSameAs(mine);
+            assertThat(context.getBean(ShippingResilienceInterceptor.class).policies()).isSameAs(mine);
+            assertThat(mine.require("clickpost").maxAttempts()).isEqualTo(9);
+          });
+    }
+
+    @Test
+    void userDefinedInterceptorWinsAndIsTheOneAdded() {
+      ShippingResilienceInterceptor mine = ShippingResilienceInterceptor.of(ShippingPolicies.builder()
+          .configureAll(b -> b.meterRegistry(new SimpleMeterRegistry())).build());
+      runner.withBean(ShippingResilienceInterceptor.class, () -> mine).run(context -> {
+        assertThat(context).hasSingleBean(ShippingResilienceInterceptor.class);
+        assertThat(interceptors(context.getBean(RestClient.Builder.class))).containsExactly(mine);
+      });
+    }
+
+    @Test
+    void healthIndicatorCanBeSwitchedOff() {
+      runner.withPropertyValues("shipping.resilience.health.enabled=false")
+          .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ShippingResilienceHealthIndicator.class)
+              .hasSingleBean(ShippingPolicies.class));
+    }
+  }
+
+  @Nested
+  class Actuator {
+    @Test
+    void openCarrierBreakerKeepsHealthUpWithDetailsAndOpenProviderBreakerIsOutOfService() {
+      // given breakers that open after two failed calls, and one attempt per call (no waits)
+      wireMock.stubFor(post(urlPathEqualTo("/api/v3/create-order/"))
+          .withRequestBody(matchingJsonPath("$.courier_partner", equalTo("5")))
+          .willReturn(aResponse().withBody(new String(Fixtures.body("clickpost", "carrier-outage.json"),
+              StandardCharsets.UTF_8))));
+      wireMock.stubFor(get(urlPathEqualTo("/status")).willReturn(aResponse().withStatus(503)));
+      runner.withPropertyValues(
+              "shipping.resilience.hosts[127.0.0.1]=clickpost",
+              "shipping.resilience.providers.clickpost.max-attempts=1",
+              "shipping.resilience.providers.clickpost.breaker.window-size=2",
+              "shipping.resilience.providers.clickpost.breaker.minimum-calls=2",
+              "shipping.resilience.providers.generic-http.max-attempts=1",
+              "shipping.resilience.providers.generic-http.breaker.window-size=2",
+              "shipping.resilience.providers.generic-http.breaker.minimum-calls=2")
+          .run(context -> {
+            RestClient client = restClient(context);
+            ShippingResilienceHealthIndicator health = context.getBean(ShippingResilienceHealthIndicator.class);
+            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+
+            // when courier 5 is down behind Clickpost
+            for (int i = 0; i < 2; i++) {
+              client.post().uri("/api/v3/create-order/").contentType(MediaType.APPLICATION_JSON)
+                  .body("{\"courier_partner\":5}").retrieve().toBodilessEntity();
+            }
+
+            // then the application stays UP and says which carrier is cut off
+            Health carrierDown = health.health();
+            assertThat(carrierDown.getStatus()).isEqualTo(Status.UP);
+            assertThat(carrierDown.getDetails())
+                .containsEntry("openScopes", Map.of("clickpost", Map.of("clickpost/carrier:5", "OPEN")))
+                .containsEntry("openProviders", List.of());
+            wireMock.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/create-order/")));
+
+            // when a whole provider is down (here generic-http, picked explicitly)
+            for (int i = 0; i < 2; i++) {
+              client.get().uri("/status").attribute(ShippingRequestAttributes.PROVIDER, "generic-http")
+                  .exchange((request, response) -> response.getStatusCode().value());
+            }
+
+            // then OUT_OF_SERVICE, naming it
+            Health providerDown = health.health();
+            assertThat(providerDown.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+            assertThat(providerDown.getDetails()).containsEntry("openProviders", List.of("generic-http"));
+            assertThat(((Map<?, ?>) providerDown.getDetails().get("providers")).get("generic-http"))
+                .isEqualTo("OPEN");
+          });
+    }
+
+    @Test
+    void endpointListsProfilesSettingsAndHostMappings() {
+      runner.withPropertyValues("shipping.resilience.profiles[0]=classpath:profiles/test-carrier.json",
+              "shipping.resilience.hosts[gw.example.com]=clickpost",
+              "shipping.resilience.providers.clickpost.max-attempts=2")
+          .run(context -> {
+            Map<String, Object> described = context.getBean(ShippingResilienceEndpoint.class).describe();
+            assertThat(described).containsEntry("hostMappings", Map.of("gw.example.com", "clickpost"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> providers = (Map<String, Object>) described.get("providers");
+            assertThat(providers).containsKeys("clickpost", "test-carrier");
+            Map<?, ?> carrier = (Map<?, ?>) providers.get("test-carrier");
+            assertThat(carrier.get("hosts")).isEqualTo(List.of("carrier.example"));
+            assertThat(carrier.get("source")).isEqualTo("classpath:profiles/test-carrier.json");
+            Map<?, ?> clickpost = (Map<?, ?>) providers.get("clickpost");
+            assertThat(clickpost.get("maxAttempts")).isEqualTo(2);
+            assertThat((String) clickpost.get("policy")).startsWith("ShippingPolicy{clickpost: maxAttempts=2");
+            assertThat(described.toString()).doesNotContain("SECRET");
+          });
+    }
+  }
+
+  private static HttpRequest request(String url) {
+    return new HttpRequest() {
+      @Override
+      public HttpMethod getMethod() {
+        return HttpMethod.GET;
+      }
+
+      @Override
+      public URI getURI() {
+        return URI.create(url);
+      }
+
+      @Override
+      public Map<String, Object> getAttributes() {
+        return Map.of();
+      }
+
+      @Override
+      public HttpHeaders getHeaders() {
+        return new HttpHeaders();
+      }
+    };
+  }
+}
