@@ -1,0 +1,83 @@
+package dev.shippingresilience.benchmarks;
+
+import dev.shippingresilience.simulator.FaultSchedule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The five fault schedules of the scorecard, each built from the seed. Every schedule also carries the
+ * <em>background</em> the providers show on a normal day: {@value #BACKGROUND_ASYNC} of creates answered
+ * asynchronously first (Clickpost 202/102, AfterShip 3001 / label {@code creating}), and a transient error rate of
+ * {@value #BACKGROUND_TRANSIENT} (Clickpost {@code meta.status} 500 at half that, AfterShip 4101, Abicart 9005 at
+ * twice that). The simulated "plan" allows {@value #PLAN_AFTERSHIP_PER_SECOND} AfterShip and
+ * {@value #PLAN_17TRACK_PER_SECOND} 17TRACK requests per second.
+ */
+final class Schedules {
+  static final double BACKGROUND_ASYNC = 0.1;
+  static final double BACKGROUND_TRANSIENT = 0.03;
+  static final int PLAN_AFTERSHIP_PER_SECOND = 50;
+  static final int PLAN_17TRACK_PER_SECOND = 20;
+  static final int STORM_AFTERSHIP_PER_SECOND = 5;
+
+  /**
+   * A named schedule.
+   *
+   * @param name a short name for the table
+   * @param description what goes wrong, for the Markdown
+   * @param schedule the simulator's schedule
+   */
+  record Spec(String name, String description, FaultSchedule schedule) {
+    /** Returns the outage windows after which the time to recover is measured. */
+    List<FaultSchedule.Window> outageWindows() {
+      List<FaultSchedule.Window> windows = new ArrayList<>(schedule.carrierOutages());
+      windows.addAll(schedule.providerOutages());
+      return windows;
+    }
+  }
+
+  private Schedules() {}
+
+  private static FaultSchedule.Builder background(long seed) {
+    return FaultSchedule.builder(seed)
+        .asyncRate(BACKGROUND_ASYNC)
+        .processingPolls(1)
+        .transientErrorRate(BACKGROUND_TRANSIENT)
+        .rateLimits(PLAN_AFTERSHIP_PER_SECOND, PLAN_17TRACK_PER_SECOND);
+  }
+
+  /** Returns the five schedules for {@code config}. */
+  static List<Spec> all(ScorecardConfig config) {
+    long seed = config.seed();
+    Duration carrierFrom = config.ms(1000);
+    Duration carrierTo = config.ms(3500);
+    Duration providerTo = config.ms(2500);
+    return List.of(
+        new Spec("carrier-outage",
+            "Clickpost courier 5 answers 322 and AfterShip's fedex answers 4703 (both HTTP 200) from "
+                + secs(carrierFrom) + " to " + secs(carrierTo) + "; the aggregators themselves stay healthy",
+            background(seed)
+                .carrierOutage("clickpost:5", carrierFrom, carrierTo)
+                .carrierOutage("aftership-shipping:fedex", carrierFrom, carrierTo)
+                .build()),
+        new Spec("provider-outage",
+            "Clickpost serves 503 HTML gateway pages for the first " + secs(providerTo) + ", then recovers",
+            background(seed).providerOutage("clickpost", Duration.ZERO, providerTo).build()),
+        new Spec("rate-limit-storm",
+            "AfterShip allows only " + STORM_AFTERSHIP_PER_SECOND + " requests/s (429 with X-RateLimit-Reset) while "
+                + "the callers offer several times that",
+            background(seed).rateLimits(STORM_AFTERSHIP_PER_SECOND, PLAN_17TRACK_PER_SECOND).build()),
+        new Spec("async-processing",
+            "80% of Clickpost orders and AfterShip labels are accepted asynchronously (202/102, 3001/creating) "
+                + "and need 2 polls before they are done",
+            background(seed).asyncRate(0.8).processingPolls(2).build()),
+        new Spec("ambiguous-timeouts",
+            "20% of the creates that are processed lose their response (connection reset after the order or "
+                + "label was created)",
+            background(seed).ambiguousTimeoutRate(0.2).build()));
+  }
+
+  static String secs(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.2f s", d.toNanos() / 1e9);
+  }
+}

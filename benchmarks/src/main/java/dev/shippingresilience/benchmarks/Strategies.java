@@ -1,0 +1,235 @@
+package dev.shippingresilience.benchmarks;
+
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.okhttp.ShippingInterceptor;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedSupplier;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/** The four client strategies the scorecard compares, with their settings scaled for the simulation. */
+final class Strategies {
+  static final String NONE = "no-retries";
+  static final String NAIVE = "naive-retries";
+  static final String RESILIENCE4J = "r4j-status-only";
+  static final String LIBRARY = "shipping-resilience";
+
+  /** The strategy names in table order. */
+  static final List<String> NAMES = List.of(NONE, NAIVE, RESILIENCE4J, LIBRARY);
+
+  private Strategies() {}
+
+  /** Returns a fresh instance of the strategy {@code name}. */
+  static Strategy create(String name, ScorecardConfig config) {
+    return switch (name) {
+      case NONE -> new Bare(config);
+      case NAIVE -> new Naive(config);
+      case RESILIENCE4J -> new StatusOnlyResilience4j(config);
+      case LIBRARY -> new Library(config);
+      default -> throw new IllegalArgumentException("unknown strategy " + name);
+    };
+  }
+
+  static String ms(Duration d) {
+    return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + " ms"
+        : String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
+  }
+
+  /** (a) Bare OkHttp: one send, no retries of any kind. */
+  static final class Bare implements Strategy {
+    private final OkHttpClient client = Strategy.baseClient().build();
+
+    Bare(ScorecardConfig config) {}
+
+    @Override
+    public String name() {
+      return NONE;
+    }
+
+    @Override
+    public String settings() {
+      return "bare OkHttp, retryOnConnectionFailure(false); one send per logical call";
+    }
+
+    @Override
+    public FinalResponse execute(Request request) throws IOException {
+      return Strategy.send(client, request);
+    }
+
+    @Override
+    public void close() {
+      Strategy.release(client);
+    }
+  }
+
+  /** (b) Naive retries: an interceptor that repeats on any non-2xx or IOException after a fixed delay. */
+  static final class Naive implements Strategy {
+    private final NaiveRetryInterceptor interceptor;
+    private final OkHttpClient client;
+
+    Naive(ScorecardConfig config) {
+      this.interceptor = new NaiveRetryInterceptor(3, config.ms(200));
+      this.client = Strategy.baseClient().addInterceptor(interceptor).build();
+    }
+
+    @Override
+    public String name() {
+      return NAIVE;
+    }
+
+    @Override
+    public String settings() {
+      return "OkHttp interceptor: " + interceptor;
+    }
+
+    @Override
+    public FinalResponse execute(Request request) throws IOException {
+      return Strategy.send(client, request);
+    }
+
+    @Override
+    public void close() {
+      Strategy.release(client);
+    }
+  }
+
+  /**
+   * (c) Resilience4j Retry + CircuitBreaker "as teams typically configure them": retry on {@link IOException} and on
+   * HTTP 5xx / 429, exponential backoff; one breaker per provider that records I/O failures and 5xx; a call the
+   * open breaker refuses is not retried. The body is read inside the decorated call so a discarded response is
+   * always closed.
+   */
+  static final class StatusOnlyResilience4j implements Strategy {
+    private static final int MAX_ATTEMPTS = 3;
+    private final OkHttpClient client = Strategy.baseClient().build();
+    private final Duration initialWait;
+    private final RetryRegistry retries;
+    private final CircuitBreakerRegistry breakers;
+    private final CircuitBreakerConfig breakerConfig;
+
+    StatusOnlyResilience4j(ScorecardConfig config) {
+      this.initialWait = config.ms(100);
+      RetryConfig retryConfig = RetryConfig.<FinalResponse>custom()
+          .maxAttempts(MAX_ATTEMPTS)
+          .intervalFunction(IntervalFunction.ofExponentialBackoff(initialWait, 2.0))
+          .retryExceptions(IOException.class)
+          .retryOnResult(r -> r.status() >= 500 || r.status() == 429)
+          .failAfterMaxAttempts(false)
+          .build();
+      this.retries = RetryRegistry.of(retryConfig);
+      this.breakerConfig = CircuitBreakerConfig.custom()
+          .failureRateThreshold(50)
+          .slidingWindowSize(20)
+          .minimumNumberOfCalls(10)
+          .waitDurationInOpenState(config.ms(1000))
+          .permittedNumberOfCallsInHalfOpenState(2)
+          .recordExceptions(IOException.class)
+          .recordResult(r -> r instanceof FinalResponse f && f.status() >= 500)
+          .build();
+      this.breakers = CircuitBreakerRegistry.of(breakerConfig);
+    }
+
+    @Override
+    public String name() {
+      return RESILIENCE4J;
+    }
+
+    @Override
+    public String settings() {
+      return "Retry: " + MAX_ATTEMPTS + " attempts on IOException or HTTP 5xx/429, exponential backoff from "
+          + ms(initialWait) + " x2; CircuitBreaker per provider: " + breakerConfig.getFailureRateThreshold()
+          + "% of " + breakerConfig.getSlidingWindowSize() + " calls (min " + breakerConfig.getMinimumNumberOfCalls()
+          + ") failing with IOException or HTTP 5xx, open "
+          + breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) + " ms, 2 half-open calls";
+    }
+
+    @Override
+    public FinalResponse execute(Request request) throws Exception {
+      String provider = providerOf(request);
+      CircuitBreaker breaker = breakers.circuitBreaker(provider);
+      Retry retry = retries.retry(provider);
+      CheckedSupplier<FinalResponse> send = () -> Strategy.send(client, request);
+      try {
+        return Retry.decorateCheckedSupplier(retry, CircuitBreaker.decorateCheckedSupplier(breaker, send)).get();
+      } catch (Exception | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException(t);
+      }
+    }
+
+    private static String providerOf(Request request) {
+      String host = request.url().host();
+      int dot = host.lastIndexOf('.');
+      int previous = dot <= 0 ? -1 : host.lastIndexOf('.', dot - 1);
+      return host.substring(previous + 1);
+    }
+
+    @Override
+    public void close() {
+      Strategy.release(client);
+    }
+  }
+
+  /** (d) This library: {@code ShippingInterceptor.of(ShippingPolicies...)} with settings scaled for the simulation. */
+  static final class Library implements Strategy {
+    private final ShippingPolicies policies;
+    private final OkHttpClient client;
+
+    Library(ScorecardConfig config) {
+      this.policies = ShippingPolicies.builder()
+          .configureAll(b -> b.meterRegistry(new SimpleMeterRegistry())
+              .backoff(config.ms(100), config.ms(1000))
+              .pollInterval(config.ms(100))
+              .maxPollDuration(config.ms(3000))
+              .deadline(config.ms(8000))
+              .breaker(50, 20, 5, config.ms(1000), 2))
+          // the simulated plan's limits, as a team would configure its own plan
+          .configure(Workload.AFTERSHIP, b -> b.rateLimit(Schedules.PLAN_AFTERSHIP_PER_SECOND, Duration.ofSeconds(1)))
+          .configure(Workload.SEVENTEEN_TRACK,
+              b -> b.rateLimit(Schedules.PLAN_17TRACK_PER_SECOND, Duration.ofSeconds(1)))
+          .build();
+      this.client = Strategy.baseClient().addInterceptor(ShippingInterceptor.of(policies)).build();
+    }
+
+    @Override
+    public String name() {
+      return LIBRARY;
+    }
+
+    @Override
+    public String settings() {
+      StringBuilder b = new StringBuilder("ShippingInterceptor.of(ShippingPolicies) with, per provider:");
+      for (String id : List.of(Workload.CLICKPOST, Workload.AFTERSHIP, Workload.SEVENTEEN_TRACK, Workload.ABICART)) {
+        b.append("\n  - ").append(policies.require(id));
+      }
+      b.append("\n  - all: 2 half-open calls per breaker, one breaker per scope (provider, provider/carrier:ID); "
+          + "default retry budget (").append(ShippingPolicy.DEFAULT_BUDGET_TOKENS).append(" tokens per provider, +")
+          .append(ShippingPolicy.DEFAULT_BUDGET_RATIO).append(" per success, retries only while more than half "
+          + "remain); default maxRetryAfter 2 min; Abicart Order.get tagged CallOptions.safeToRepeat(true)");
+      return b.toString();
+    }
+
+    @Override
+    public FinalResponse execute(Request request) throws IOException {
+      return Strategy.send(client, request);
+    }
+
+    @Override
+    public void close() {
+      Strategy.release(client);
+    }
+  }
+}
