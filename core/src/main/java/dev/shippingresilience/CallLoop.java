@@ -58,6 +58,8 @@ final class CallLoop<R> {
   private final boolean idempotent;
   private final List<String> gateScopes;
   private final IntervalFunction backoff;
+  /** The key of this call's rate limit and pause: the policy's account, per host for the generic fallback. */
+  private final String account;
 
   private int sends;
   private int retries;
@@ -89,12 +91,15 @@ final class CallLoop<R> {
     this.idempotencyKey = policy.idempotencyKeyHeader == null ? null : key;
     this.idempotent = request.idempotentMethod();
     String carrier = policy.classifier.requestCarrier(policy.profile, request, options.carrier());
+    String providerScope = policy.profile.compiled().providerScope(request.uri());
+    // The generic fallback serves unrelated hosts: each host gets its own breakers, pause and rate limit.
+    this.account = policy.account + providerScope.substring(policy.profile.id().length());
     List<String> scopes = new ArrayList<>();
-    scopes.add(policy.profile.id());
+    scopes.add(providerScope);
     if (carrier != null) {
-      scopes.add(policy.profile.id() + "/carrier:" + carrier);
+      scopes.add(providerScope + "/carrier:" + carrier);
     }
-    scopes.add(policy.profile.id() + "/operation:" + operationName);
+    scopes.add(providerScope + "/operation:" + operationName);
     this.gateScopes = List.copyOf(scopes);
     this.backoff = IntervalFunction.ofExponentialBackoff(policy.initialBackoff, 2.0, policy.maxBackoff);
     Map<String, String> extra = idempotencyKey == null ? Map.of()
@@ -315,7 +320,11 @@ final class CallLoop<R> {
       }
       default -> {
         // RETRY and BREAK: send again while attempts, budget, breaker and deadline allow and repeating is safe.
-        policy.budget.onFailure();
+        // A provider's "not processed, come back at T" (429 with a reset) is throttling, which the pause already
+        // honours for every caller: it does not drain the budget, which guards against failure amplification.
+        if (!(c.decision() == Decision.RETRY && c.notProcessed() && c.retryAfter() != null)) {
+          policy.budget.onFailure();
+        }
         return retry(response, c);
       }
     }
@@ -510,12 +519,12 @@ final class CallLoop<R> {
     // limits) until the reset, not just the call that saw it.
     if (c.httpStatus() == 429 || RateLimitHeaders.remainingExhausted(snapshot.headers())
         || (c.decision() == Decision.RETRY && c.notProcessed())) {
-      policy.limits.pause(policy.account, policy.clock.instant().plus(hint));
+      policy.limits.pause(account, policy.clock.instant().plus(hint));
     }
   }
 
   private void waitForPause() throws IOException {
-    Instant until = policy.limits.pausedUntil(policy.account);
+    Instant until = policy.limits.pausedUntil(account);
     if (until == null) {
       return;
     }
@@ -535,7 +544,7 @@ final class CallLoop<R> {
       return;
     }
     Duration remaining = Duration.between(policy.clock.instant(), deadlineAt);
-    Duration delay = policy.limits.acquire(policy.account, policy.rateLimit,
+    Duration delay = policy.limits.acquire(account, policy.rateLimit,
         remaining.isNegative() ? Duration.ZERO : remaining);
     if (delay == null) {
       throw new DeadlineExceededException(policy.profile.id(), last, sends, "waiting for the rate limiter", null);

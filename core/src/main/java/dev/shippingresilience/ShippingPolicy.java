@@ -139,7 +139,10 @@ public final class ShippingPolicy {
           CallLoop.safely(() -> l.onBreakerStateChange(new BreakerEvent(e.getCircuitBreakerName(),
               e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name())));
         }));
-    breakers.get(b.profile.id());
+    if (!b.profile.compiled().scopeByHost()) {
+      // The provider's own breaker exists from the start, so health checks and meters see it before any call.
+      breakers.get(b.profile.id());
+    }
     this.budget = new RetryBudget(b.budgetTokens, b.budgetRatio);
   }
 
@@ -271,6 +274,7 @@ public final class ShippingPolicy {
     private Duration maxPollDuration;
     private int maxPolls;
     private Duration deadline = DEFAULT_DEADLINE;
+    private boolean deadlineSet;
     private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
     private float failureRateThreshold = 50;
     private int minimumNumberOfCalls = 5;
@@ -318,9 +322,6 @@ public final class ShippingPolicy {
         this.waitDurationInOpenState = d.breaker().waitDurationInOpenState();
       }
       this.idempotencyKeyHeader = d.idempotencyKeyHeader();
-      if (maxPollDuration.plusSeconds(30).compareTo(deadline) > 0) {
-        deadline = maxPollDuration.plusSeconds(30);
-      }
     }
 
     private static Duration positive(String name, Duration value) {
@@ -381,6 +382,7 @@ public final class ShippingPolicy {
     /** Sets the default total deadline of one logical call; waits never overshoot it. Default 5 min. */
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
+      this.deadlineSet = true;
       return this;
     }
 
@@ -433,7 +435,8 @@ public final class ShippingPolicy {
 
     /**
      * Sets the retry budget: {@code maxTokens} tokens, failures take one, successes give back {@code ratio};
-     * retries stop while half or fewer remain. Defaults 10 and 0.1.
+     * retries stop while half or fewer remain. A throttling answer that names its reset (a 429 with
+     * {@code Retry-After}) takes none: the pause already holds every caller back until then. Defaults 10 and 0.1.
      */
     public Builder retryBudget(int maxTokens, double ratio) {
       this.budgetTokens = atLeast("retryBudget maxTokens", maxTokens, 1);
@@ -537,6 +540,10 @@ public final class ShippingPolicy {
 
     /** Returns the policy. */
     public ShippingPolicy build() {
+      if (!deadlineSet && maxPollDuration.plusSeconds(30).compareTo(deadline) > 0) {
+        // Unless a deadline was set, it grows to fit the longest polling (whenever maxPollDuration was set).
+        deadline = maxPollDuration.plusSeconds(30);
+      }
       return new ShippingPolicy(this);
     }
   }

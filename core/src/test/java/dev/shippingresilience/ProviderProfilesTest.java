@@ -68,6 +68,7 @@ class ProviderProfilesTest {
       "bad id|{\"id\":\"My Carrier\",\"name\":\"X\"}|field id: 'My Carrier' must be lowercase",
       "bad regex|{\"id\":\"x\",\"name\":\"X\",\"messageOverrides\":[{\"code\":\"1\",\"pattern\":\"(\",\"decision\":\"FAIL\","
           + "\"reason\":\"r\"}]}|field messageOverrides[0].pattern: not a valid regular expression",
+      "byHost not a boolean|{\"id\":\"x\",\"name\":\"X\",\"scope\":{\"byHost\":\"yes\"}}|field scope.byHost: ",
       "bad duration|{\"id\":\"x\",\"name\":\"X\",\"defaults\":{\"pollInterval\":\"5 seconds\"}}|"
           + "field defaults.pollInterval: expected an ISO-8601 duration like PT5S",
       "duplicate flag on a non-success|{\"id\":\"x\",\"name\":\"X\",\"codes\":{\"1\":{\"decision\":\"FAIL\",\"reason\":\"r\","

@@ -216,6 +216,14 @@ class ShippingPolicyTest {
     }
 
     @Test
+    void deadlineGrowsToFitPollingUnlessOneWasSet() {
+      assertThat(policy("clickpost", b -> b.maxPollDuration(Duration.ofMinutes(10))).deadline())
+          .isEqualTo(Duration.ofMinutes(10).plusSeconds(30));
+      assertThat(policy("clickpost", b -> b.deadline(Duration.ofMinutes(1)).maxPollDuration(Duration.ofMinutes(10)))
+          .deadline()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
     void deadlineIsNeverOvershot() throws IOException {
       ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(50).retryBudget(1000, 1)
           .backoff(Duration.ofSeconds(1), Duration.ofSeconds(8)));
@@ -344,6 +352,29 @@ class ShippingPolicyTest {
     }
 
     @Test
+    void genericFallbackKeepsOneBreakerPerHost() throws IOException {
+      // given the generic policy that serves every unknown host
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(1)
+          .breaker(50, 2, 2, Duration.ofSeconds(60), 1));
+      ScriptedTransport down = new ScriptedTransport().then(503, "");
+      ScriptedTransport up = new ScriptedTransport().then(200, "ok");
+
+      // when one host fails until its breaker opens
+      policy.execute(RequestSnapshot.of("GET", "https://down.example/a"), CallOptions.none(), down);
+      policy.execute(RequestSnapshot.of("GET", "https://down.example/b"), CallOptions.none(), down);
+
+      // then that host fails fast, and an unrelated host is still called
+      assertThat(policy.breakerStates()).containsEntry("generic-http/host:down.example", "OPEN")
+          .doesNotContainKey("generic-http");
+      assertThatThrownBy(() -> policy.execute(RequestSnapshot.of("GET", "https://down.example/c"),
+          CallOptions.none(), down)).isInstanceOfSatisfying(BreakerOpenException.class,
+              e -> assertThat(e.scope()).isEqualTo("generic-http/host:down.example"));
+      assertThat(policy.execute(RequestSnapshot.of("GET", "https://up.example/a"), CallOptions.none(), up)
+          .succeeded()).isTrue();
+      assertThat(down.sends()).isEqualTo(2);
+    }
+
+    @Test
     void breakersAreBoundedAndIdleOnesEvicted() throws IOException {
       ShippingPolicy policy = policy("clickpost", b -> b.maxBreakers(5));
       ScriptedTransport oneFailure = new ScriptedTransport().then(200, meta(322));
@@ -377,6 +408,40 @@ class ShippingPolicyTest {
 
   @Nested
   class RateLimiting {
+    @Test
+    void a429FromOneUnknownHostDoesNotPauseAnother() throws IOException {
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(1));
+      policy.execute(RequestSnapshot.of("GET", "https://busy.example/a"), CallOptions.none(),
+          new ScriptedTransport().then(429, "", "Retry-After", "7"));
+
+      policy.execute(RequestSnapshot.of("GET", "https://quiet.example/a"), CallOptions.none(),
+          new ScriptedTransport().then(200, "ok"));
+      assertThat(sleeper.waits()).isEmpty();
+      policy.execute(RequestSnapshot.of("GET", "https://busy.example/b"), CallOptions.none(),
+          new ScriptedTransport().then(200, "ok"));
+      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void throttlingWithAResetDoesNotDrainTheRetryBudget() throws IOException {
+      // given a small budget and a provider that throttles, naming its reset, before answering
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(2).retryBudget(4, 0.1));
+      ScriptedTransport throttled = new ScriptedTransport()
+          .then(429, "", "Retry-After", "1").then(200, "ok")
+          .then(429, "", "Retry-After", "1").then(200, "ok")
+          .then(429, "", "Retry-After", "1").then(200, "ok");
+
+      // when three calls are each throttled once
+      for (int i = 0; i < 3; i++) {
+        assertThat(policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), throttled).succeeded())
+            .isTrue();
+      }
+
+      // then every one was retried and the budget is still full
+      assertThat(throttled.sends()).isEqualTo(6);
+      assertThat(policy.retryBudgetTokens()).isEqualTo(4.0);
+    }
+
     @Test
     void a429PausesOtherCallsToTheSameProviderUntilTheReset() throws IOException {
       ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(1));

@@ -197,7 +197,7 @@ public final class ClassifierCore {
     }
 
     String carrier = carrier(ctx, request, ext);
-    String scope = scope(ctx, rule, carrier);
+    String scope = scope(ctx, ctx.profile().providerScope(request.uri()), rule, carrier);
     return new Classification(profile.id(), ctx.operationName(), status, code, rule.decision(), reason, retryAfter,
         scope, rule.duplicate(), rule.notProcessed(), items);
   }
@@ -343,8 +343,7 @@ public final class ClassifierCore {
     return simpleRule(Decision.BREAK);
   }
 
-  private static String scope(Context ctx, CodeRule rule, @Nullable String carrier) {
-    String id = ctx.profile().id();
+  private static String scope(Context ctx, String id, CodeRule rule, @Nullable String carrier) {
     if (rule.decision() == Decision.BREAK) {
       switch (rule.scope()) {
         case CARRIER:

@@ -33,6 +33,7 @@ public record CompiledProfile(
     @Nullable Refine refine,
     List<OperationSpec> operations,
     List<ScopeSource> carrierSources,
+    boolean scopeByHost,
     Secrets secrets,
     Defaults defaults) {
 
@@ -48,6 +49,19 @@ public record CompiledProfile(
     items = List.copyOf(items);
     operations = List.copyOf(operations);
     carrierSources = List.copyOf(carrierSources);
+  }
+
+  /**
+   * Returns the provider-level scope of a request to {@code uri}: the profile id, or with {@code scope.byHost}
+   * (the generic fallback, which serves unrelated hosts) the id plus the host, so one failing host neither opens a
+   * breaker nor pauses calls for the others.
+   */
+  public String providerScope(java.net.URI uri) {
+    if (!scopeByHost) {
+      return id;
+    }
+    String host = uri.getHost() == null ? "unknown" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+    return id + "/host:" + (uri.getPort() < 0 ? host : host + ":" + uri.getPort());
   }
 
   /** Returns the first operation matching {@code method} and {@code path}, or {@code null}. */
@@ -109,7 +123,7 @@ public record CompiledProfile(
       c.put(code, rule);
       return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
           successPointer, bodySignalsSuccess, c, codeRanges, httpStatuses, overrides, items, refine, operations,
-          carrierSources, secrets, defaults);
+          carrierSources, scopeByHost, secrets, defaults);
     }
     List<OperationSpec> ops = new java.util.ArrayList<>();
     boolean found = false;
@@ -129,6 +143,6 @@ public record CompiledProfile(
     }
     return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
         successPointer, bodySignalsSuccess, codes, codeRanges, httpStatuses, overrides, items, refine, ops,
-        carrierSources, secrets, defaults);
+        carrierSources, scopeByHost, secrets, defaults);
   }
 }

@@ -240,11 +240,13 @@ public final class ProfileParser {
     Refine refine = refine(root.get("refine"), "refine");
     List<OperationSpec> operations = operations(root);
     List<ScopeSource> carrierSources = scope(root);
+    JsonNode scopeNode = root.path("scope");
+    boolean scopeByHost = scopeNode.isObject() && optionalBoolean(scopeNode, "scope", "byHost", false);
     Secrets secrets = secrets(root);
     Defaults defaults = defaults(root);
     return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
         successPointer, bodySignalsSuccess, codes, ranges, statuses, overrides, items, refine, operations,
-        carrierSources, secrets, defaults);
+        carrierSources, scopeByHost, secrets, defaults);
   }
 
   private List<String> pointers(JsonNode parent, String path, String name) {
@@ -501,7 +503,7 @@ public final class ProfileParser {
     if (n == null || n.isNull()) {
       return out;
     }
-    allowOnly(n, "scope", "carrier");
+    allowOnly(n, "scope", "carrier", "byHost");
     JsonNode carrier = n.get("carrier");
     if (carrier == null || carrier.isNull()) {
       return out;

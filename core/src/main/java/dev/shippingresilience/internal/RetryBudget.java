@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A retry budget in the spirit of gRPC retry throttling: a token bucket of {@code maxTokens}; every failed
- * attempt (RETRY, BREAK, I/O failure) takes one token, every success gives back {@code tokenRatio}; retries are
+ * attempt (RETRY, BREAK, I/O failure; the engine exempts throttling answers that name their reset) takes one token, every success gives back {@code tokenRatio}; retries are
  * allowed only while more than half the tokens remain. First attempts never ask the budget. Lock-free and
  * thread-safe.
  */

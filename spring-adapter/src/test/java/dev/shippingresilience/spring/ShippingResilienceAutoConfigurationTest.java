@@ -388,9 +388,9 @@ class ShippingResilienceAutoConfigurationTest {
               "shipping.resilience.providers.clickpost.max-attempts=1",
               "shipping.resilience.providers.clickpost.breaker.window-size=2",
               "shipping.resilience.providers.clickpost.breaker.minimum-calls=2",
-              "shipping.resilience.providers.generic-http.max-attempts=1",
-              "shipping.resilience.providers.generic-http.breaker.window-size=2",
-              "shipping.resilience.providers.generic-http.breaker.minimum-calls=2")
+              "shipping.resilience.providers.17track.max-attempts=1",
+              "shipping.resilience.providers.17track.breaker.window-size=2",
+              "shipping.resilience.providers.17track.breaker.minimum-calls=2")
           .run(context -> {
             RestClient client = restClient(context);
             ShippingResilienceHealthIndicator health = context.getBean(ShippingResilienceHealthIndicator.class);
@@ -410,17 +410,17 @@ class ShippingResilienceAutoConfigurationTest {
                 .containsEntry("openProviders", List.of());
             wireMock.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/create-order/")));
 
-            // when a whole provider is down (here generic-http, picked explicitly)
+            // when a whole provider is down (here 17TRACK, picked explicitly)
             for (int i = 0; i < 2; i++) {
-              client.get().uri("/status").attribute(ShippingRequestAttributes.PROVIDER, "generic-http")
+              client.get().uri("/status").attribute(ShippingRequestAttributes.PROVIDER, "17track")
                   .exchange((request, response) -> response.getStatusCode().value());
             }
 
             // then OUT_OF_SERVICE, naming it
             Health providerDown = health.health();
             assertThat(providerDown.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-            assertThat(providerDown.getDetails()).containsEntry("openProviders", List.of("generic-http"));
-            assertThat(((Map<?, ?>) providerDown.getDetails().get("providers")).get("generic-http"))
+            assertThat(providerDown.getDetails()).containsEntry("openProviders", List.of("17track"));
+            assertThat(((Map<?, ?>) providerDown.getDetails().get("providers")).get("17track"))
                 .isEqualTo("OPEN");
           });
     }
