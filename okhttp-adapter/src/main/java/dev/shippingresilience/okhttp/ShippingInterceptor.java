@@ -13,6 +13,7 @@ import dev.shippingresilience.ResponseSnapshot;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -85,14 +86,16 @@ public final class ShippingInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    ShippingPolicy selected = select(request);
+    // HttpUrl.uri() re-encodes the URL on every call: convert once.
+    URI uri = request.url().uri();
+    ShippingPolicy selected = select(request, uri);
     CallOptions options = options(request, chain);
     RequestBody body = request.body();
     boolean bodyRepeatable = body == null || (!body.isOneShot() && !body.isDuplex());
     if (!bodyRepeatable) {
       options = options.toBuilder().bodyRepeatable(false).build();
     }
-    RequestSnapshot snapshot = RequestSnapshot.of(request.method(), request.url().uri(), headers(request.headers()),
+    RequestSnapshot snapshot = RequestSnapshot.of(request.method(), uri, headers(request.headers()),
         bodyRepeatable ? bodyBytes(body) : null);
     int peekLimit = selected.classifier().peekLimit();
     boolean idempotent = snapshot.idempotentMethod();
@@ -121,7 +124,7 @@ public final class ShippingInterceptor implements Interceptor {
     }
   }
 
-  private ShippingPolicy select(Request request) {
+  private ShippingPolicy select(Request request, URI uri) {
     if (policy != null) {
       return policy;
     }
@@ -129,7 +132,7 @@ public final class ShippingInterceptor implements Interceptor {
     if (tag != null) {
       return policies.require(tag.providerId());
     }
-    return policies.forUri(request.url().uri());
+    return policies.forUri(uri);
   }
 
   private static CallOptions options(Request request, Chain chain) {
