@@ -303,7 +303,7 @@ final class CallLoop<R> {
     final Classification event = c;
     safely(() -> policy.listener.onDecision(new DecisionEvent(event, next.attempt(), next.poll())));
     LOG.debug("{} {}", request, c.summary());
-    pauseProviderIfLimited(c, snapshot);
+    boolean throttled = pauseProviderIfLimited(c, snapshot);
 
     switch (c.decision()) {
       case SUCCEED -> {
@@ -325,7 +325,7 @@ final class CallLoop<R> {
         if (!(c.decision() == Decision.RETRY && c.notProcessed() && c.retryAfter() != null)) {
           policy.budget.onFailure();
         }
-        return retry(response, c);
+        return retry(response, c, throttled);
       }
     }
   }
@@ -346,7 +346,8 @@ final class CallLoop<R> {
     return result(response, c);
   }
 
-  private @Nullable CallResult<R> retry(ProviderResponse<R> response, Classification c) throws IOException {
+  private @Nullable CallResult<R> retry(ProviderResponse<R> response, Classification c, boolean throttled)
+      throws IOException {
     if (!(repeatable() || (c.notProcessed() && options.bodyRepeatable()))) {
       stopReason = "not_repeatable";
       return failOrReturn(response, c, c.decision() + " (not repeated: the request is not safe to send again)");
@@ -373,7 +374,8 @@ final class CallLoop<R> {
         stopReason = "wait_too_long";
         return failOrReturn(response, c, c.decision() + " (asked to wait " + hint + ", beyond maxRetryAfter)");
       }
-      delay = hint;
+      // A throttled caller resumes with the others paused by the same reset, spread over a little time.
+      delay = throttled ? spreadAfterReset(hint) : hint;
       cause = "retry_after";
     } else {
       delay = backoffDelay();
@@ -510,17 +512,20 @@ final class CallLoop<R> {
     return inTable ? c.code() : "other";
   }
 
-  private void pauseProviderIfLimited(Classification c, ResponseSnapshot snapshot) {
+  /** Pauses the account until the reset when {@code c} is throttling; returns whether it did. */
+  private boolean pauseProviderIfLimited(Classification c, ResponseSnapshot snapshot) {
     Duration hint = c.retryAfter();
     if (hint == null || hint.isZero()) {
-      return;
+      return false;
     }
     // A 429 or an exhausted rate-limit window pauses every caller of this account (the whole fleet with shared
     // limits) until the reset, not just the call that saw it.
     if (c.httpStatus() == 429 || RateLimitHeaders.remainingExhausted(snapshot.headers())
         || (c.decision() == Decision.RETRY && c.notProcessed())) {
       policy.limits.pause(account, policy.clock.instant().plus(hint));
+      return true;
     }
+    return false;
   }
 
   private void waitForPause() throws IOException {
@@ -536,7 +541,18 @@ final class CallLoop<R> {
       throw new DeadlineExceededException(policy.profile.id(), last, sends,
           "while the provider is paused by its rate limit for " + delay, null);
     }
-    pause(delay, "pause");
+    pause(spreadAfterReset(delay), "pause");
+  }
+
+  /**
+   * Returns {@code untilReset} plus a random share of the pause jitter (at most the wait itself), so the callers
+   * held back by one reset do not all meet the limit again at the same instant. Never earlier than the reset, and
+   * never past the deadline.
+   */
+  private Duration spreadAfterReset(Duration untilReset) {
+    long spreadNanos = Math.min(untilReset.toNanos(), policy.pauseJitter.toNanos());
+    Duration jittered = untilReset.plusNanos((long) (policy.random.nextDouble() * spreadNanos));
+    return fitsDeadline(jittered) ? jittered : untilReset;
   }
 
   private void waitForRateLimiter() throws IOException {

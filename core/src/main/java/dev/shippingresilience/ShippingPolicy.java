@@ -54,6 +54,11 @@ public final class ShippingPolicy {
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
   /** Default longest provider-requested wait the engine honours before returning the response instead: 2 min. */
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(2);
+  /**
+   * Default longest random delay added after a provider-wide pause ends, so the paused callers do not all wake at
+   * the reset instant and meet the limit again together: 1 s (never more than the pause itself).
+   */
+  public static final Duration DEFAULT_PAUSE_JITTER = Duration.ofSeconds(1);
   /** Default most circuit breakers kept per provider (one per scope): {@value}. */
   public static final int DEFAULT_MAX_BREAKERS = 1000;
   /** Default retry-budget size in tokens: {@value}. */
@@ -73,6 +78,7 @@ public final class ShippingPolicy {
   final int maxPolls;
   final Duration deadline;
   final Duration maxRetryAfter;
+  final Duration pauseJitter;
   final @Nullable String idempotencyKeyHeader;
   final boolean automaticIdempotencyKey;
   final boolean throwOnFailure;
@@ -100,6 +106,7 @@ public final class ShippingPolicy {
     this.maxPolls = b.maxPolls;
     this.deadline = b.deadline;
     this.maxRetryAfter = b.maxRetryAfter;
+    this.pauseJitter = b.pauseJitter;
     this.idempotencyKeyHeader = b.idempotencyKeyHeader;
     this.automaticIdempotencyKey = b.automaticIdempotencyKey;
     this.throwOnFailure = b.throwOnFailure;
@@ -257,7 +264,8 @@ public final class ShippingPolicy {
   public String toString() {
     return "ShippingPolicy{" + profile.id() + ": maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".."
         + maxBackoff + ", poll=" + pollInterval + " up to " + maxPolls + " / " + maxPollDuration + ", deadline="
-        + deadline + ", rateLimit=" + rateLimitDescription() + ", breaker=" + breakerDescription() + "}";
+        + deadline + ", rateLimit=" + rateLimitDescription() + ", pauseJitter=" + pauseJitter + ", breaker="
+        + breakerDescription() + "}";
   }
 
   /**
@@ -276,6 +284,7 @@ public final class ShippingPolicy {
     private Duration deadline = DEFAULT_DEADLINE;
     private boolean deadlineSet;
     private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private Duration pauseJitter = DEFAULT_PAUSE_JITTER;
     private float failureRateThreshold = 50;
     private int minimumNumberOfCalls = 5;
     private int slidingWindowSize = 20;
@@ -383,6 +392,21 @@ public final class ShippingPolicy {
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
       this.deadlineSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the longest random delay added when a caller waits out a provider-wide pause (after a 429 or an exhausted
+     * rate-limit window), never more than the pause itself: callers then resume spread over that time instead of all
+     * at the reset instant, so fewer of them meet the limit again. Never earlier than the reset. {@code ZERO}
+     * disables it. Default 1 s.
+     */
+    public Builder pauseJitter(Duration maxJitter) {
+      Objects.requireNonNull(maxJitter, "pauseJitter");
+      if (maxJitter.isNegative()) {
+        throw new IllegalArgumentException("Invalid pauseJitter (" + maxJitter + "): must not be negative");
+      }
+      this.pauseJitter = maxJitter;
       return this;
     }
 

@@ -160,7 +160,7 @@ class ShippingPolicyTest {
   class Retrying {
     @Test
     void rateLimitWaitsExactlyUntilTheResetThenSucceeds() throws IOException {
-      ShippingPolicy policy = policy("aftership-shipping", b -> b.noRateLimit());
+      ShippingPolicy policy = policy("aftership-shipping", b -> b.noRateLimit().pauseJitter(Duration.ZERO));
       long resetMs = Fixtures.NOW.plusSeconds(3).toEpochMilli();
       ScriptedTransport transport = new ScriptedTransport()
           .then(429, new String(Fixtures.body("aftership-shipping", "rate-limited.json"), StandardCharsets.UTF_8),
@@ -170,6 +170,19 @@ class ShippingPolicyTest {
       assertThat(result.succeeded()).isTrue();
       assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(3));
       assertThat(transport.sends()).isEqualTo(2);
+    }
+
+    @Test
+    void throttledRetryResumesWithinTheSpreadAfterTheReset() throws IOException {
+      ShippingPolicy policy = policy("aftership-shipping", b -> b.noRateLimit());
+      long resetMs = Fixtures.NOW.plusSeconds(3).toEpochMilli();
+      ScriptedTransport transport = new ScriptedTransport()
+          .then(429, new String(Fixtures.body("aftership-shipping", "rate-limited.json"), StandardCharsets.UTF_8),
+              "X-RateLimit-Reset", Long.toString(resetMs), "X-RateLimit-Remaining", "0")
+          .then(200, new String(Fixtures.body("aftership-shipping", "label-created.json"), StandardCharsets.UTF_8));
+      policy.execute(post(AFTERSHIP_LABELS, "{}"), CallOptions.none(), transport);
+      // the reset, plus half (the fixed random) of the default 1 s spread; then no second wait for the pause
+      assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(3500));
     }
 
     @Test
@@ -419,7 +432,25 @@ class ShippingPolicyTest {
       assertThat(sleeper.waits()).isEmpty();
       policy.execute(RequestSnapshot.of("GET", "https://busy.example/b"), CallOptions.none(),
           new ScriptedTransport().then(200, "ok"));
-      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
+      assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(7500));
+    }
+
+    @Test
+    void pausedCallersResumeSpreadOverAtMostThePauseItself() throws IOException {
+      ShippingPolicy spreadBeyondThePause = policy("generic-http", b -> b.maxAttempts(1)
+          .pauseJitter(Duration.ofSeconds(5)));
+      spreadBeyondThePause.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
+          new ScriptedTransport().then(429, "", "Retry-After", "1"));
+      spreadBeyondThePause.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
+          new ScriptedTransport().then(200, "ok"));
+      ShippingPolicy noSpread = policy("generic-http", b -> b.maxAttempts(1).pauseJitter(Duration.ZERO));
+      noSpread.execute(RequestSnapshot.of("GET", "https://other.example/"), CallOptions.none(),
+          new ScriptedTransport().then(429, "", "Retry-After", "3"));
+      noSpread.execute(RequestSnapshot.of("GET", "https://other.example/"), CallOptions.none(),
+          new ScriptedTransport().then(200, "ok"));
+
+      // a 1 s pause is spread over at most 1 s more (half of it with the fixed random); ZERO waits the reset exactly
+      assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(1500), Duration.ofSeconds(3));
     }
 
     @Test
@@ -451,7 +482,8 @@ class ShippingPolicyTest {
       ShippingPolicy sameProvider = policy;
       ScriptedTransport ok = new ScriptedTransport().then(200, "ok");
       sameProvider.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), ok);
-      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
+      // the reset, plus this caller's share of the 1 s spread (the fixed random draws 0.5)
+      assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(7500));
       assertThat(causes).isEmpty();
     }
 
@@ -477,7 +509,8 @@ class ShippingPolicyTest {
       instanceA.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
           new ScriptedTransport().then(429, "", "Retry-After", "9"));
       instanceB.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), new ScriptedTransport().then(200, ""));
-      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
+      // the reset, plus this caller's share of the 1 s spread (the fixed random draws 0.5)
+      assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(9500));
     }
 
     @Test
