@@ -47,20 +47,12 @@ final class Strategies {
         : String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
   }
 
-  /** (a) Bare OkHttp: one send, no retries of any kind. */
-  static final class Bare implements Strategy {
-    private final OkHttpClient client = Strategy.baseClient().build();
+  /** A strategy whose whole behaviour is one configured OkHttp client. */
+  abstract static class OneOkHttpClient implements Strategy {
+    private final OkHttpClient client;
 
-    Bare(ScorecardConfig config) {}
-
-    @Override
-    public String name() {
-      return NONE;
-    }
-
-    @Override
-    public String settings() {
-      return "bare OkHttp, retryOnConnectionFailure(false); one send per logical call";
+    OneOkHttpClient(OkHttpClient client) {
+      this.client = client;
     }
 
     @Override
@@ -74,14 +66,35 @@ final class Strategies {
     }
   }
 
+  /** (a) Bare OkHttp: one send, no retries of any kind. */
+  static final class Bare extends OneOkHttpClient {
+    Bare(ScorecardConfig config) {
+      super(Strategy.baseClient().build());
+    }
+
+    @Override
+    public String name() {
+      return NONE;
+    }
+
+    @Override
+    public String settings() {
+      return "bare OkHttp, retryOnConnectionFailure(false); one send per logical call";
+    }
+
+  }
+
   /** (b) Naive retries: an interceptor that repeats on any non-2xx or IOException after a fixed delay. */
-  static final class Naive implements Strategy {
+  static final class Naive extends OneOkHttpClient {
     private final NaiveRetryInterceptor interceptor;
-    private final OkHttpClient client;
 
     Naive(ScorecardConfig config) {
-      this.interceptor = new NaiveRetryInterceptor(3, config.ms(200));
-      this.client = Strategy.baseClient().addInterceptor(interceptor).build();
+      this(new NaiveRetryInterceptor(3, config.ms(200)));
+    }
+
+    private Naive(NaiveRetryInterceptor interceptor) {
+      super(Strategy.baseClient().addInterceptor(interceptor).build());
+      this.interceptor = interceptor;
     }
 
     @Override
@@ -94,15 +107,6 @@ final class Strategies {
       return "OkHttp interceptor: " + interceptor;
     }
 
-    @Override
-    public FinalResponse execute(Request request) throws IOException {
-      return Strategy.send(client, request);
-    }
-
-    @Override
-    public void close() {
-      Strategy.release(client);
-    }
   }
 
   /**
@@ -184,12 +188,11 @@ final class Strategies {
   }
 
   /** (d) This library: {@code ShippingInterceptor.of(ShippingPolicies...)} with settings scaled for the simulation. */
-  static final class Library implements Strategy {
+  static final class Library extends OneOkHttpClient {
     private final ShippingPolicies policies;
-    private final OkHttpClient client;
 
     Library(ScorecardConfig config) {
-      this.policies = ShippingPolicies.builder()
+      this(ShippingPolicies.builder()
           .configureAll(b -> b.meterRegistry(new SimpleMeterRegistry())
               .backoff(config.ms(100), config.ms(1000))
               .pollInterval(config.ms(100))
@@ -200,8 +203,12 @@ final class Strategies {
           .configure(Workload.AFTERSHIP, b -> b.rateLimit(Schedules.PLAN_AFTERSHIP_PER_SECOND, Duration.ofSeconds(1)))
           .configure(Workload.SEVENTEEN_TRACK,
               b -> b.rateLimit(Schedules.PLAN_17TRACK_PER_SECOND, Duration.ofSeconds(1)))
-          .build();
-      this.client = Strategy.baseClient().addInterceptor(ShippingInterceptor.of(policies)).build();
+          .build());
+    }
+
+    private Library(ShippingPolicies policies) {
+      super(Strategy.baseClient().addInterceptor(ShippingInterceptor.of(policies)).build());
+      this.policies = policies;
     }
 
     @Override
@@ -222,14 +229,5 @@ final class Strategies {
       return b.toString();
     }
 
-    @Override
-    public FinalResponse execute(Request request) throws IOException {
-      return Strategy.send(client, request);
-    }
-
-    @Override
-    public void close() {
-      Strategy.release(client);
-    }
   }
 }
