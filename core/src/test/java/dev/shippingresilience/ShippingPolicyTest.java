@@ -7,7 +7,6 @@ import dev.shippingresilience.event.BreakerEvent;
 import dev.shippingresilience.event.DecisionEvent;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.event.WaitEvent;
-import dev.shippingresilience.internal.PolicyMetrics;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.ScriptedTransport;
@@ -618,13 +617,13 @@ class ShippingPolicyTest {
       policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(),
           new ScriptedTransport().then(200, meta(102)).then(200, meta(323)));
       policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(), new ScriptedTransport().then(200, meta(999)));
-      assertThat(meters.get(PolicyMetrics.ATTEMPTS).tag("decision", "POLL").tag("code", "102").counter().count())
+      assertThat(meters.get(ShippingMeters.ATTEMPTS).tag("decision", "POLL").tag("code", "102").counter().count())
           .isEqualTo(1);
-      assertThat(meters.get(PolicyMetrics.ATTEMPTS).tag("decision", "FAIL").tag("code", "other").counter().count())
+      assertThat(meters.get(ShippingMeters.ATTEMPTS).tag("decision", "FAIL").tag("code", "other").counter().count())
           .isEqualTo(1);
-      assertThat(meters.get(PolicyMetrics.CALLS).tag("outcome", "duplicate").timer().count()).isEqualTo(1);
-      assertThat(meters.get(PolicyMetrics.POLLS).counter().count()).isEqualTo(1);
-      assertThat(meters.get(PolicyMetrics.WAITS).tag("cause", "poll").timer().count()).isEqualTo(1);
+      assertThat(meters.get(ShippingMeters.CALLS).tag("outcome", "duplicate").timer().count()).isEqualTo(1);
+      assertThat(meters.get(ShippingMeters.POLLS).counter().count()).isEqualTo(1);
+      assertThat(meters.get(ShippingMeters.WAITS).tag("cause", "poll").timer().count()).isEqualTo(1);
       assertThat(meters.find("resilience4j.circuitbreaker.state").tags("name", "clickpost").gauges()).isNotEmpty();
       assertThat(meters.getMeters()).allSatisfy(m -> assertThat(m.getId().toString()).doesNotContain("key=K"));
     }
@@ -656,7 +655,7 @@ class ShippingPolicyTest {
     }
     assertThat(calls.get()).isEqualTo(3200);
     assertThat(transport.sends()).isEqualTo(3200);
-    assertThat(meters.get(PolicyMetrics.ATTEMPTS).tag("decision", "SUCCEED").counter().count()).isEqualTo(3200);
+    assertThat(meters.get(ShippingMeters.ATTEMPTS).tag("decision", "SUCCEED").counter().count()).isEqualTo(3200);
     assertThat(policy.breakerStates()).containsEntry("clickpost", "CLOSED");
     assertThat(transport.leaked()).isZero();
   }

@@ -1,28 +1,17 @@
 package dev.shippingresilience.internal;
 
+import dev.shippingresilience.ShippingMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
-/**
- * The engine's Micrometer meters. One name per concept, tag values from closed sets: provider and operation from
- * the profile, decision from {@link dev.shippingresilience.Decision}, code only when it is a table code (else
- * {@code other}, or {@code none}), outcome and cause from fixed vocabularies.
- */
+/** Records the engine's Micrometer meters, named and tagged as {@link ShippingMeters} documents. */
 public final class PolicyMetrics {
-  /**
-   * Timer of logical calls; tags provider, operation, outcome (succeeded, duplicate, failed, pending,
-   * retries_exhausted, not_repeatable, budget_exhausted, breaker_opened, wait_too_long, breaker_open, poll_timeout,
-   * deadline_exceeded, cancelled, io_error).
-   */
-  public static final String CALLS = "shipping.resilience.calls";
-  /** Counter of sends; tags provider, operation, decision, code. */
-  public static final String ATTEMPTS = "shipping.resilience.attempts";
-  /** Counter of poll sends; tags provider, operation. */
-  public static final String POLLS = "shipping.resilience.polls";
-  /** Timer of waits between sends; tags provider, operation, cause. */
-  public static final String WAITS = "shipping.resilience.waits";
+  private static final String CALLS = ShippingMeters.CALLS;
+  private static final String ATTEMPTS = ShippingMeters.ATTEMPTS;
+  private static final String POLLS = ShippingMeters.POLLS;
+  private static final String WAITS = ShippingMeters.WAITS;
 
   private final MeterRegistry registry;
   private final String provider;
