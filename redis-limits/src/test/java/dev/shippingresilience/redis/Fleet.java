@@ -3,14 +3,17 @@ package dev.shippingresilience.redis;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.DeadlineExceededException;
 import dev.shippingresilience.HeaderValues;
+import dev.shippingresilience.ProviderProfile;
 import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.spi.SharedLimits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +30,18 @@ import org.jspecify.annotations.Nullable;
  * a provider in real time with {@code Sleeper.SYSTEM}, every call bounded by the end of the measuring window.
  */
 final class Fleet {
+  /**
+   * RFC 9110 statuses, as generic-http has them, but with the account as the only key (generic-http keeps its
+   * limits per host, which would add the WireMock host and port to every Redis key).
+   */
+  private static final ProviderProfile PROFILE = ProviderProfiles.parse("fleet-test.json", new ByteArrayInputStream((
+      "{\"id\":\"fleet-test\",\"name\":\"Fleet test\",\"httpStatuses\":{"
+          + "\"2xx\":{\"decision\":\"SUCCEED\",\"reason\":\"2xx success\"},"
+          + "\"429\":{\"decision\":\"RETRY\",\"notProcessed\":true,\"reason\":\"429 Too Many Requests\"},"
+          + "\"4xx\":{\"decision\":\"FAIL\",\"reason\":\"4xx client error\"},"
+          + "\"5xx\":{\"decision\":\"BREAK\",\"reason\":\"5xx server error\"}}}")
+      .getBytes(StandardCharsets.UTF_8)));
+
   private Fleet() {}
 
   /**
@@ -35,8 +50,10 @@ final class Fleet {
    */
   static ShippingPolicy instance(String account, int permits, Duration period, @Nullable SharedLimits limits,
       ShippingListener listener) {
-    ShippingPolicy.Builder b = ShippingPolicy.builder(ProviderProfiles.builtIn().require("generic-http"))
+    ShippingPolicy.Builder b = ShippingPolicy.builder(PROFILE)
         .rateLimit(permits, period)
+        // the tests measure waits against the reset itself: no spread after it
+        .pauseJitter(Duration.ZERO)
         .maxAttempts(1)
         .account(account)
         .listener(listener)
