@@ -29,6 +29,9 @@ public final class Redaction {
   private static final Set<String> DEFAULT_BODY_FIELDS = Set.of(
       "key", "password", "api_key", "apikey", "token", "access_token", "secret");
 
+  /** {@code scheme://userinfo@} in free text, up to the last {@code @} before a slash or whitespace. */
+  private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^/\\s]*)@");
+
   private static final Redaction DEFAULTS = new Redaction(DEFAULT_QUERY, DEFAULT_HEADERS, DEFAULT_BODY_FIELDS);
 
   private final Set<String> queryNames;
@@ -98,12 +101,60 @@ public final class Redaction {
 
   /**
    * Returns free text (a log line, an exception message, a pasted response) with secret query parameters,
-   * JSON fields and {@code Name: value} header lines masked.
+   * JSON fields, {@code Name: value} header lines and URI credentials masked.
    */
   public String text(String text) {
-    String out = textQueryPattern.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    String out = textQueryPattern.matcher(uriCredentials(text)).replaceAll("$1" + Matcher.quoteReplacement(MASK));
     out = json(out);
     return headerLinePattern.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+  }
+
+  /**
+   * Returns {@code text} with the credentials in the user info of every URI in it masked:
+   * {@code redis://user:***@host}, {@code redis://***@host} (without a colon the whole user info is the password,
+   * as Lettuce reads it). A password may itself contain {@code @}: the user info runs to the last {@code @} before
+   * the host.
+   */
+  public String uriCredentials(String text) {
+    Matcher m = USER_INFO.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String userInfo = m.group(2);
+      int colon = userInfo.indexOf(':');
+      String masked = colon < 0 ? MASK : userInfo.substring(0, colon + 1) + MASK;
+      m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + masked + "@"));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /**
+   * Returns {@code text} (a message that may quote {@code uri} whole, in part, or its password alone) with every
+   * occurrence of {@code uri}'s password masked, raw or percent-decoded, then every URI's credentials as
+   * {@link #uriCredentials(String)} does.
+   */
+  public String uriCredentials(String text, String uri) {
+    String masked = text;
+    int start = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    if (start >= 0 && at >= start + 3) {
+      // the user info as Lettuce reads it, even from a malformed URI (a space in the password)
+      String userInfo = uri.substring(start + 3, at);
+      int colon = userInfo.indexOf(':');
+      String password = colon < 0 ? userInfo : userInfo.substring(colon + 1);
+      if (!password.isEmpty()) {
+        masked = masked.replace(password, MASK);
+        try {
+          String decoded = java.net.URLDecoder.decode(password, java.nio.charset.StandardCharsets.UTF_8);
+          if (!decoded.isEmpty()) {
+            masked = masked.replace(decoded, MASK);
+          }
+        } catch (IllegalArgumentException e) {
+          // not percent-encoded: the raw form was masked
+        }
+      }
+    }
+    return uriCredentials(masked);
   }
 
   private static Set<String> lower(Collection<String> names) {

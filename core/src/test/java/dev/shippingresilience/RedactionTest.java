@@ -3,6 +3,8 @@ package dev.shippingresilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RedactionTest {
   private final Redaction redaction = Redaction.defaults();
@@ -54,5 +56,31 @@ class RedactionTest {
   @Test
   void requestSnapshotToStringIsRedacted() {
     assertThat(RequestSnapshot.of("GET", "https://x/?key=K123").toString()).isEqualTo("GET https://x/?key=***");
+  }
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "redis://127.0.0.1:6379                 | redis://127.0.0.1:6379",
+      "redis://:s3cret@redis.internal:6379/0  | redis://:***@redis.internal:6379/0",
+      "redis://s3cret@redis.internal          | redis://***@redis.internal",
+      "rediss://app:s3cret@redis.internal     | rediss://app:***@redis.internal",
+      "redis://:p@ss@w0rd@redis.internal/1    | redis://:***@redis.internal/1",
+      "redis://:s%40cret@redis.internal       | redis://:***@redis.internal",
+      "redis-sentinel://:s3cret@h:26379#main  | redis-sentinel://:***@h:26379#main",
+      "primary redis://u:one@a, replica rediss://two@b | primary redis://u:***@a, replica rediss://***@b",
+      "RedisSharedLimits{the given Lettuce client}     | RedisSharedLimits{the given Lettuce client}",
+  })
+  void uriCredentialsKeepEverythingButThePassword(String text, String masked) {
+    assertThat(Redaction.defaults().uriCredentials(text)).isEqualTo(masked);
+    assertThat(Redaction.defaults().text(text)).isEqualTo(masked);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "Illegal character in authority at index 8: redis://:pa ss@host | redis://:pa ss@host | pa ss",
+      "Expected authority at index 8: redis://:s3cret@                 | redis://:s3cret@    | s3cret",
+      "bad password s%40cret, decoded s@cret                           | redis://:s%40cret@h | s@cret",
+  })
+  void uriPasswordIsMaskedWhereverAMessageQuotesIt(String message, String uri, String password) {
+    assertThat(Redaction.defaults().uriCredentials(message, uri)).doesNotContain(password).contains(Redaction.MASK);
   }
 }

@@ -1,5 +1,6 @@
 package dev.shippingresilience.redis;
 
+import dev.shippingresilience.Redaction;
 import dev.shippingresilience.spi.LocalLimits;
 import dev.shippingresilience.spi.RateLimit;
 import dev.shippingresilience.spi.SharedLimits;
@@ -132,6 +133,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
   private final long warningIntervalMillis;
   private final long reconnectIntervalNanos;
   private final String target;
+  /** The URI as given, password included: only to mask it in messages. */
   private final @Nullable String secret;
   private final Map<String, Counter> fallbacks;
 
@@ -190,8 +192,8 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
       // The URI's timeout bounds the connection handshake (and Lettuce's sync API, unused here): give it the connect
       // timeout; each command is bounded by the command timeout below.
       redisUri.setTimeout(b.connectTimeout);
-      this.target = RedisUris.mask(uri);
-      this.secret = RedisUris.password(uri);
+      this.target = Redaction.defaults().uriCredentials(uri);
+      this.secret = uri;
       this.ownedResources = ClientResources.builder()
           .ioThreadPoolSize(2)
           .computationThreadPoolSize(2)
@@ -507,7 +509,8 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
       return "not connected";
     }
     String text = e instanceof RedisUnavailableException ? String.valueOf(e.getMessage()) : rootCause(e);
-    return RedisUris.maskAll(RedisUris.maskPassword(text, secret));
+    return secret == null ? Redaction.defaults().uriCredentials(text)
+        : Redaction.defaults().uriCredentials(text, secret);
   }
 
   /** Returns the innermost cause as {@code Class: message}: Lettuce's and Bucket4j's wrappers add nothing. */
@@ -658,7 +661,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
       try {
         RedisURI.create(uri);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("Invalid uri (" + RedisUris.mask(uri) + "): not a Redis URI", e);
+        throw new IllegalArgumentException("Invalid uri (" + Redaction.defaults().uriCredentials(uri) + "): not a Redis URI", e);
       }
       this.uri = uri;
       return this;

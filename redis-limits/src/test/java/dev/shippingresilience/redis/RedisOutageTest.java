@@ -273,7 +273,7 @@ class RedisOutageTest {
     String log = captured.toString(StandardCharsets.UTF_8);
     List<String> warnings = Arrays.stream(log.split("\n")).filter(l -> l.contains("WARN") && l.contains("shipping-resilience: Redis at")).toList();
     assertThat(warnings).hasSize(2);
-    assertThat(warnings.get(0)).contains("WARN").contains("redis://:****@127.0.0.1:").contains("FAIL_OPEN");
+    assertThat(warnings.get(0)).contains("WARN").contains("redis://:***@127.0.0.1:").contains("FAIL_OPEN");
     assertThat(warnings.get(1)).contains("41 failed operation(s)");
     assertThat(log).doesNotContain("s3cr3t-pw");
     assertThat(fallbacks("acquire")).isEqualTo(21);
