@@ -21,8 +21,11 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real {@code redis-server} on a random loopback port, without persistence ({@code --save '' --appendonly no}),
  * started and stopped by the tests. Tests skip (with a message saying how to install it) when no binary exists.
+ *
+ * <p>Public, and published in this module's test-jar, so that other modules' tests (spring-adapter) run against the
+ * same launcher instead of a copy.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private static final List<String> FALLBACK_DIRS = List.of("/usr/bin", "/usr/local/bin", "/usr/sbin",
       "/opt/homebrew/bin");
 
@@ -39,7 +42,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Returns the {@code redis-server} binary on the PATH (or in the usual places), if any. */
-  static Optional<Path> binary() {
+  public static Optional<Path> binary() {
     List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");
     if (path != null) {
@@ -56,7 +59,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts a server on a free port, or skips the calling test when no binary can be found. */
-  static RedisServer start() throws IOException {
+  public static RedisServer start() throws IOException {
     Optional<Path> bin = binary();
     Assumptions.assumeTrue(bin.isPresent(), "redis-server not found on PATH: these tests need a real Redis. "
         + "Install it (apt-get install -y redis-server; .ci/run does this when it is missing). Skipping.");
@@ -120,7 +123,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Returns {@code true} when the server answers PING. */
-  boolean ping() {
+  public boolean ping() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
       s.setSoTimeout(200);
@@ -136,12 +139,12 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Returns {@code redis://127.0.0.1:<port>}. */
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 

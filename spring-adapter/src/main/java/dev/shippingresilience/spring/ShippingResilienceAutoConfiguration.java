@@ -1,24 +1,38 @@
 package dev.shippingresilience.spring;
 
 import dev.shippingresilience.ProviderProfiles;
+import dev.shippingresilience.Redaction;
 import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.redis.RedisSharedLimits;
 import dev.shippingresilience.spi.SharedLimits;
 import dev.shippingresilience.spring.internal.PropertiesBinding;
+import dev.shippingresilience.spring.internal.RedisLimitsFactory;
+import dev.shippingresilience.spring.internal.RedisLimitsShutdown;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.util.Locale;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
-import java.util.Map;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -32,8 +46,15 @@ import org.springframework.web.client.RestClient;
  *   <li>{@link ShippingPolicies}: one policy per profile, with the {@code shipping.resilience.providers.*}
  *       overrides, the application's {@link MeterRegistry} (else {@link Metrics#globalRegistry}), its
  *       {@link SharedLimits} bean when there is one (a fleet-wide rate limit, e.g. the {@code redis-limits}
- *       module), then every {@link ShippingPoliciesCustomizer} bean. An application-defined {@code ShippingPolicies} replaces all of
+ *       module) for every provider but those with {@code shared-limits: false}, then every
+ *       {@link ShippingPoliciesCustomizer} bean. An application-defined {@code ShippingPolicies} replaces all of
  *       that, properties included;
+ *   <li>{@code shippingResilienceRedisLimits}, a {@code RedisSharedLimits} (module {@code redis-limits}, when it is
+ *       on the classpath) when {@code shipping.resilience.redis.enabled=true}, or when
+ *       {@code shipping.resilience.redis.uri} is set and {@code enabled} is not {@code false}; unless the
+ *       application defines a {@link SharedLimits} bean. Connected through the {@code uri}, else the application's
+ *       Lettuce {@code RedisClient} bean, else its Spring Data Redis {@code LettuceConnectionFactory}'s client;
+ *       closed with the context;
  *   <li>{@link ShippingResilienceInterceptor}, with the {@code shipping.resilience.hosts} mappings; requests to
  *       hosts no profile or mapping claims pass through untouched unless
  *       {@code shipping.resilience.generic-fallback=true};
@@ -42,8 +63,10 @@ import org.springframework.web.client.RestClient;
  *   <li>{@code shippingResilienceHealthIndicator} ({@link ShippingResilienceHealthIndicator}, health component
  *       {@code shippingResilience}), with {@code spring-boot-health}, unless
  *       {@code shipping.resilience.health.enabled=false};
- *   <li>{@link ShippingResilienceEndpoint}, the {@code shippingresilience} actuator endpoint, with
- *       {@code spring-boot-actuator}.
+ *   <li>{@link ShippingResilienceEndpoint}, the {@code shippingresilience} actuator endpoint, and
+ *       {@code shippingResilienceSanitizingFunction}, which masks the password of
+ *       {@code shipping.resilience.redis.uri} in the {@code configprops} and {@code env} endpoints when they show
+ *       values, with {@code spring-boot-actuator}.
  * </ul>
  *
  * <p>Invalid properties fail start-up with a message that starts with the property, e.g.
@@ -67,16 +90,17 @@ public final class ShippingResilienceAutoConfiguration {
   @ConditionalOnMissingBean
   ShippingPolicies shippingPolicies(ProviderProfiles profiles, ShippingResilienceProperties properties,
       ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SharedLimits> sharedLimits,
-      ObjectProvider<ShippingPoliciesCustomizer> customizers) {
+      ObjectProvider<ShippingPoliciesCustomizer> customizers, ResourceLoader resourceLoader) {
     MeterRegistry registry = meterRegistry.getIfUnique(() -> Metrics.globalRegistry);
     ShippingPolicies.Builder builder = ShippingPolicies.builder()
         .profiles(profiles)
         .configureAll(b -> b.meterRegistry(registry));
     SharedLimits limits = sharedLimits.getIfUnique();
-    if (limits != null) {
-      builder.configureAll(b -> b.sharedLimits(limits));
+    if (limits == null) {
+      PropertiesBinding.checkRedisLimitsPresent(properties.getRedis(), resourceLoader.getClassLoader());
     }
     PropertiesBinding.configure(properties.getProviders(), profiles, builder);
+    PropertiesBinding.shareLimits(properties.getProviders(), limits, registry, builder);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }
@@ -90,6 +114,55 @@ public final class ShippingResilienceAutoConfiguration {
         .hosts(properties.getHosts())
         .genericFallback(properties.isGenericFallback())
         .build();
+  }
+
+  /**
+   * The fleet-wide limits on Redis. A nested configuration so that its {@code @ConditionalOnClass} keeps
+   * redis-limits' and Lettuce's classes from being loaded when they are absent.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(RedisSharedLimits.class)
+  @Conditional(RedisRequestedCondition.class)
+  static class RedisLimitsConfiguration {
+    static final String BEAN_NAME = "shippingResilienceRedisLimits";
+
+    @Bean(name = BEAN_NAME, destroyMethod = "close")
+    @ConditionalOnMissingBean(SharedLimits.class)
+    RedisSharedLimits shippingResilienceRedisLimits(ShippingResilienceProperties properties,
+        ConfigurableListableBeanFactory beanFactory, ObjectProvider<MeterRegistry> meterRegistry) {
+      return RedisLimitsFactory.create(properties.getRedis(), beanFactory, BEAN_NAME,
+          meterRegistry.getIfUnique(() -> Metrics.globalRegistry));
+    }
+
+    /** Closes the limits before a Spring Data Redis connection factory whose client they share stops. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")
+    static class SpringDataRedisConfiguration {
+      @Bean
+      RedisLimitsShutdown shippingResilienceRedisLimitsShutdown(ConfigurableListableBeanFactory beanFactory) {
+        return new RedisLimitsShutdown(beanFactory, BEAN_NAME);
+      }
+    }
+  }
+
+  /**
+   * Matches when {@code shipping.resilience.redis.enabled} is {@code true}, or is unset while
+   * {@code shipping.resilience.redis.uri} is set ({@link PropertiesBinding#redisRequested}). The report never quotes
+   * the URI: it may hold a password.
+   */
+  static final class RedisRequestedCondition extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      Binder binder = Binder.get(context.getEnvironment());
+      Boolean enabled = binder.bind(PropertiesBinding.PREFIX + ".redis.enabled", Boolean.class).orElse(null);
+      String uri = binder.bind(PropertiesBinding.PREFIX + ".redis.uri", String.class).orElse(null);
+      ConditionMessage.Builder message = ConditionMessage.forCondition("shipping-resilience Redis limits");
+      String why = enabled != null ? PropertiesBinding.PREFIX + ".redis.enabled is " + enabled
+          : PropertiesBinding.PREFIX + ".redis.uri is " + (uri != null && !uri.isBlank() ? "set" : "not set");
+      return PropertiesBinding.redisRequested(enabled, uri)
+          ? ConditionOutcome.match(message.because(why))
+          : ConditionOutcome.noMatch(message.because(why));
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -123,6 +196,28 @@ public final class ShippingResilienceAutoConfiguration {
         ObjectProvider<ShippingResilienceInterceptor> interceptor) {
       ShippingResilienceInterceptor i = interceptor.getIfAvailable();
       return new ShippingResilienceEndpoint(policies, i != null ? i.hosts() : Map.of());
+    }
+
+    /**
+     * Masks the password of {@code shipping.resilience.redis.uri} (however it was given: properties, YAML, an
+     * environment variable) wherever {@code configprops} or {@code env} show values, keeping the rest readable.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "shippingResilienceSanitizingFunction")
+    SanitizingFunction shippingResilienceSanitizingFunction() {
+      return data -> {
+        Object value = data.getValue();
+        if (value == null || !isRedisUriKey(data.getKey())) {
+          return data;
+        }
+        return data.withValue(Redaction.defaults().uriCredentials(value.toString()));
+      };
+    }
+
+    /** Whether {@code key} is {@code shipping.resilience.redis.uri} in any relaxed form (SHIPPING_RESILIENCE_...). */
+    static boolean isRedisUriKey(String key) {
+      String canonical = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+      return canonical.endsWith("shippingresilienceredisuri");
     }
   }
 }

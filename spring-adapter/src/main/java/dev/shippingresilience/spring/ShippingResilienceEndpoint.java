@@ -1,8 +1,11 @@
 package dev.shippingresilience.spring;
 
 import dev.shippingresilience.ProviderProfile;
+import dev.shippingresilience.Redaction;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.spi.LocalLimits;
+import dev.shippingresilience.spi.SharedLimits;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +15,10 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code shippingresilience} actuator endpoint: the active provider profiles (name, hosts, source file,
- * operations), each policy's settings, its breaker states and retry-budget tokens, and the extra host mappings.
- * Holds no secrets ({@link ShippingPolicy#toString()} and profile metadata only). Like every endpoint but
+ * operations), each policy's settings, its breaker states and retry-budget tokens, its account and where its limits
+ * live ({@code local}, or the shared limits' description, e.g. {@code RedisSharedLimits{redis://:***@host:6379,
+ * ...}}), and the extra host mappings. Holds no secrets ({@link ShippingPolicy#toString()}, profile metadata, and
+ * the limits' description with any URI password masked). Like every endpoint but
  * {@code health}, it is exposed over HTTP only when listed, e.g.
  * {@code management.endpoints.web.exposure.include=health,shippingresilience}.
  *
@@ -57,11 +62,18 @@ public final class ShippingResilienceEndpoint {
       p.put("peekLimit", policy.classifier().peekLimit());
       p.put("breakerStates", new TreeMap<>(policy.breakerStates()));
       p.put("retryBudgetTokens", policy.retryBudgetTokens());
+      p.put("account", policy.account());
+      p.put("sharedLimits", describe(policy.sharedLimits()));
       providers.put(policy.provider(), p);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("providers", providers);
     out.put("hostMappings", new TreeMap<>(hosts));
     return out;
+  }
+
+  private static String describe(SharedLimits limits) {
+    // An application's own implementation may print a connection string: mask it like ours.
+    return limits instanceof LocalLimits ? "local" : Redaction.defaults().uriCredentials(String.valueOf(limits));
   }
 }

@@ -26,6 +26,10 @@ import org.springframework.util.unit.DataSize;
  *         max-attempts: 3
  *         breaker:
  *           open-wait: 2m
+ *       aftership-shipping:
+ *         account: aftership-org-42
+ *     redis:
+ *       uri: redis://:${REDIS_PASSWORD}@redis.internal:6379/0
  * </pre>
  *
  * <p>A mutable JavaBean for the binder; not thread-safe.
@@ -59,6 +63,9 @@ public class ShippingResilienceProperties {
 
   /** Health indicator settings. */
   private final Health health = new Health();
+
+  /** Fleet-wide limits on Redis (needs the shipping-resilience-redis-limits module on the classpath). */
+  private final Redis redis = new Redis();
 
   /** Returns whether the auto-configuration is on. Default {@code true}. */
   public boolean isEnabled() {
@@ -115,6 +122,11 @@ public class ShippingResilienceProperties {
     return health;
   }
 
+  /** Returns the Redis settings. */
+  public Redis getRedis() {
+    return redis;
+  }
+
   /** Health indicator settings. */
   public static class Health {
     /** Whether to register the shippingResilience health indicator (when Spring Boot health is present). */
@@ -128,6 +140,136 @@ public class ShippingResilienceProperties {
     /** Sets whether the health indicator is registered. */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /**
+   * Fleet-wide limits on Redis: one {@code RedisSharedLimits} (module {@code shipping-resilience-redis-limits}) shared
+   * by every provider's policy, so that all instances of the application draw from one rate-limit bucket per provider
+   * account and honour each other's 429 pauses.
+   *
+   * <p>On when {@code enabled=true}, or when {@code uri} is set and {@code enabled} is not {@code false}. The
+   * connection comes from, in order: {@code uri}; else the application's Lettuce {@code RedisClient} bean; else the
+   * client of its Spring Data Redis {@code LettuceConnectionFactory}. An application-defined {@code SharedLimits}
+   * bean replaces all of this. Unset values keep {@code RedisSharedLimits}'s defaults (shown below).
+   */
+  public static class Redis {
+    /**
+     * Whether to share limits through Redis. Unset: on exactly when uri is set. Set it to true to use the
+     * application's own Lettuce RedisClient or Spring Data Redis connection without a uri.
+     */
+    private @Nullable Boolean enabled;
+
+    /**
+     * Redis to connect to (Lettuce syntax: redis://[[user]:password@]host[:port][/database], rediss:// for TLS,
+     * redis-sentinel://). Takes precedence over the application's own Redis connection. The password is never logged
+     * and is masked in the actuator endpoints.
+     */
+    private @Nullable String uri;
+
+    /** Prefix of every key, to share one Redis between applications. */
+    private String keyPrefix = "shipres:";
+
+    /**
+     * Longest wait for one Redis operation; a call makes two (pause check and permit), more with breaker hints.
+     */
+    private Duration commandTimeout = Duration.ofMillis(100);
+
+    /**
+     * Longest wait for the first connection at start-up, and for each reconnection attempt. Start-up goes on with
+     * the failure mode when Redis is not reachable yet, and keeps connecting in the background.
+     */
+    private Duration connectTimeout = Duration.ofSeconds(1);
+
+    /** What happens to a call when Redis does not answer in time: fail-open (local limits) or fail-closed. */
+    private String failureMode = "fail-open";
+
+    /**
+     * Number of instances sharing an account while Redis is down (fail-open): each then allows 1/n of the rate.
+     */
+    private int fallbackFleetSize = 1;
+
+    /** How long an idle (full) rate-limit bucket is kept in Redis before it expires. */
+    private Duration idleKeyExpiry = Duration.ofMinutes(1);
+
+    /** Returns whether Redis limits are on, or {@code null} for "on exactly when a uri is set". */
+    public @Nullable Boolean getEnabled() {
+      return enabled;
+    }
+
+    /** Sets whether Redis limits are on; {@code null} means "on exactly when a uri is set". */
+    public void setEnabled(@Nullable Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** Returns the Redis URI, or {@code null}. It may hold a password: never log it. */
+    public @Nullable String getUri() {
+      return uri;
+    }
+
+    /** Sets the Redis URI. */
+    public void setUri(@Nullable String uri) {
+      this.uri = uri;
+    }
+
+    /** Returns the key prefix. Default {@code shipres:}. */
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    /** Sets the key prefix. */
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    /** Returns the longest wait for one Redis operation. Default 100 ms. */
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    /** Sets the longest wait for one Redis operation. */
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
+    /** Returns the longest wait for a connection. Default 1 s. */
+    public Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    /** Sets the longest wait for a connection. */
+    public void setConnectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    /** Returns the failure mode, {@code fail-open} (default) or {@code fail-closed}. */
+    public String getFailureMode() {
+      return failureMode;
+    }
+
+    /** Sets the failure mode: {@code fail-open} or {@code fail-closed}. */
+    public void setFailureMode(String failureMode) {
+      this.failureMode = failureMode;
+    }
+
+    /** Returns the number of instances sharing an account while Redis is down. Default 1. */
+    public int getFallbackFleetSize() {
+      return fallbackFleetSize;
+    }
+
+    /** Sets the number of instances sharing an account while Redis is down. */
+    public void setFallbackFleetSize(int fallbackFleetSize) {
+      this.fallbackFleetSize = fallbackFleetSize;
+    }
+
+    /** Returns how long an idle bucket's key is kept. Default 1 min. */
+    public Duration getIdleKeyExpiry() {
+      return idleKeyExpiry;
+    }
+
+    /** Sets how long an idle bucket's key is kept. */
+    public void setIdleKeyExpiry(Duration idleKeyExpiry) {
+      this.idleKeyExpiry = idleKeyExpiry;
     }
   }
 
@@ -165,6 +307,25 @@ public class ShippingResilienceProperties {
 
     /** Retry budget (token bucket) shared by the provider's calls. */
     private @Nullable RetryBudget retryBudget;
+
+    /**
+     * Key of the provider account the rate limit and pauses are kept under (default: the provider id). Limits are
+     * per account (AfterShip's per organisation): give every instance using one account the same value, and
+     * different accounts different values.
+     */
+    private @Nullable String account;
+
+    /**
+     * Whether this provider uses the shared limits (Redis, or the application's SharedLimits bean). Default true
+     * when there are shared limits; false keeps this provider's limits and pauses in each instance.
+     */
+    private @Nullable Boolean sharedLimits;
+
+    /**
+     * Whether an opened breaker is announced to the fleet through the shared limits, failing the other instances'
+     * calls to that scope fast until it would close. Default false. Needs shared limits.
+     */
+    private @Nullable Boolean shareBreakerHints;
 
     /** Returns the attempts per call, or {@code null}. */
     public @Nullable Integer getMaxAttempts() {
@@ -274,6 +435,36 @@ public class ShippingResilienceProperties {
     /** Sets the retry-budget settings. */
     public void setRetryBudget(@Nullable RetryBudget retryBudget) {
       this.retryBudget = retryBudget;
+    }
+
+    /** Returns the account key, or {@code null} for the provider id. */
+    public @Nullable String getAccount() {
+      return account;
+    }
+
+    /** Sets the account key the rate limit and pauses are kept under. */
+    public void setAccount(@Nullable String account) {
+      this.account = account;
+    }
+
+    /** Returns whether this provider uses the shared limits, or {@code null} (yes, when there are any). */
+    public @Nullable Boolean getSharedLimits() {
+      return sharedLimits;
+    }
+
+    /** Sets whether this provider uses the shared limits. */
+    public void setSharedLimits(@Nullable Boolean sharedLimits) {
+      this.sharedLimits = sharedLimits;
+    }
+
+    /** Returns whether opened breakers are announced to the fleet, or {@code null} (no). */
+    public @Nullable Boolean getShareBreakerHints() {
+      return shareBreakerHints;
+    }
+
+    /** Sets whether opened breakers are announced to the fleet. */
+    public void setShareBreakerHints(@Nullable Boolean shareBreakerHints) {
+      this.shareBreakerHints = shareBreakerHints;
     }
   }
 

@@ -12,7 +12,7 @@ public final class InvalidShippingPropertyFailureAnalyzer
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, InvalidShippingPropertyException cause) {
     return new FailureAnalysis("Invalid shipping-resilience configuration: " + cause.getMessage(),
-        "Fix " + cause.property() + " (see the shipping.resilience.* properties), or remove it to keep the "
-            + "provider profile's default.", cause);
+        "Fix " + cause.property() + " (see the shipping.resilience.* properties), or remove it to keep its "
+            + "default (for a provider setting, the provider profile's).", cause);
   }
 }

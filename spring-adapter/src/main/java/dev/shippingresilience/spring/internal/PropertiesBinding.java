@@ -5,14 +5,18 @@ import dev.shippingresilience.ProviderProfile;
 import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.spi.LocalLimits;
+import dev.shippingresilience.spi.SharedLimits;
 import dev.shippingresilience.spring.ShippingResilienceProperties;
 import dev.shippingresilience.spring.ShippingResilienceProperties.Breaker;
 import dev.shippingresilience.spring.ShippingResilienceProperties.ProviderSettings;
 import dev.shippingresilience.spring.ShippingResilienceProperties.RateLimit;
 import dev.shippingresilience.spring.ShippingResilienceProperties.RetryBudget;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,8 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * Applies {@link ShippingResilienceProperties} to core's builders. Every failure names the property: an
@@ -31,6 +37,9 @@ import org.springframework.core.io.ResourceLoader;
 public final class PropertiesBinding {
   /** The properties' prefix. */
   public static final String PREFIX = "shipping.resilience";
+
+  /** The class whose presence means the redis-limits module is on the classpath. */
+  public static final String REDIS_LIMITS_CLASS = "dev.shippingresilience.redis.RedisSharedLimits";
 
   private static final String CLASSPATH = "classpath:";
   private static final String FILE = "file:";
@@ -54,7 +63,8 @@ public final class PropertiesBinding {
       Map.entry("rateLimit permits", "rate-limit.permits"),
       Map.entry("rateLimit period", "rate-limit.period"),
       Map.entry("retryBudget maxTokens", "retry-budget.max-tokens"),
-      Map.entry("retryBudget ratio", "retry-budget.ratio"));
+      Map.entry("retryBudget ratio", "retry-budget.ratio"),
+      Map.entry("account", "account"));
 
   private PropertiesBinding() {}
 
@@ -211,6 +221,77 @@ public final class PropertiesBinding {
       step(prefix, "retry-budget", () -> b.retryBudget(
           or(budget.getMaxTokens(), ShippingPolicy.DEFAULT_BUDGET_TOKENS),
           or(budget.getRatio(), ShippingPolicy.DEFAULT_BUDGET_RATIO)));
+    }
+    if (s.getAccount() != null) {
+      step(prefix, "account", () -> b.account(s.getAccount()));
+    }
+    if (s.getShareBreakerHints() != null) {
+      b.shareBreakerHints(s.getShareBreakerHints());
+    }
+  }
+
+  /**
+   * Gives every provider's policy the shared {@code limits}, except the providers with {@code shared-limits: false},
+   * which keep per-instance {@link LocalLimits} (on the system clock, as core's own default). Call after
+   * {@link #configure}, which rejects unknown provider ids.
+   *
+   * @param limits the application's shared limits (Redis, or its own bean), or {@code null} when there are none
+   * @throws InvalidShippingPropertyException for a provider setting that could not take effect:
+   *     {@code shared-limits: true} or {@code share-breaker-hints: true} without shared limits, or
+   *     {@code share-breaker-hints: true} with {@code shared-limits: false}
+   */
+  public static void shareLimits(Map<String, ProviderSettings> providers, @Nullable SharedLimits limits,
+      MeterRegistry meterRegistry, ShippingPolicies.Builder builder) {
+    if (limits != null) {
+      builder.configureAll(b -> b.sharedLimits(limits));
+    }
+    providers.forEach((id, s) -> {
+      if (s == null) {
+        return;
+      }
+      String prefix = PREFIX + ".providers." + id;
+      boolean hints = Boolean.TRUE.equals(s.getShareBreakerHints());
+      if (limits == null) {
+        // Explicitly asked for, silently not happening: the fleet would exceed the account's rate unnoticed.
+        String missing = "true, but there are no shared limits: set " + PREFIX + ".redis.uri (with the "
+            + "shipping-resilience-redis-limits module) or define a SharedLimits bean";
+        if (Boolean.TRUE.equals(s.getSharedLimits())) {
+          throw new InvalidShippingPropertyException(prefix + ".shared-limits", missing, null);
+        }
+        if (hints) {
+          throw new InvalidShippingPropertyException(prefix + ".share-breaker-hints", missing, null);
+        }
+      } else if (Boolean.FALSE.equals(s.getSharedLimits())) {
+        if (hints) {
+          throw new InvalidShippingPropertyException(prefix + ".share-breaker-hints", "true, but "
+              + prefix + ".shared-limits is false: hints travel through the shared limits", null);
+        }
+        builder.configure(id, b -> b.sharedLimits(new LocalLimits(Clock.systemUTC(), meterRegistry)));
+      }
+    });
+  }
+
+  /**
+   * Returns whether the Redis limits are asked for: {@code enabled} when set, else whether a {@code uri} is set.
+   * The one rule behind both the auto-configuration's condition and {@link #checkRedisLimitsPresent}.
+   */
+  public static boolean redisRequested(@Nullable Boolean enabled, @Nullable String uri) {
+    return enabled != null ? enabled : StringUtils.hasText(uri);
+  }
+
+  /**
+   * Checks that the redis-limits module is on the classpath when {@code shipping.resilience.redis.*} asks for it:
+   * a fleet-wide limit that silently does not apply is worse than a failed start-up.
+   *
+   * @throws InvalidShippingPropertyException naming {@code shipping.resilience.redis.enabled} (when set) or
+   *     {@code .uri}
+   */
+  public static void checkRedisLimitsPresent(ShippingResilienceProperties.Redis redis,
+      @Nullable ClassLoader classLoader) {
+    if (redisRequested(redis.getEnabled(), redis.getUri()) && !ClassUtils.isPresent(REDIS_LIMITS_CLASS, classLoader)) {
+      String property = PREFIX + ".redis." + (redis.getEnabled() != null ? "enabled" : "uri");
+      throw new InvalidShippingPropertyException(property, "set, but shipping-resilience-redis-limits is not on the "
+          + "classpath: add dev.shippingresilience:shipping-resilience-redis-limits, or remove the property", null);
     }
   }
 
