@@ -2,14 +2,13 @@ package dev.shippingresilience.examples;
 
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.ShippingCallException;
+import dev.shippingresilience.ShippingMeters;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.event.AttemptEvent;
 import dev.shippingresilience.event.DecisionEvent;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.event.WaitEvent;
-import dev.shippingresilience.internal.PolicyMetrics;
-import dev.shippingresilience.okhttp.ShippingInterceptor;
 import dev.shippingresilience.simulator.FaultSchedule;
 import dev.shippingresilience.simulator.SimulatedProvider;
 import io.micrometer.core.instrument.Counter;
@@ -20,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,14 +29,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import okhttp3.OkHttpClient;
-import okhttp3.Response;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code demo}: starts the embedded simulated provider and runs a realistic order pipeline through the library with
- * a real OkHttp client, printing one line per logical call, a summary table and the Micrometer figures. Exits 1
- * when the library misbehaved (a duplicate order or label, a leaked connection, an unexpected exception, a lost
- * call, a secret in the output), 2 on bad arguments.
+ * a real HTTP client (OkHttp, or with {@code --spring} Spring's RestClient on Apache HttpClient 5), printing one line
+ * per logical call, a summary table and the Micrometer figures. Exits 1 when the library misbehaved (a duplicate
+ * order or label, a leaked connection, an unexpected exception, a lost call, a secret in the output), 2 on bad
+ * arguments.
  */
 final class DemoCommand {
   static final String USAGE = "usage: demo [--seed N] [--calls N] [--fault-rate R] [--spring]";
@@ -49,8 +50,14 @@ final class DemoCommand {
 
   private DemoCommand() {}
 
-  /** Parses {@code args} (after the subcommand); throws {@link UsageException} naming the bad argument. */
-  static Options parse(String[] args) throws UsageException {
+  /**
+   * Parses {@code args} (after the subcommand); returns {@code null} for {@code --help}; throws
+   * {@link UsageException} naming the bad argument.
+   */
+  static @Nullable Options parse(String[] args) throws UsageException {
+    if (Arrays.asList(args).contains("--help")) {
+      return null;
+    }
     long seed = 42;
     int calls = 42;
     double faultRate = 0.1;
@@ -107,36 +114,43 @@ final class DemoCommand {
       stderr.println("demo: " + e.getMessage());
       return 2;
     }
+    if (options == null) {
+      stdout.println(USAGE);
+      stdout.println("  --seed N        the seed of the workload and the fault schedule (default 42)");
+      stdout.println("  --calls N       logical calls, 1..10000 (default 42)");
+      stdout.println("  --fault-rate R  background transient-fault rate, 0..0.5 (default 0.1)");
+      stdout.println("  --spring        run the pipeline through Spring's RestClient instead of OkHttp");
+      return 0;
+    }
     Output out = new Output(stdout);
     try {
-      return options.spring() ? SpringDemo.run(options, out, stderr) : runOkHttp(options, out);
+      return runPipeline(options, out, options.spring() ? SpringDemo::new : OkHttpDemo::new);
     } catch (RuntimeException e) {
       stderr.println("demo: failed: " + e);
       return 1;
     }
   }
 
-  private static int runOkHttp(Options options, Output out) {
+  /**
+   * Runs the pipeline through the client {@code clients} opens over the demo's policies. Everything but the client is
+   * shared, so the OkHttp and Spring runs differ only in how a call is sent.
+   */
+  static int runPipeline(Options options, Output out, Function<ShippingPolicies, DemoClient> clients) {
     FaultSchedule schedule = FaultSchedule.demo(options.seed(), options.faultRate(), Duration.ofSeconds(3));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CallTrace.Listener listener = new CallTrace.Listener();
     ShippingPolicies policies = demoPolicies(meters, listener);
-    try (SimulatedProvider sim = SimulatedProvider.start(schedule)) {
-      OkHttpClient client = new OkHttpClient.Builder()
-          .dns(SimulatedProvider::loopback)
-          .readTimeout(Duration.ofSeconds(5))
-          .addInterceptor(ShippingInterceptor.of(policies))
-          .build();
-      out.header(options, "OkHttp " + okhttp3.OkHttp.VERSION, sim.port(), policies);
+    try (SimulatedProvider sim = SimulatedProvider.start(schedule);
+        DemoClient client = clients.apply(policies)) {
+      out.header(options, client.description(), sim.port(), policies);
       List<DemoWorkload.LogicalCall> calls = DemoWorkload.build(sim, options.seed(), options.calls());
       Results results = new Results(calls.size());
       long start = System.nanoTime();
       runAll(calls, call -> {
         CallTrace trace = listener.begin();
-        try (Response response = client.newCall(call.request()).execute()) {
-          response.body().bytes();
-          results.record(call, trace.finish(response.header(ShippingInterceptor.DECISION_HEADER),
-              "true".equals(response.header(ShippingInterceptor.DUPLICATE_HEADER)), null), out);
+        try {
+          DemoClient.FinalResponse response = client.send(call.request());
+          results.record(call, trace.finish(response.decision(), response.duplicate(), null), out);
         } catch (IOException e) {
           results.record(call, trace.finish(null, false, e), out);
         } catch (RuntimeException e) {
@@ -144,10 +158,7 @@ final class DemoCommand {
         }
       });
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      boolean leaked = client.connectionPool().connectionCount() != client.connectionPool().idleConnectionCount();
-      client.connectionPool().evictAll();
-      client.dispatcher().executorService().shutdown();
-      return out.summary(results, meters, policies, sim, took, leaked, SECRETS);
+      return out.summary(results, meters, policies, sim, took, client.leaked(), SECRETS);
     }
   }
 
@@ -340,7 +351,7 @@ final class DemoCommand {
       if (results.done.get() != results.expected) {
         problems.add("only " + results.done.get() + " of " + results.expected + " calls finished");
       }
-      double callsTimed = meters.find(PolicyMetrics.CALLS).timers().stream().mapToLong(Timer::count).sum();
+      double callsTimed = meters.find(ShippingMeters.CALLS).timers().stream().mapToLong(Timer::count).sum();
       if (callsTimed != results.expected) {
         problems.add("the calls meter counted " + (long) callsTimed + " logical calls, expected " + results.expected);
       }
@@ -378,19 +389,19 @@ final class DemoCommand {
       Map<String, Double> waits = new TreeMap<>();
       for (Meter m : meters.getMeters()) {
         String name = m.getId().getName();
-        if (name.equals(PolicyMetrics.ATTEMPTS)) {
+        if (name.equals(ShippingMeters.ATTEMPTS)) {
           attempts.merge(m.getId().getTag("provider") + " " + m.getId().getTag("decision"),
               ((Counter) m).count(), Double::sum);
-        } else if (name.equals(PolicyMetrics.CALLS)) {
+        } else if (name.equals(ShippingMeters.CALLS)) {
           outcomes.merge(m.getId().getTag("provider") + " " + m.getId().getTag("outcome"),
               (double) ((Timer) m).count(), Double::sum);
-        } else if (name.equals(PolicyMetrics.WAITS)) {
+        } else if (name.equals(ShippingMeters.WAITS)) {
           waits.merge(m.getId().getTag("cause"), ((Timer) m).totalTime(TimeUnit.MILLISECONDS), Double::sum);
         }
       }
-      raw("  " + PolicyMetrics.ATTEMPTS + " by provider and decision: " + compact(attempts));
-      raw("  " + PolicyMetrics.CALLS + " by provider and outcome: " + compact(outcomes));
-      raw("  " + PolicyMetrics.WAITS + " total ms by cause: " + compact(waits));
+      raw("  " + ShippingMeters.ATTEMPTS + " by provider and decision: " + compact(attempts));
+      raw("  " + ShippingMeters.CALLS + " by provider and outcome: " + compact(outcomes));
+      raw("  " + ShippingMeters.WAITS + " total ms by cause: " + compact(waits));
     }
 
     private static String compact(Map<String, Double> values) {

@@ -2,25 +2,58 @@ package dev.shippingresilience.examples;
 
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.simulator.SimulatedProvider;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's order pipeline: a seeded mix of Clickpost orders, AfterShip labels, 17TRACK registrations and look-ups
  * and Abicart JSON-RPC reads, with the API keys placed where each provider really expects them (so the redaction
- * has something to hide).
+ * has something to hide). Each call is described independently of the HTTP client, so that every {@link DemoClient}
+ * sends the same bytes.
  */
 final class DemoWorkload {
-  private static final MediaType JSON = MediaType.get("application/json");
+  /** What OkHttp sends for a JSON string body, so both clients send the same header. */
+  static final String JSON = "application/json; charset=utf-8";
   private static final int[] COURIERS = {5, 3, 5, 7};
   private static final String[] SERVICES = {"fedex_ground", "dhl_express_0900", "ups_standard"};
 
   /** One logical call of the pipeline. */
-  record LogicalCall(int number, String provider, String operation, String target, Request request) {}
+  record LogicalCall(int number, String provider, String operation, String target, HttpCall request) {}
+
+  /**
+   * The request of one logical call: method, absolute URL (query included), headers, a JSON body, and the per-call
+   * settings the library reads from an OkHttp tag or a Spring request attribute ({@code null}: none).
+   */
+  record HttpCall(String method, String url, Map<String, String> headers, String json,
+      @Nullable CallOptions options) {
+
+    HttpCall {
+      headers = Map.copyOf(headers);
+    }
+
+    static HttpCall post(String url, String json) {
+      return new HttpCall("POST", url, Map.of(), json, null);
+    }
+
+    HttpCall withHeader(String name, String value) {
+      Map<String, String> more = new HashMap<>(headers);
+      more.put(name, value);
+      return new HttpCall(method, url, more, json, options);
+    }
+
+    HttpCall withOptions(CallOptions callOptions) {
+      return new HttpCall(method, url, headers, json, callOptions);
+    }
+
+    byte[] body() {
+      return json.getBytes(StandardCharsets.UTF_8);
+    }
+  }
 
   private DemoWorkload() {}
 
@@ -39,9 +72,8 @@ final class DemoWorkload {
           String body = "{\"reference_number\":\"" + ref + "\",\"courier_partner\":" + courier
               + ",\"pickup_info\":{\"pincode\":\"110001\"},\"drop_info\":{\"pincode\":\"560001\"},"
               + "\"shipment_details\":{\"order_type\":\"PREPAID\",\"items\":[{\"sku\":\"A1\",\"quantity\":1}]}}";
-          out.add(new LogicalCall(i, "clickpost", "create-order", "courier " + courier, new Request.Builder()
-              .url(sim.url("www.clickpost.in", "/api/v3/create-order/?username=demo&key=demo-clickpost-key"))
-              .post(RequestBody.create(body, JSON)).build()));
+          out.add(new LogicalCall(i, "clickpost", "create-order", "courier " + courier, HttpCall.post(
+              sim.url("www.clickpost.in", "/api/v3/create-order/?username=demo&key=demo-clickpost-key"), body)));
         }
         case 1, 4 -> {
           String service = SERVICES[aftershipCalls++ % SERVICES.length];
@@ -50,10 +82,8 @@ final class DemoWorkload {
               + "\",\"shipper_account\":{\"id\":\"acc-1\"},\"shipment\":{\"parcels\":[{\"weight\":{\"value\":1,"
               + "\"unit\":\"kg\"}}]}}";
           out.add(new LogicalCall(i, "aftership-shipping", "create-label", service.substring(0,
-              service.indexOf('_')), new Request.Builder()
-              .url(sim.url("api.aftership.com", "/postmen/v3/labels"))
-              .header("as-api-key", "demo-aftership-key")
-              .post(RequestBody.create(body, JSON)).build()));
+              service.indexOf('_')), HttpCall.post(sim.url("api.aftership.com", "/postmen/v3/labels"), body)
+              .withHeader("as-api-key", "demo-aftership-key")));
         }
         case 2 -> {
           String number = "RR" + (100000000 + random.nextInt(900000000)) + "CN";
@@ -61,27 +91,23 @@ final class DemoWorkload {
           String again = registered.get(random.nextInt(registered.size()));
           String body = "[{\"number\":\"" + number + "\"},{\"number\":\"" + again + "\"},{\"number\":\"BAD" + i
               + "\"}]";
-          out.add(new LogicalCall(i, "17track", "register", "batch of 3", new Request.Builder()
-              .url(sim.url("api.17track.net", "/track/v2.2/register"))
-              .header("17token", "demo-17track-key")
-              .post(RequestBody.create(body, JSON)).build()));
+          out.add(new LogicalCall(i, "17track", "register", "batch of 3", HttpCall.post(
+              sim.url("api.17track.net", "/track/v2.2/register"), body)
+              .withHeader("17token", "demo-17track-key")));
         }
         case 5 -> {
           String number = registered.isEmpty() ? "RR000000000CN" : registered.get(registered.size() - 1);
-          out.add(new LogicalCall(i, "17track", "gettrackinfo", number, new Request.Builder()
-              .url(sim.url("api.17track.net", "/track/v2.2/gettrackinfo"))
-              .header("17token", "demo-17track-key")
-              .post(RequestBody.create("[{\"number\":\"" + number + "\"}]", JSON)).build()));
+          out.add(new LogicalCall(i, "17track", "gettrackinfo", number, HttpCall.post(
+              sim.url("api.17track.net", "/track/v2.2/gettrackinfo"), "[{\"number\":\"" + number + "\"}]")
+              .withHeader("17token", "demo-17track-key")));
         }
         default -> {
           String rpc = "{\"jsonrpc\":\"2.0\",\"method\":\"Order.get\",\"id\":" + i + ",\"params\":[\"" + (1000 + i)
               + "\",{\"totalcost\":true}]}";
-          out.add(new LogicalCall(i, "abicart", "Order.get", "order " + (1000 + i), new Request.Builder()
-              .url(sim.url("admin.abicart.se", "/backend/jsonrpc/v1/?webshop=22222&auth=demo-abicart-token"))
-              .post(RequestBody.create(rpc, JSON))
+          out.add(new LogicalCall(i, "abicart", "Order.get", "order " + (1000 + i), HttpCall.post(
+              sim.url("admin.abicart.se", "/backend/jsonrpc/v1/?webshop=22222&auth=demo-abicart-token"), rpc)
               // a JSON-RPC read sent as POST: the caller vouches that repeating it is safe
-              .tag(CallOptions.class, CallOptions.builder().safeToRepeat(true).operation("order-get").build())
-              .build()));
+              .withOptions(CallOptions.builder().safeToRepeat(true).operation("order-get").build())));
         }
       }
     }

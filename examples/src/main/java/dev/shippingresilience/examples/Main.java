@@ -11,7 +11,7 @@ import java.util.List;
  * <pre>{@code
  * java -jar shipping-resilience-examples.jar classify --url URL --status N [options]
  * java -jar shipping-resilience-examples.jar classify --jsonl < exchanges.jsonl
- * java -jar shipping-resilience-examples.jar demo
+ * java -jar shipping-resilience-examples.jar demo [--spring]
  * }</pre>
  *
  * <p>Exit codes: 0 success, 2 usage mistake; {@code demo} also exits 1 when it finds misbehaviour.
@@ -25,7 +25,7 @@ public final class Main {
       "",
       "commands:",
       "  classify   classify a provider response (--url, --status, ...) or JSON lines from stdin (--jsonl)",
-      "  demo       run calls against an embedded simulated provider",
+      "  demo       run calls against an embedded simulated provider (OkHttp, or --spring for RestClient)",
       "",
       "Run '<command> --help' for the command's options.");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +19,28 @@ class DemoCommandTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
+  /** Runs the demo on fresh streams; fails unless it exits 0. Returns what it printed. */
+  private static String runOk(String... args) {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code = DemoCommand.run(args, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    String printed = stdout.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(printed + stderr.toString(StandardCharsets.UTF_8)).isZero();
+    return printed;
+  }
+
+  /** The per-call lines' provider, operation and target ("clickpost create-order courier 5"), sorted. */
+  private static List<String> callsOf(String printed) {
+    return printed.lines()
+        .filter(line -> line.matches("^\\[\\s*\\d+/\\d+\\] .*"))
+        .map(line -> line.substring(line.indexOf("] ") + 2))
+        // the columns before the decision: provider (18), operation (13), target (16)
+        .map(columns -> columns.substring(0, 18 + 1 + 13 + 1 + 16).trim().replaceAll("\\s+", " "))
+        .sorted()
+        .toList();
+  }
+
   @Test
   void smallDemoRunsThePipelineAndFindsNoMisbehaviour() {
     int code = run("--seed", "7", "--calls", "14", "--fault-rate", "0.1");
@@ -27,6 +50,40 @@ class DemoCommandTest {
         .contains("17track").contains("abicart").contains("Summary").contains("shipping.resilience.attempts")
         .contains("OK: no duplicates");
     assertThat(printed).doesNotContain("demo-clickpost-key").doesNotContain("demo-aftership-key");
+  }
+
+  @Test
+  void springDemoRunsTheSamePipelineThroughRestClientAndFindsNoMisbehaviour() {
+    String printed = runOk("--spring", "--seed", "7", "--calls", "14", "--fault-rate", "0.1");
+
+    assertThat(printed.lines().findFirst().orElseThrow()).as("header")
+        .contains("Spring RestClient").contains("on Apache HttpClient 5.");
+    assertThat(printed).contains("[ 14/14]").contains("clickpost").contains("aftership-shipping")
+        .contains("17track").contains("abicart").contains("Summary").contains("shipping.resilience.attempts")
+        .contains("OK: no duplicates");
+    assertThat(printed).doesNotContain("demo-clickpost-key", "demo-aftership-key", "demo-17track-key",
+        "demo-abicart-token");
+  }
+
+  @Test
+  void bothClientsSendTheSameCallsForTheSameSeed() {
+    // given one call of each kind; which decisions they get depends on timing, which calls they are does not
+    // when
+    String okHttp = runOk("--seed", "11", "--calls", "7", "--fault-rate", "0");
+    String spring = runOk("--seed", "11", "--calls", "7", "--fault-rate", "0", "--spring");
+    // then
+    assertThat(callsOf(okHttp)).hasSize(7).containsExactlyElementsOf(callsOf(spring))
+        .contains("clickpost create-order courier 5", "aftership-shipping create-label fedex",
+            "17track register batch of 3", "abicart Order.get order 1007");
+  }
+
+  @Test
+  void helpPrintsTheOptionsAndRunsNothing() {
+    int code = run("--calls", "5", "--help");
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(DemoCommand.USAGE).contains("--fault-rate R")
+        .doesNotContain("Summary");
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @ParameterizedTest

@@ -1,0 +1,61 @@
+package dev.shippingresilience.examples;
+
+import dev.shippingresilience.CallOptions;
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.okhttp.ShippingInterceptor;
+import dev.shippingresilience.simulator.SimulatedProvider;
+import java.io.IOException;
+import java.time.Duration;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/** The demo's default client: OkHttp with {@link ShippingInterceptor}, every host resolved to the simulator. */
+final class OkHttpDemo implements DemoClient {
+  private static final MediaType JSON = MediaType.get(DemoWorkload.JSON);
+
+  private final OkHttpClient client;
+
+  OkHttpDemo(ShippingPolicies policies) {
+    this.client = new OkHttpClient.Builder()
+        .dns(SimulatedProvider::loopback)
+        .readTimeout(Duration.ofSeconds(5))
+        .addInterceptor(ShippingInterceptor.of(policies))
+        .build();
+  }
+
+  @Override
+  public String description() {
+    return "OkHttp " + okhttp3.OkHttp.VERSION;
+  }
+
+  @Override
+  public FinalResponse send(DemoWorkload.HttpCall call) throws IOException {
+    Request.Builder request = new Request.Builder()
+        .url(call.url())
+        .headers(Headers.of(call.headers()))
+        .method(call.method(), RequestBody.create(call.body(), JSON));
+    if (call.options() != null) {
+      request.tag(CallOptions.class, call.options());
+    }
+    try (Response response = client.newCall(request.build()).execute()) {
+      response.body().bytes();
+      return new FinalResponse(response.header(ShippingInterceptor.DECISION_HEADER),
+          "true".equals(response.header(ShippingInterceptor.DUPLICATE_HEADER)));
+    }
+  }
+
+  @Override
+  public boolean leaked() {
+    return client.connectionPool().connectionCount() != client.connectionPool().idleConnectionCount();
+  }
+
+  @Override
+  public void close() {
+    client.connectionPool().evictAll();
+    client.dispatcher().executorService().shutdown();
+  }
+}
