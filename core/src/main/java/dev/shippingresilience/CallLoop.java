@@ -545,12 +545,13 @@ final class CallLoop<R> {
   }
 
   /**
-   * Returns {@code untilReset} plus a random share of the pause jitter (at most the wait itself), so the callers
-   * held back by one reset do not all meet the limit again at the same instant. Never earlier than the reset, and
-   * never past the deadline.
+   * Returns {@code untilReset} plus a random share of the pause jitter, so the callers held back by one reset do not
+   * all meet the limit again at the same instant. The spread does not shrink with the wait: a 429 seen 20 ms before
+   * a per-second window resets still needs its callers spread over the next window. Never earlier than the reset,
+   * and never past the deadline.
    */
   private Duration spreadAfterReset(Duration untilReset) {
-    long spreadNanos = Math.min(untilReset.toNanos(), policy.pauseJitter.toNanos());
+    long spreadNanos = policy.pauseJitter.toNanos();
     Duration jittered = untilReset.plusNanos((long) (policy.random.nextDouble() * spreadNanos));
     return fitsDeadline(jittered) ? jittered : untilReset;
   }

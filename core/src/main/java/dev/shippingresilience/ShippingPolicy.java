@@ -56,15 +56,19 @@ public final class ShippingPolicy {
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(2);
   /**
    * Default longest random delay added after a provider-wide pause ends, so the paused callers do not all wake at
-   * the reset instant and meet the limit again together: 1 s (never more than the pause itself).
+   * the reset instant and meet the limit again together: 1 s, the window of a per-second rate limit.
    */
   public static final Duration DEFAULT_PAUSE_JITTER = Duration.ofSeconds(1);
   /** Default most circuit breakers kept per provider (one per scope): {@value}. */
   public static final int DEFAULT_MAX_BREAKERS = 1000;
   /** Default retry-budget size in tokens: {@value}. */
   public static final int DEFAULT_BUDGET_TOKENS = 10;
-  /** Default tokens a success gives back to the retry budget: {@value}. */
-  public static final double DEFAULT_BUDGET_RATIO = 0.1;
+  /**
+   * Default tokens a success gives back to the retry budget: {@value}. With failures taking one token, retries go on
+   * while fewer than about 20% of attempts fail (Finagle's and Envoy's default retry budgets allow 20% too) and stop
+   * within a few failures of an outage.
+   */
+  public static final double DEFAULT_BUDGET_RATIO = 0.25;
 
   private static final Logger LOG = LoggerFactory.getLogger(ShippingPolicy.class);
 
@@ -397,9 +401,9 @@ public final class ShippingPolicy {
 
     /**
      * Sets the longest random delay added when a caller waits out a provider-wide pause (after a 429 or an exhausted
-     * rate-limit window), never more than the pause itself: callers then resume spread over that time instead of all
-     * at the reset instant, so fewer of them meet the limit again. Never earlier than the reset. {@code ZERO}
-     * disables it. Default 1 s.
+     * rate-limit window): callers then resume spread over that time instead of all at the reset instant, so fewer of
+     * them meet the limit again. Set it to the provider's rate-limit window. Never earlier than the reset, never past
+     * the deadline. {@code ZERO} disables it. Default 1 s.
      */
     public Builder pauseJitter(Duration maxJitter) {
       Objects.requireNonNull(maxJitter, "pauseJitter");
@@ -460,7 +464,7 @@ public final class ShippingPolicy {
     /**
      * Sets the retry budget: {@code maxTokens} tokens, failures take one, successes give back {@code ratio};
      * retries stop while half or fewer remain. A throttling answer that names its reset (a 429 with
-     * {@code Retry-After}) takes none: the pause already holds every caller back until then. Defaults 10 and 0.1.
+     * {@code Retry-After}) takes none: the pause already holds every caller back until then. Defaults 10 and 0.25.
      */
     public Builder retryBudget(int maxTokens, double ratio) {
       this.budgetTokens = atLeast("retryBudget maxTokens", maxTokens, 1);

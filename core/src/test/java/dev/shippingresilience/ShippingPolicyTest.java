@@ -401,7 +401,8 @@ class ShippingPolicyTest {
   class Budget {
     @Test
     void outageDrainsTheBudgetSoRetriesStop() throws IOException {
-      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(5).retryBudget(10, 0.1)
+      // the default budget (10 tokens, 0.25 back per success)
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(5)
           .breaker(100, 1000, 1000, Duration.ofSeconds(1), 1));
       ScriptedTransport outage = new ScriptedTransport().then(503, "");
       int firstCallSends;
@@ -415,6 +416,31 @@ class ShippingPolicyTest {
       assertThat(firstCallSends).isEqualTo(5);
       assertThat(outage.sends() - before).isEqualTo(1);
       assertThat(policy.retryBudgetTokens()).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void defaultBudgetKeepsRetryingWhenOneCallInFiveFailsOnce() throws IOException {
+      // given the default budget and a provider where every fifth call fails once (1 attempt in 6 fails)
+      ShippingPolicy policy = policy("generic-http", b -> b.breaker(50, 100, 100, Duration.ofSeconds(60), 1));
+      ScriptedTransport flaky = new ScriptedTransport();
+      for (int i = 0; i < 100; i++) {
+        if (i % 5 == 0) {
+          flaky.then(503, "");
+        }
+        flaky.then(200, "ok");
+      }
+
+      // when 100 calls go through it
+      int succeeded = 0;
+      for (int i = 0; i < 100; i++) {
+        if (policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), flaky).succeeded()) {
+          succeeded++;
+        }
+      }
+
+      // then every failure was retried: the budget sustains a partial failure, it only stops outages
+      assertThat(succeeded).isEqualTo(100);
+      assertThat(flaky.sends()).isEqualTo(120);
     }
   }
 
@@ -435,12 +461,11 @@ class ShippingPolicyTest {
     }
 
     @Test
-    void pausedCallersResumeSpreadOverAtMostThePauseItself() throws IOException {
-      ShippingPolicy spreadBeyondThePause = policy("generic-http", b -> b.maxAttempts(1)
-          .pauseJitter(Duration.ofSeconds(5)));
-      spreadBeyondThePause.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
+    void pausedCallersResumeSpreadOverThePauseJitterAfterTheReset() throws IOException {
+      ShippingPolicy spread = policy("generic-http", b -> b.maxAttempts(1).pauseJitter(Duration.ofSeconds(4)));
+      spread.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
           new ScriptedTransport().then(429, "", "Retry-After", "1"));
-      spreadBeyondThePause.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
+      spread.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(),
           new ScriptedTransport().then(200, "ok"));
       ShippingPolicy noSpread = policy("generic-http", b -> b.maxAttempts(1).pauseJitter(Duration.ZERO));
       noSpread.execute(RequestSnapshot.of("GET", "https://other.example/"), CallOptions.none(),
@@ -448,8 +473,8 @@ class ShippingPolicyTest {
       noSpread.execute(RequestSnapshot.of("GET", "https://other.example/"), CallOptions.none(),
           new ScriptedTransport().then(200, "ok"));
 
-      // a 1 s pause is spread over at most 1 s more (half of it with the fixed random); ZERO waits the reset exactly
-      assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(1500), Duration.ofSeconds(3));
+      // the reset plus half the 4 s spread (the fixed random draws 0.5), even after a short pause; ZERO: the reset
+      assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(3));
     }
 
     @Test
