@@ -236,6 +236,16 @@ public final class ShippingPolicy {
     return deadline;
   }
 
+  /** Returns the longest wait a response may ask for that the engine honours. */
+  public Duration maxRetryAfter() {
+    return maxRetryAfter;
+  }
+
+  /** Returns the longest random delay added after a provider-wide pause ends. */
+  public Duration pauseJitter() {
+    return pauseJitter;
+  }
+
   /** Returns the client-side rate limit, e.g. {@code 10 per PT1S}, or {@code none}. */
   public String rateLimitDescription() {
     return rateLimit == null ? "none" : rateLimit.toString();

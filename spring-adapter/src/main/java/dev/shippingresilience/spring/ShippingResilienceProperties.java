@@ -299,6 +299,15 @@ public class ShippingResilienceProperties {
     /** How many body bytes are read to classify a response. */
     private @Nullable DataSize peekLimit;
 
+    /** Longest wait a response may ask for (Retry-After, rate-limit reset) that is honoured; longer ends the call. */
+    private @Nullable Duration maxRetryAfter;
+
+    /**
+     * Longest random delay added after a rate-limit pause ends, so paused callers resume spread over it rather than
+     * all at the reset instant (0 disables it).
+     */
+    private @Nullable Duration pauseJitter;
+
     /** Circuit breaker of every scope of the provider (provider, carrier, operation). */
     private @Nullable Breaker breaker;
 
@@ -405,6 +414,26 @@ public class ShippingResilienceProperties {
     /** Sets the peek limit (e.g. {@code 128KB}). */
     public void setPeekLimit(@Nullable DataSize peekLimit) {
       this.peekLimit = peekLimit;
+    }
+
+    /** Returns the longest honoured wait a response may ask for, or {@code null}. */
+    public @Nullable Duration getMaxRetryAfter() {
+      return maxRetryAfter;
+    }
+
+    /** Sets the longest honoured wait a response may ask for. */
+    public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
+      this.maxRetryAfter = maxRetryAfter;
+    }
+
+    /** Returns the spread after a rate-limit pause, or {@code null}. */
+    public @Nullable Duration getPauseJitter() {
+      return pauseJitter;
+    }
+
+    /** Sets the spread after a rate-limit pause ({@code 0s} disables it). */
+    public void setPauseJitter(@Nullable Duration pauseJitter) {
+      this.pauseJitter = pauseJitter;
     }
 
     /** Returns the breaker settings, or {@code null}. */

@@ -170,6 +170,8 @@ class ShippingResilienceAutoConfigurationTest {
           "shipping.resilience.providers.17track.rate-limit.permits=5",
           "shipping.resilience.providers.aftership-shipping.rate-limit.permits=0",
           "shipping.resilience.providers.aftership-shipping.deadline=45s",
+          "shipping.resilience.providers.aftership-shipping.max-retry-after=30s",
+          "shipping.resilience.providers.aftership-shipping.pause-jitter=0s",
           "shipping.resilience.providers.abicart.retry-budget.max-tokens=20",
           "shipping.resilience.providers.generic-http.breaker.failure-rate=25",
           "shipping.resilience.providers.generic-http.breaker.window-size=8",
@@ -188,6 +190,9 @@ class ShippingResilienceAutoConfigurationTest {
             assertThat(policies.require("17track").rateLimitDescription()).isEqualTo("5 per PT1S");
             assertThat(policies.require("aftership-shipping").rateLimitDescription()).isEqualTo("none");
             assertThat(policies.require("aftership-shipping").deadline()).isEqualTo(Duration.ofSeconds(45));
+            assertThat(policies.require("aftership-shipping").maxRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(policies.require("aftership-shipping").pauseJitter()).isEqualTo(Duration.ZERO);
+            assertThat(clickpost.pauseJitter()).as("untouched").isEqualTo(ShippingPolicy.DEFAULT_PAUSE_JITTER);
             assertThat(policies.require("abicart").retryBudgetTokens()).isEqualTo(20);
             assertThat(policies.require("generic-http").breakerDescription())
                 .isEqualTo("25.0% of 8 calls (min 4), open 30000 ms");
@@ -270,6 +275,12 @@ class ShippingResilienceAutoConfigurationTest {
     void zeroMaxAttemptsNamesThePropertyAndTheBuildersReason() {
       failsNaming("shipping.resilience.providers.clickpost.max-attempts: Invalid maxAttempts (0): must be >= 1",
           "shipping.resilience.providers.clickpost.max-attempts=0");
+    }
+
+    @Test
+    void negativePauseJitterNamesTheProperty() {
+      failsNaming("shipping.resilience.providers.clickpost.pause-jitter: Invalid pauseJitter (PT-1S): must not be "
+          + "negative", "shipping.resilience.providers.clickpost.pause-jitter=-1s");
     }
 
     @Test

@@ -55,6 +55,8 @@ public final class PropertiesBinding {
       Map.entry("maxPollDuration", "max-poll-duration"),
       Map.entry("deadline", "deadline"),
       Map.entry("peekLimit", "peek-limit"),
+      Map.entry("maxRetryAfter", "max-retry-after"),
+      Map.entry("pauseJitter", "pause-jitter"),
       Map.entry("failureRatePercent", "breaker.failure-rate"),
       Map.entry("windowSize", "breaker.window-size"),
       Map.entry("minimumCalls", "breaker.minimum-calls"),
@@ -170,14 +172,14 @@ public final class PropertiesBinding {
       step(prefix, "max-poll-duration", () -> b.maxPollDuration(s.getMaxPollDuration()));
     }
     if (s.getDeadline() != null) {
+      // (unset, core grows the deadline to fit max-poll-duration plus 30 s when building the policy)
       step(prefix, "deadline", () -> b.deadline(s.getDeadline()));
-    } else if (s.getMaxPollDuration() != null && !s.getMaxPollDuration().isNegative() && !s.getMaxPollDuration().isZero()) {
-      // Core raises the deadline to fit the profile's poll duration (plus 30 s); do the same for a longer one.
-      defaults = defaults != null ? defaults : ProfileDefaults.of(profile);
-      Duration needed = s.getMaxPollDuration().plusSeconds(30);
-      if (needed.compareTo(defaults.deadline) > 0) {
-        step(prefix, "max-poll-duration", () -> b.deadline(needed));
-      }
+    }
+    if (s.getMaxRetryAfter() != null) {
+      step(prefix, "max-retry-after", () -> b.maxRetryAfter(s.getMaxRetryAfter()));
+    }
+    if (s.getPauseJitter() != null) {
+      step(prefix, "pause-jitter", () -> b.pauseJitter(s.getPauseJitter()));
     }
     if (s.getPeekLimit() != null) {
       long bytes = s.getPeekLimit().toBytes();
