@@ -487,7 +487,9 @@ public final class ShippingPolicy {
 
     /**
      * Sets the header that carries an idempotency key for providers that honour one, or {@code null}. With
-     * {@code automatic}, every non-idempotent call gets a random key, reused on each of its attempts.
+     * {@code automatic}, every non-idempotent call gets a random key, reused on each of its attempts. A call with a
+     * key is treated as safe to repeat after an ambiguous failure: set this only for a provider that really
+     * deduplicates on the header, or a repeated create may book twice (none of the built-in providers documents one).
      */
     public Builder idempotencyKey(@Nullable String header, boolean automatic) {
       if (header != null && !header.matches("[A-Za-z0-9-]+")) {
