@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  * {@link LocalLimits}, keeps them in this process; a fleet shares them (the {@code redis-limits} module) so that
  * 20 instances on one AfterShip account together stay under its 10 requests per second.
  *
- * <p>Implementations are thread-safe and fast, never throw (an unreachable store falls back to local limits) and
- * never block longer than their own short timeouts: the engine does the waiting, with its own clock and sleeper.
+ * <p>Implementations are thread-safe and fast, never throw (an unreachable store either falls back to local limits
+ * or refuses permits, as its failure mode says, and reports which through {@link #availability()}) and never block
+ * longer than their own short timeouts: the engine does the waiting, with its own clock and sleeper.
  */
 public interface SharedLimits {
   /**
@@ -39,5 +40,18 @@ public interface SharedLimits {
   /** Returns until when another instance reported {@code scope}'s breaker open, or {@code null}. Default: none. */
   default @Nullable Instant openHint(String scope) {
     return null;
+  }
+
+  /**
+   * Returns whether this store answers now and, when it does not, what calls get meanwhile (the implementation's
+   * failure mode: limits kept in this process, or no permit). For health checks: fast, never blocks and never
+   * throws, so it reports the state the implementation already tracks instead of asking the store. The
+   * description holds no secrets.
+   *
+   * <p>Default: {@link Availability#inProcess()}, right for limits kept in this process, which always answer. A
+   * shared store overrides it.
+   */
+  default Availability availability() {
+    return Availability.inProcess();
   }
 }

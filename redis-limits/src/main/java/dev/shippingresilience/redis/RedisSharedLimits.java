@@ -1,6 +1,7 @@
 package dev.shippingresilience.redis;
 
 import dev.shippingresilience.Redaction;
+import dev.shippingresilience.spi.Availability;
 import dev.shippingresilience.spi.LocalLimits;
 import dev.shippingresilience.spi.RateLimit;
 import dev.shippingresilience.spi.SharedLimits;
@@ -88,6 +89,7 @@ import org.slf4j.LoggerFactory;
  * {@link LocalLimits}; {@link FailureMode#FAIL_CLOSED} refuses the permit. Pauses are always recorded locally too,
  * so this instance honours the 429s it saw itself. Every call tries Redis again first: Lettuce reconnects in the
  * background (and this class reconnects itself when Redis was down at start-up), so sharing resumes by itself.
+ * {@link #availability()} tells a health check which of these applies now, without asking Redis.
  *
  * <p>Thread-safe. {@link #close()} releases the connection, and the client when this object created it.
  */
@@ -149,6 +151,8 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
   private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong failuresSinceWarning = new AtomicLong();
   private final AtomicBoolean degraded = new AtomicBoolean();
+  /** Why the last failed operation failed (masked), until one succeeds again; for {@link #availability()}. */
+  private final AtomicReference<@Nullable String> lastError = new AtomicReference<>();
 
   private RedisSharedLimits(Builder b) {
     this.keyPrefix = b.keyPrefix;
@@ -329,6 +333,30 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     return b != null && b.connection.isOpen();
   }
 
+  /**
+   * Returns {@link Availability.State#AVAILABLE} while {@link #connected()}, else
+   * {@link Availability.State#UNAVAILABLE_FAIL_OPEN} ({@code local limits (fail-open)}) or
+   * {@link Availability.State#UNAVAILABLE_FAIL_CLOSED} ({@code calls needing a permit fail (fail-closed)}) after the
+   * failure mode, with the last failed operation's error (password masked) when one is known. Reads the connection
+   * state Lettuce tracks and sends nothing to Redis, so it never blocks.
+   *
+   * <p>A Redis that keeps the connection open but stops answering (frozen, or a network partition that resets
+   * nothing) reads as available until Lettuce drops the connection; meanwhile each operation waits out the command
+   * timeout and is counted in {@value #FALLBACK_METER}.
+   */
+  @Override
+  public Availability availability() {
+    if (connected()) {
+      return new Availability(Availability.State.AVAILABLE, "shared fleet-wide");
+    }
+    String error = lastError.get();
+    String why = closed.get() ? "; closed" : error != null ? "; last error: " + error : "; not connected";
+    return failureMode == FailureMode.FAIL_OPEN
+        ? new Availability(Availability.State.UNAVAILABLE_FAIL_OPEN, "local limits (fail-open)" + why)
+        : new Availability(Availability.State.UNAVAILABLE_FAIL_CLOSED,
+            "calls needing a permit fail (fail-closed)" + why);
+  }
+
   /** Returns the failure mode. */
   public FailureMode failureMode() {
     return failureMode;
@@ -483,6 +511,9 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     if (closed.get()) {
       return; // closed on purpose (shutting down): the fallback answers without warnings
     }
+    if (e != null) {
+      lastError.set(describe(e)); // "not connected" adds nothing to what availability() says already
+    }
     failuresSinceWarning.incrementAndGet();
     long now = clock.millis();
     long last = lastWarning.get();
@@ -499,6 +530,9 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
   }
 
   private void recovered() {
+    if (lastError.get() != null) {
+      lastError.set(null);
+    }
     if (degraded.get() && degraded.compareAndSet(true, false)) {
       LOG.info("shipping-resilience: Redis at {} answers again; limits are shared fleet-wide", target);
     }

@@ -17,6 +17,7 @@ import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.spi.Availability;
 import dev.shippingresilience.spi.RateLimit;
 import dev.shippingresilience.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Redis down, frozen or late: calls go on (fail-open) or stop before sending (fail-closed), never hang, the
@@ -182,6 +185,66 @@ class RedisOutageTest {
       return fallbacks("acquire") == failures;
     });
     assertThat(boundedCall(instance, "thawed").succeeded()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      FAIL_OPEN   | UNAVAILABLE_FAIL_OPEN   | local limits (fail-open)
+      FAIL_CLOSED | UNAVAILABLE_FAIL_CLOSED | calls needing a permit fail (fail-closed)
+      """)
+  void availabilityFollowsRedisDownAndBackAndSaysWhatCallsGetMeanwhile(FailureMode mode,
+      Availability.State unavailable, String meanwhile) throws Exception {
+    // given: limits connected to Redis
+    RedisServer redis = redis();
+    RedisSharedLimits limits = limits(redis.uri(), b -> b.failureMode(mode));
+    assertThat(limits.availability())
+        .isEqualTo(new Availability(Availability.State.AVAILABLE, "shared fleet-wide"))
+        .hasToString("AVAILABLE");
+
+    // when: Redis dies, and nothing calls
+    redis.kill();
+
+    // then: the connection state alone turns it unavailable, saying what calls get meanwhile
+    await("unavailable", Duration.ofSeconds(5), () -> !limits.availability().available());
+    assertThat(limits.availability())
+        .isEqualTo(new Availability(unavailable, meanwhile + "; not connected"))
+        .hasToString("UNAVAILABLE: " + meanwhile + "; not connected");
+
+    // and once an operation failed, its error says why
+    limits.acquire(account, TEN_PER_SECOND, Duration.ZERO);
+    Availability afterCall = limits.availability();
+    assertThat(afterCall.state()).isEqualTo(unavailable);
+    assertThat(afterCall.description()).startsWith(meanwhile + "; last error: ").contains("not connected");
+
+    // when: Redis comes back, still with nothing calling
+    redis.restart();
+
+    // then: available again as soon as Lettuce has reconnected
+    await("available again", Duration.ofSeconds(5), () -> limits.availability().available());
+    assertThat(limits.availability().state()).isEqualTo(Availability.State.AVAILABLE);
+  }
+
+  @Test
+  void availabilityOfARedisNeverReachedNamesTheErrorWithoutThePassword() throws Exception {
+    // given: a password in the URI, nothing listening on the port
+    String secretUri = "redis://:s3cr3t-pw@127.0.0.1:" + RedisServer.freePort();
+
+    // when: the first connection attempt fails
+    RedisSharedLimits limits = limits(secretUri, b -> b.connectTimeout(Duration.ofMillis(200)));
+    await("the connection attempt failed", Duration.ofSeconds(5),
+        () -> limits.availability().description().contains("last error"));
+
+    // then
+    Availability availability = limits.availability();
+    assertThat(availability.state()).isEqualTo(Availability.State.UNAVAILABLE_FAIL_OPEN);
+    assertThat(availability.description()).startsWith("local limits (fail-open); last error: ")
+        .contains("Connection refused");
+    assertThat(availability.toString()).doesNotContain("s3cr3t-pw");
+    assertThat(limits.toString()).contains("redis://:***@127.0.0.1:");
+
+    // and once closed, it says so
+    limits.close();
+    assertThat(limits.availability().description()).isEqualTo("local limits (fail-open); closed");
   }
 
   @Test

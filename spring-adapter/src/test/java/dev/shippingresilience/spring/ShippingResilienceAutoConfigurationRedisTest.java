@@ -33,10 +33,12 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -53,6 +56,8 @@ import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -410,21 +415,37 @@ class ShippingResilienceAutoConfigurationRedisTest {
     }
   }
 
+  /** Polls {@code condition} every 20 ms until it holds, failing after {@code atMost}. */
+  private static void await(String what, Duration atMost, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
   @Nested
   class Actuator {
-    private RedisServer secured;
+    /** A Redis of this test's own, which it may stop; closed after the test. */
+    private RedisServer own;
 
     @AfterEach
-    void stopSecured() {
-      if (secured != null) {
-        secured.close();
+    void stopOwn() {
+      if (own != null) {
+        own.close();
       }
+    }
+
+    /** Starts {@link #own} without a password; returns its URI. */
+    private String ownUri() throws IOException {
+      own = RedisServer.start();
+      return own.uri();
     }
 
     /** A Redis of its own that requires {@link #PASSWORD}; returns its URI with the password. */
     private String securedUri() throws IOException {
-      secured = RedisServer.start();
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), secured.port())) {
+      own = RedisServer.start();
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), own.port())) {
         socket.setSoTimeout(2000);
         OutputStream out = socket.getOutputStream();
         out.write(("CONFIG SET requirepass " + PASSWORD + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -433,7 +454,7 @@ class ShippingResilienceAutoConfigurationRedisTest {
         int n = socket.getInputStream().read(reply);
         assertThat(new String(reply, 0, Math.max(n, 0), StandardCharsets.US_ASCII)).startsWith("+OK");
       }
-      return "redis://:" + PASSWORD + "@127.0.0.1:" + secured.port() + "/0";
+      return "redis://:" + PASSWORD + "@127.0.0.1:" + own.port() + "/0";
     }
 
     @Test
@@ -443,7 +464,7 @@ class ShippingResilienceAutoConfigurationRedisTest {
         // given limits connected with the password
         RedisSharedLimits limits = context.getBean(RedisSharedLimits.class);
         assertThat(limits.connected()).as("authenticated").isTrue();
-        String masked = "redis://:***@127.0.0.1:" + secured.port() + "/0";
+        String masked = "redis://:***@127.0.0.1:" + own.port() + "/0";
 
         // then the shippingresilience endpoint describes them, masked
         Map<String, Object> described = context.getBean(ShippingResilienceEndpoint.class).describe();
@@ -466,6 +487,76 @@ class ShippingResilienceAutoConfigurationRedisTest {
             .environmentEntry("shipping.resilience.redis.uri").getProperty().getValue();
         assertThat(env).isEqualTo(masked);
       });
+    }
+
+    @ParameterizedTest(name = "{0}, shared by aftership-shipping and 17track: {1} -> {2} when Redis stops")
+    @CsvSource(delimiter = '|', textBlock = """
+        fail-open   | true  | UP             | local limits (fail-open)
+        fail-closed | true  | OUT_OF_SERVICE | calls needing a permit fail (fail-closed)
+        fail-closed | false | UP             | calls needing a permit fail (fail-closed)
+        """)
+    void healthSaysWhetherRedisAnswersAndIsOutOfServiceOnlyWhenRateLimitedCallsFail(String failureMode,
+        boolean rateLimitedProvidersShare, String statusWhenDown, String meanwhile) throws Exception {
+      // given Redis limits; aftership-shipping and 17track, the providers with a rate limit, share them or not
+      runner.withPropertyValues("shipping.resilience.redis.uri=" + ownUri(),
+              "shipping.resilience.redis.failure-mode=" + failureMode, CONNECT_TIMEOUT,
+              "shipping.resilience.providers.aftership-shipping.shared-limits=" + rateLimitedProvidersShare,
+              "shipping.resilience.providers.17track.shared-limits=" + rateLimitedProvidersShare)
+          .run(context -> {
+            ShippingResilienceHealthIndicator indicator = context.getBean(ShippingResilienceHealthIndicator.class);
+            String limits = context.getBean(RedisSharedLimits.class).toString();
+            Health up = indicator.health();
+            assertThat(up.getStatus()).isEqualTo(Status.UP);
+            assertThat(up.getDetails()).as("one entry for the one store; local limits are not listed")
+                .containsEntry("sharedLimits", Map.of(limits, "AVAILABLE"));
+
+            // when Redis stops
+            own.close();
+            await("health sees Redis gone", Duration.ofSeconds(5),
+                () -> !"AVAILABLE".equals(sharedLimits(indicator.health()).get(limits)));
+
+            // then the status follows the failure mode, and the detail says what calls get meanwhile
+            Health down = indicator.health();
+            assertThat(down.getStatus()).isEqualTo(new Status(statusWhenDown));
+            assertThat(down.getDetails())
+                .containsEntry("sharedLimits", Map.of(limits, "UNAVAILABLE: " + meanwhile + "; not connected"))
+                .containsEntry("openProviders", List.of());
+          });
+    }
+
+    @Test
+    void healthNeverShowsTheRedisPasswordUpOrDown() throws Exception {
+      String uri = securedUri();
+      runner.withPropertyValues("shipping.resilience.redis.uri=" + uri, CONNECT_TIMEOUT).run(context -> {
+        // given limits connected with the password
+        RedisSharedLimits limits = context.getBean(RedisSharedLimits.class);
+        ShippingResilienceHealthIndicator indicator = context.getBean(ShippingResilienceHealthIndicator.class);
+        String masked = "redis://:***@127.0.0.1:" + own.port() + "/0";
+        Health up = indicator.health();
+        assertThat(sharedLimits(up)).isEqualTo(Map.of(limits.toString(), "AVAILABLE"));
+        assertThat(limits.toString()).startsWith("RedisSharedLimits{" + masked);
+        assertThat(up.toString()).doesNotContain(PASSWORD);
+
+        // when Redis stops and a call's Redis operation fails
+        own.close();
+        await("health sees Redis gone", Duration.ofSeconds(5), () -> !limits.availability().available());
+        assertThat(limits.pausedUntil("aftership-shipping")).isNull();
+
+        // then the health names the error, masked
+        Health down = indicator.health();
+        assertThat(sharedLimits(down).get(limits.toString()))
+            .startsWith("UNAVAILABLE: local limits (fail-open); last error: ");
+        assertThat(down.getStatus()).isEqualTo(Status.UP);
+        assertThat(down.toString()).doesNotContain(PASSWORD);
+      });
+    }
+
+    /** Returns the {@code sharedLimits} detail: each store's description to its availability. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> sharedLimits(Health health) {
+      Object details = health.getDetails().get("sharedLimits");
+      assertThat(details).as("sharedLimits detail").isInstanceOf(Map.class);
+      return (Map<String, String>) details;
     }
 
     @Test
