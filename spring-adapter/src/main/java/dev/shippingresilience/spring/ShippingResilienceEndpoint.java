@@ -64,6 +64,10 @@ public final class ShippingResilienceEndpoint {
       p.put("retryBudgetTokens", policy.retryBudgetTokens());
       p.put("account", policy.account());
       p.put("sharedLimits", describe(policy.sharedLimits()));
+      p.put("sharedLimitsAvailability",
+          Redaction.defaults().uriCredentials(policy.sharedLimits().availability().toString()));
+      p.put("pauseJitter", policy.pauseJitter().toString());
+      p.put("maxRetryAfter", policy.maxRetryAfter().toString());
       providers.put(policy.provider(), p);
     }
     Map<String, Object> out = new LinkedHashMap<>();

@@ -471,6 +471,7 @@ class ShippingResilienceAutoConfigurationRedisTest {
         Map<?, ?> aftership = (Map<?, ?>) ((Map<?, ?>) described.get("providers")).get("aftership-shipping");
         assertThat((String) aftership.get("sharedLimits")).startsWith("RedisSharedLimits{" + masked);
         assertThat(aftership.get("account")).isEqualTo("aftership-shipping");
+        assertThat(aftership.get("sharedLimitsAvailability")).isEqualTo("AVAILABLE");
         assertThat(described.toString()).doesNotContain(PASSWORD);
 
         // and configprops and env, even when told to show values, show the URI masked

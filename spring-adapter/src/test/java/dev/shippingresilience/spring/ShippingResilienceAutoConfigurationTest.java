@@ -453,6 +453,8 @@ class ShippingResilienceAutoConfigurationTest {
             Map<?, ?> clickpost = (Map<?, ?>) providers.get("clickpost");
             assertThat(clickpost.get("maxAttempts")).isEqualTo(2);
             assertThat((String) clickpost.get("policy")).startsWith("ShippingPolicy{clickpost: maxAttempts=2");
+            assertThat(clickpost.get("sharedLimitsAvailability")).isEqualTo("IN_PROCESS");
+            assertThat(clickpost.get("pauseJitter")).isEqualTo("PT1S");
             assertThat(described.toString()).doesNotContain("SECRET");
           });
     }
