@@ -86,12 +86,13 @@ public final class RedisServer implements AutoCloseable {
       }
       Path dir = Files.createTempDirectory("shipres-redis-bin");
       Path binary = dir.resolve("redis-server");
+      // deleted at exit in reverse order: the binary, then its directory
+      dir.toFile().deleteOnExit();
+      binary.toFile().deleteOnExit();
       Files.copy(in, binary);
       if (!binary.toFile().setExecutable(true, true)) {
         return Optional.empty();
       }
-      binary.toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
       bundled = binary;
       return Optional.of(binary);
     } catch (IOException e) {
