@@ -266,6 +266,24 @@ public final class ShippingPolicy {
     return account;
   }
 
+  /** Returns the first backoff ceiling (the wait is drawn below it: full jitter). */
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  /** Returns the largest backoff ceiling. */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /** Returns the settings every breaker of this provider gets. */
+  public BreakerSettings breaker() {
+    return new BreakerSettings(breakerConfig.getFailureRateThreshold(), breakerConfig.getSlidingWindowSize(),
+        breakerConfig.getMinimumNumberOfCalls(),
+        Duration.ofMillis(breakerConfig.getWaitIntervalFunctionInOpenState().apply(1)),
+        breakerConfig.getPermittedNumberOfCallsInHalfOpenState());
+  }
+
   /** Returns the breaker settings as text (failure rate, window, minimum calls, open wait). */
   public String breakerDescription() {
     return breakerConfig.getFailureRateThreshold() + "% of " + breakerConfig.getSlidingWindowSize()

@@ -228,6 +228,17 @@ class ShippingPolicyTest {
     }
 
     @Test
+    void settingsAreReadBackAsSet() {
+      ShippingPolicy policy = policy("clickpost", b -> b.backoff(Duration.ofMillis(1500), Duration.ofSeconds(45))
+          .breaker(12.5f, 9, 3, Duration.ofSeconds(7), 1));
+      assertThat(policy.initialBackoff()).isEqualTo(Duration.ofMillis(1500));
+      assertThat(policy.maxBackoff()).isEqualTo(Duration.ofSeconds(45));
+      assertThat(policy.breaker()).isEqualTo(new BreakerSettings(12.5f, 9, 3, Duration.ofSeconds(7), 1));
+      assertThat(policy("clickpost", b -> {}).breaker())
+          .isEqualTo(new BreakerSettings(50, 20, 5, Duration.ofSeconds(60), 2));
+    }
+
+    @Test
     void deadlineGrowsToFitPollingUnlessOneWasSet() {
       assertThat(policy("clickpost", b -> b.maxPollDuration(Duration.ofMinutes(10))).deadline())
           .isEqualTo(Duration.ofMinutes(10).plusSeconds(30));

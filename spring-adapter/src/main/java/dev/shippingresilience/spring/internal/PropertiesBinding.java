@@ -1,5 +1,6 @@
 package dev.shippingresilience.spring.internal;
 
+import dev.shippingresilience.BreakerSettings;
 import dev.shippingresilience.InvalidProfileException;
 import dev.shippingresilience.ProviderProfile;
 import dev.shippingresilience.ProviderProfiles;
@@ -13,6 +14,7 @@ import dev.shippingresilience.spring.ShippingResilienceProperties.ProviderSettin
 import dev.shippingresilience.spring.ShippingResilienceProperties.RateLimit;
 import dev.shippingresilience.spring.ShippingResilienceProperties.RetryBudget;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -67,6 +70,9 @@ public final class PropertiesBinding {
       Map.entry("retryBudget maxTokens", "retry-budget.max-tokens"),
       Map.entry("retryBudget ratio", "retry-budget.ratio"),
       Map.entry("account", "account"));
+
+  /** The rate-limit period when a property gives permits for a provider whose profile has no limiter. */
+  private static final Duration DEFAULT_RATE_PERIOD = Duration.ofSeconds(1);
 
   private PropertiesBinding() {}
 
@@ -146,17 +152,29 @@ public final class PropertiesBinding {
    * @throws InvalidShippingPropertyException {@code PREFIX.PROPERTY: } and the builder's message
    */
   static void apply(String prefix, ProviderProfile profile, ProviderSettings s, ShippingPolicy.Builder b) {
-    ProfileDefaults defaults = null;
+    // What the profile gives a policy, for the multi-value setters (backoff, breaker, rate limit) when a property
+    // sets only one of their values: read from a throwaway policy, built only when needed.
+    Supplier<ShippingPolicy> profileDefaults = new Supplier<>() {
+      private @Nullable ShippingPolicy built;
+
+      @Override
+      public ShippingPolicy get() {
+        if (built == null) {
+          built = ShippingPolicy.builder(profile).meterRegistry(new SimpleMeterRegistry()).build();
+        }
+        return built;
+      }
+    };
     if (s.getMaxAttempts() != null) {
       step(prefix, "max-attempts", () -> b.maxAttempts(s.getMaxAttempts()));
     }
     if (s.getInitialBackoff() != null || s.getMaxBackoff() != null) {
-      defaults = ProfileDefaults.of(profile);
-      Duration initial = s.getInitialBackoff() != null ? s.getInitialBackoff() : defaults.initialBackoff;
+      ShippingPolicy d = profileDefaults.get();
+      Duration initial = s.getInitialBackoff() != null ? s.getInitialBackoff() : d.initialBackoff();
       Duration max = s.getMaxBackoff();
       if (max == null) {
         // Only the first backoff was set: the profile's cap grows to fit it, as core does for profile defaults.
-        max = defaults.maxBackoff.compareTo(initial) < 0 ? initial : defaults.maxBackoff;
+        max = d.maxBackoff().compareTo(initial) < 0 ? initial : d.maxBackoff();
       }
       Duration finalMax = max;
       step(prefix, s.getInitialBackoff() != null ? "initial-backoff" : "max-backoff",
@@ -193,27 +211,26 @@ public final class PropertiesBinding {
     if (breaker != null && (breaker.getFailureRate() != null || breaker.getWindowSize() != null
         || breaker.getMinimumCalls() != null || breaker.getOpenWait() != null
         || breaker.getHalfOpenCalls() != null)) {
-      ProfileDefaults d = defaults != null ? defaults : ProfileDefaults.of(profile);
-      defaults = d;
+      BreakerSettings d = profileDefaults.get().breaker();
       step(prefix, "breaker", () -> b.breaker(
-          or(breaker.getFailureRate(), d.failureRate),
-          or(breaker.getWindowSize(), d.windowSize),
-          or(breaker.getMinimumCalls(), d.minimumCalls),
-          or(breaker.getOpenWait(), d.openWait),
-          or(breaker.getHalfOpenCalls(), ProfileDefaults.HALF_OPEN_CALLS)));
+          or(breaker.getFailureRate(), d.failureRatePercent()),
+          or(breaker.getWindowSize(), d.windowSize()),
+          or(breaker.getMinimumCalls(), d.minimumCalls()),
+          or(breaker.getOpenWait(), d.openWait()),
+          or(breaker.getHalfOpenCalls(), d.halfOpenCalls())));
     }
     RateLimit rateLimit = s.getRateLimit();
     if (rateLimit != null && (rateLimit.getPermits() != null || rateLimit.getPeriod() != null)) {
       if (rateLimit.getPermits() != null && rateLimit.getPermits() == 0) {
         b.noRateLimit();
       } else {
-        ProfileDefaults d = defaults != null ? defaults : ProfileDefaults.of(profile);
-        if (rateLimit.getPermits() == null && d.permits() == 0) {
+        dev.shippingresilience.spi.RateLimit d = profileDefaults.get().rateLimit();
+        if (rateLimit.getPermits() == null && d == null) {
           throw new InvalidShippingPropertyException(prefix + ".rate-limit.permits", "required with "
               + "rate-limit.period, since provider " + profile.id() + " has no rate limit", null);
         }
-        int permits = or(rateLimit.getPermits(), d.permits);
-        Duration period = or(rateLimit.getPeriod(), d.period);
+        int permits = rateLimit.getPermits() != null ? rateLimit.getPermits() : d.permits();
+        Duration period = or(rateLimit.getPeriod(), d == null ? DEFAULT_RATE_PERIOD : d.period());
         step(prefix, "rate-limit", () -> b.rateLimit(permits, period));
       }
     }
