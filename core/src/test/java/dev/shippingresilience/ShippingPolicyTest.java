@@ -9,6 +9,7 @@ import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.event.WaitEvent;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
+import dev.shippingresilience.testing.FixedRandom;
 import dev.shippingresilience.testing.ScriptedTransport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -40,23 +41,9 @@ class ShippingPolicyTest {
 
   private ShippingPolicy policy(String provider, Consumer<ShippingPolicy.Builder> custom) {
     ShippingPolicy.Builder b = ShippingPolicy.builder(ProviderProfiles.builtIn().require(provider))
-        .clock(clock).sleeper(sleeper).meterRegistry(meters).random(fixedRandom(0.5));
+        .clock(clock).sleeper(sleeper).meterRegistry(meters).random(new FixedRandom());
     custom.accept(b);
     return b.build();
-  }
-
-  private static RandomGenerator fixedRandom(double value) {
-    return new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        return 0;
-      }
-
-      @Override
-      public double nextDouble() {
-        return value;
-      }
-    };
   }
 
   private static RequestSnapshot post(String url, String body) {

@@ -25,6 +25,7 @@ import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
+import dev.shippingresilience.testing.FixedRandom;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -441,18 +442,5 @@ class ShippingInterceptorTest {
       assertThat(response.header(ShippingInterceptor.DECISION_HEADER)).isEqualTo("FAIL");
     }
     assertThat(meters.getMeters()).allSatisfy(m -> assertThat(m.getId().toString()).doesNotContain("SECRET"));
-  }
-
-  /** Jitter at half the ceiling, so backoff waits are predictable. */
-  static final class FixedRandom implements java.util.random.RandomGenerator {
-    @Override
-    public long nextLong() {
-      return 0;
-    }
-
-    @Override
-    public double nextDouble() {
-      return 0.5;
-    }
   }
 }
