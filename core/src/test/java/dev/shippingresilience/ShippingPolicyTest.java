@@ -635,6 +635,21 @@ class ShippingPolicyTest {
     }
 
     @Test
+    void resultHeadersSayTheDecisionDuplicateAttemptsAndCode() throws IOException {
+      ShippingPolicy policy = policy("clickpost", b -> {});
+      CallResult<String> placed = policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(),
+          new ScriptedTransport().then(200, meta(102)).then(200, meta(323)));
+      CallResult<String> generic = policy("generic-http", b -> {}).execute(RequestSnapshot.of("GET", GENERIC),
+          CallOptions.none(), new ScriptedTransport().then(200, "ok"));
+
+      assertThat(placed.resultHeaders()).containsExactly(Map.entry(ResultHeaders.DECISION, "SUCCEED"),
+          Map.entry(ResultHeaders.DUPLICATE, "true"), Map.entry(ResultHeaders.ATTEMPTS, "2"),
+          Map.entry(ResultHeaders.CODE, "323"));
+      assertThat(generic.resultHeaders()).as("no code, no code header").containsOnlyKeys(ResultHeaders.DECISION,
+          ResultHeaders.DUPLICATE, ResultHeaders.ATTEMPTS);
+    }
+
+    @Test
     void metricsCountAttemptsByDecisionWithClosedCodeTags() throws IOException {
       ShippingPolicy policy = policy("clickpost", b -> {});
       policy.execute(post(CLICKPOST_CREATE, "{}"), CallOptions.none(),

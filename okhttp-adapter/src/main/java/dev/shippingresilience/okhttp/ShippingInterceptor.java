@@ -5,11 +5,11 @@ import dev.shippingresilience.AttemptRequest;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.CallResult;
 import dev.shippingresilience.CancellationToken;
-import dev.shippingresilience.Classification;
 import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.ProviderResponse;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResponseSnapshot;
+import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import java.io.IOException;
@@ -54,13 +54,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ShippingInterceptor implements Interceptor {
   /** Response header added with the final decision, e.g. {@code SUCCEED}. */
-  public static final String DECISION_HEADER = "X-Shipping-Resilience-Decision";
+  public static final String DECISION_HEADER = ResultHeaders.DECISION;
   /** Response header added with {@code true} when an earlier attempt already reached the goal (Clickpost 323). */
-  public static final String DUPLICATE_HEADER = "X-Shipping-Resilience-Duplicate";
+  public static final String DUPLICATE_HEADER = ResultHeaders.DUPLICATE;
   /** Response header added with the number of sends, polls included. */
-  public static final String ATTEMPTS_HEADER = "X-Shipping-Resilience-Attempts";
+  public static final String ATTEMPTS_HEADER = ResultHeaders.ATTEMPTS;
   /** Response header added with the provider code of the final response, when it had one. */
-  public static final String CODE_HEADER = "X-Shipping-Resilience-Code";
+  public static final String CODE_HEADER = ResultHeaders.CODE;
 
   /** Request bodies larger than this are not read to find the carrier scope: {@value} bytes. */
   public static final long MAX_SNAPSHOT_REQUEST_BODY = 256 * 1024;
@@ -107,14 +107,8 @@ public final class ShippingInterceptor implements Interceptor {
     };
     try {
       CallResult<Response> result = selected.execute(snapshot, options, attempt);
-      Classification c = result.classification();
-      Response.Builder out = result.response().newBuilder()
-          .header(DECISION_HEADER, c.decision().name())
-          .header(DUPLICATE_HEADER, Boolean.toString(result.duplicate()))
-          .header(ATTEMPTS_HEADER, Integer.toString(result.attempts()));
-      if (c.code() != null) {
-        out.header(CODE_HEADER, c.code());
-      }
+      Response.Builder out = result.response().newBuilder();
+      result.resultHeaders().forEach(out::header);
       return out.build();
     } catch (IOException e) {
       throw e;

@@ -3,9 +3,9 @@ package dev.shippingresilience.spring;
 import dev.shippingresilience.Attempt;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.CallResult;
-import dev.shippingresilience.Classification;
 import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.RequestSnapshot;
+import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.spring.internal.AttemptHttpRequest;
@@ -76,13 +76,13 @@ import org.springframework.http.client.ClientHttpResponse;
  */
 public final class ShippingResilienceInterceptor implements ClientHttpRequestInterceptor {
   /** Response header added with the final decision, e.g. {@code SUCCEED}. */
-  public static final String DECISION_HEADER = "X-Shipping-Resilience-Decision";
+  public static final String DECISION_HEADER = ResultHeaders.DECISION;
   /** Response header added with {@code true} when an earlier attempt already reached the goal (Clickpost 323). */
-  public static final String DUPLICATE_HEADER = "X-Shipping-Resilience-Duplicate";
+  public static final String DUPLICATE_HEADER = ResultHeaders.DUPLICATE;
   /** Response header added with the number of sends, polls included. */
-  public static final String ATTEMPTS_HEADER = "X-Shipping-Resilience-Attempts";
+  public static final String ATTEMPTS_HEADER = ResultHeaders.ATTEMPTS;
   /** Response header added with the provider code of the final response, when it had one. */
-  public static final String CODE_HEADER = "X-Shipping-Resilience-Code";
+  public static final String CODE_HEADER = ResultHeaders.CODE;
 
   private final ShippingPolicies policies;
   private final HostMappings hosts;
@@ -167,13 +167,7 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
     CallResult<PeekingResponse> result = policy.execute(snapshot, options, attempt);
     PeekingResponse response = result.response();
     try {
-      Classification c = result.classification();
-      response.setHeader(DECISION_HEADER, c.decision().name());
-      response.setHeader(DUPLICATE_HEADER, Boolean.toString(result.duplicate()));
-      response.setHeader(ATTEMPTS_HEADER, Integer.toString(result.attempts()));
-      if (c.code() != null) {
-        response.setHeader(CODE_HEADER, c.code());
-      }
+      result.resultHeaders().forEach(response::setHeader);
       return response;
     } catch (RuntimeException e) {
       // Spring's contract: a response received before the interceptor throws is closed.
