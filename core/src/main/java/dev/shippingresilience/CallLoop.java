@@ -91,9 +91,10 @@ final class CallLoop<R> {
     this.idempotencyKey = policy.idempotencyKeyHeader == null ? null : key;
     this.idempotent = request.idempotentMethod();
     String carrier = policy.classifier.requestCarrier(policy.profile, request, options.carrier());
-    String providerScope = policy.profile.compiled().providerScope(request.uri());
     // The generic fallback serves unrelated hosts: each host gets its own breakers, pause and rate limit.
-    this.account = policy.account + providerScope.substring(policy.profile.id().length());
+    String hostScope = policy.profile.compiled().hostScope(request.uri());
+    String providerScope = policy.profile.id() + hostScope;
+    this.account = policy.account + hostScope;
     List<String> scopes = new ArrayList<>();
     scopes.add(providerScope);
     if (carrier != null) {

@@ -120,9 +120,8 @@ public final class Redaction {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String userInfo = m.group(2);
-      int colon = userInfo.indexOf(':');
-      String masked = colon < 0 ? MASK : userInfo.substring(0, colon + 1) + MASK;
-      m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + masked + "@"));
+      String user = userInfo.substring(0, userInfo.length() - password(userInfo).length());
+      m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + user + MASK + "@"));
     }
     m.appendTail(out);
     return out.toString();
@@ -139,9 +138,7 @@ public final class Redaction {
     int at = uri.lastIndexOf('@');
     if (start >= 0 && at >= start + 3) {
       // the user info as Lettuce reads it, even from a malformed URI (a space in the password)
-      String userInfo = uri.substring(start + 3, at);
-      int colon = userInfo.indexOf(':');
-      String password = colon < 0 ? userInfo : userInfo.substring(colon + 1);
+      String password = password(uri.substring(start + 3, at));
       if (!password.isEmpty()) {
         masked = masked.replace(password, MASK);
         try {
@@ -155,6 +152,12 @@ public final class Redaction {
       }
     }
     return uriCredentials(masked);
+  }
+
+  /** The password part of a URI's user info: after the first colon, or all of it without one (as Lettuce reads it). */
+  private static String password(String userInfo) {
+    int colon = userInfo.indexOf(':');
+    return colon < 0 ? userInfo : userInfo.substring(colon + 1);
   }
 
   private static Set<String> lower(Collection<String> names) {

@@ -286,9 +286,9 @@ public final class ShippingPolicy {
 
   /** Returns the breaker settings as text (failure rate, window, minimum calls, open wait). */
   public String breakerDescription() {
-    return breakerConfig.getFailureRateThreshold() + "% of " + breakerConfig.getSlidingWindowSize()
-        + " calls (min " + breakerConfig.getMinimumNumberOfCalls() + "), open "
-        + breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) + " ms";
+    BreakerSettings b = breaker();
+    return b.failureRatePercent() + "% of " + b.windowSize() + " calls (min " + b.minimumCalls() + "), open "
+        + b.openWait().toMillis() + " ms";
   }
 
   /** Returns a one-line description of the settings (no secrets). */

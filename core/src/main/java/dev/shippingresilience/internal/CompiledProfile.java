@@ -52,16 +52,24 @@ public record CompiledProfile(
   }
 
   /**
-   * Returns the provider-level scope of a request to {@code uri}: the profile id, or with {@code scope.byHost}
-   * (the generic fallback, which serves unrelated hosts) the id plus the host, so one failing host neither opens a
-   * breaker nor pauses calls for the others.
+   * Returns the provider-level scope of a request to {@code uri}: the profile id, plus {@link #hostScope} (empty
+   * unless {@code scope.byHost}).
    */
   public String providerScope(java.net.URI uri) {
+    return id + hostScope(uri);
+  }
+
+  /**
+   * Returns {@code "/host:<host[:port]>"} with {@code scope.byHost} (the generic fallback, which serves unrelated
+   * hosts), else the empty string: appended to the provider scope and to the rate-limit account, so one failing or
+   * throttling host neither opens a breaker nor pauses calls for the others.
+   */
+  public String hostScope(java.net.URI uri) {
     if (!scopeByHost) {
-      return id;
+      return "";
     }
     String host = uri.getHost() == null ? "unknown" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
-    return id + "/host:" + (uri.getPort() < 0 ? host : host + ":" + uri.getPort());
+    return "/host:" + (uri.getPort() < 0 ? host : host + ":" + uri.getPort());
   }
 
   /** Returns the first operation matching {@code method} and {@code path}, or {@code null}. */
