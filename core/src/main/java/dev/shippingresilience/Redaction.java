@@ -1,7 +1,10 @@
 package dev.shippingresilience;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -87,6 +90,59 @@ public final class Redaction {
   public boolean isSecretHeader(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return headerNames.contains(lower) || lower.startsWith("as-signature-");
+  }
+
+  /** Returns {@code true} when the query parameter {@code name} carries a secret (case-insensitive). */
+  public boolean isSecretQueryParameter(String name) {
+    return queryNames.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Returns the values the request carries in secret query parameters and secret headers, for checking that
+   * nothing shown to a user echoes one of them. Values shorter than {@value #MIN_SECRET_LENGTH} characters are left
+   * out: they would match ordinary text.
+   */
+  public List<String> secretValues(RequestSnapshot request) {
+    List<String> out = new ArrayList<>(2);
+    String query = request.uri().getRawQuery();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && isSecretQueryParameter(decode(pair.substring(0, eq)))) {
+          addSecret(out, decode(pair.substring(eq + 1)));
+        }
+      }
+    }
+    for (Map.Entry<String, List<String>> header : request.headers().asMap().entrySet()) {
+      if (isSecretHeader(header.getKey())) {
+        for (String value : header.getValue()) {
+          addSecret(out, value);
+          int space = value.indexOf(' '); // "Bearer abc": the credential alone may be echoed
+          if (space > 0) {
+            addSecret(out, value.substring(space + 1));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Shortest value {@link #secretValues} reports: {@value}. */
+  public static final int MIN_SECRET_LENGTH = 6;
+
+  private static void addSecret(List<String> out, String value) {
+    String v = value.strip();
+    if (v.length() >= MIN_SECRET_LENGTH) {
+      out.add(v);
+    }
+  }
+
+  private static String decode(String text) {
+    try {
+      return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text;
+    }
   }
 
   /** Returns {@code value}, or {@value #MASK} when header {@code name} carries a secret. */

@@ -80,7 +80,8 @@ public final class ResponseClassifier {
         : compiled.operationFor(request.method(), rawPath(request));
     String operationName = operation != null ? operation : op != null ? op.name() : Classification.OTHER_OPERATION;
     ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, profiles.generic().compiled(), op,
-        operationName, profile.plan(op), profile.requestPlan(), peekLimit, clock.instant(), carrier);
+        operationName, profile.plan(op), profile.requestPlan(), peekLimit, clock.instant(), carrier,
+        profile.redaction());
     return ClassifierCore.classify(ctx, request, response);
   }
 
@@ -88,7 +89,7 @@ public final class ResponseClassifier {
   @Nullable String requestCarrier(ProviderProfile profile, RequestSnapshot request, @Nullable String carrier) {
     CompiledProfile compiled = profile.compiled();
     ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, compiled, null, Classification.OTHER_OPERATION,
-        profile.plan(null), profile.requestPlan(), peekLimit, clock.instant(), carrier);
+        profile.plan(null), profile.requestPlan(), peekLimit, clock.instant(), carrier, profile.redaction());
     return ClassifierCore.carrier(ctx, request, ClassifierCore.NO_EXTRACTION);
   }
 

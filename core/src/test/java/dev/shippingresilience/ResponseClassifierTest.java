@@ -94,9 +94,12 @@ class ResponseClassifierTest {
     }
 
     @Test
-    void carrierOutageWithoutAKnownCarrierUsesTheUnknownCarrierScope() {
+    void carrierOutageWithoutAKnownCarrierJoinsNoSharedBreaker() {
+      // issue 11 item 7: every unidentified carrier used to share one "carrier:unknown" breaker
       Classification c = fixture("POST", CLICKPOST_CREATE, "clickpost", "carrier-outage.json");
-      assertThat(c.scope()).isEqualTo("clickpost/carrier:unknown");
+      assertThat(c.scope()).isEqualTo("clickpost");
+      assertThat(c.decision()).isEqualTo(Decision.RETRY);
+      assertThat(c.reason()).contains("the carrier is not named");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.shippingresilience.internal;
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.Decision;
 import dev.shippingresilience.ItemClassification;
+import dev.shippingresilience.Redaction;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResponseSnapshot;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
@@ -37,8 +38,7 @@ public final class ClassifierCore {
       new CodeRule(Decision.FAIL, "no rule for this status", ScopeKind.PROVIDER, false, false);
 
   /** An extraction holding nothing, for reading the carrier before any response exists. */
-  public static final Extraction NO_EXTRACTION =
-      new Extraction(Extraction.Outcome.EMPTY, Map.of(), Set.of(), Map.of(), false);
+  public static final Extraction NO_EXTRACTION = Extraction.NONE;
 
   private ClassifierCore() {}
 
@@ -95,7 +95,7 @@ public final class ClassifierCore {
   /** Everything one classification needs besides the snapshots. */
   public record Context(CompiledProfile profile, CompiledProfile fallback, @Nullable OperationSpec operation,
       String operationName, ExtractionPlan responsePlan, @Nullable ExtractionPlan requestPlan, int peekLimit,
-      Instant now, @Nullable String carrierOverride) {}
+      Instant now, @Nullable String carrierOverride, Redaction redaction) {}
 
   /** Classifies one response. */
   public static Classification classify(Context ctx, RequestSnapshot request, ResponseSnapshot response) {
@@ -103,18 +103,24 @@ public final class ClassifierCore {
     byte[] prefix = response.bodyPrefix();
     int length = Math.min(prefix.length, ctx.peekLimit());
     boolean cutByPeek = response.cutByPeekLimit() || prefix.length > ctx.peekLimit();
+    if (cutByPeek) {
+      length = Utf8.completeLength(prefix, length);
+    }
     Extraction ext = StreamingExtractor.extract(prefix, length, ctx.responsePlan());
     int status = response.status();
     Duration retryAfter = RateLimitHeaders.retryAfter(response.headers(), ctx.now());
+    Echo echo = new Echo(request, ctx.redaction());
 
     String rawCode = first(ext, profile.codePointers());
     String code = rawCode != null && PLAIN_CODE.matcher(rawCode).matches() ? rawCode : null;
+    boolean codeUnreadable = rawCode != null && code == null || anyOf(ext.unreadable(), profile.codePointers());
     String message = first(ext, profile.messagePointers());
 
     CodeRule rule;
     String reason;
     if (code != null) {
       CodeRule tableRule = profile.rule(ctx.operation(), code);
+      String shown = tableRule != null ? code : echo.code(code);
       if (tableRule != null) {
         rule = tableRule;
         reason = "code " + code + ": " + tableRule.reason();
@@ -125,22 +131,29 @@ public final class ClassifierCore {
         }
       } else if ("true".equals(valueOrNull(ext, profile.retryablePointer()))) {
         rule = new CodeRule(Decision.RETRY, "", ScopeKind.PROVIDER, false, false);
-        reason = "unrecognised code " + code + ", which the provider marks retryable";
+        reason = "unrecognised code " + shown + ", which the provider marks retryable";
       } else if (status >= 500 || status == 429 || status == 408) {
         rule = statusRule(ctx, status);
-        reason = "unrecognised code " + code + " with " + statusReason(status, "", rule);
+        reason = "unrecognised code " + shown + " with " + statusReason(status, "", rule);
       } else {
         rule = new CodeRule(Decision.FAIL, "", ScopeKind.PROVIDER, false, false);
-        reason = "unrecognised code " + code;
+        reason = "unrecognised code " + shown;
       }
-    } else if (profile.successPointer() != null && ext.present().contains(profile.successPointer())) {
-      rule = new CodeRule(Decision.SUCCEED, "", ScopeKind.PROVIDER, false, false);
+      code = tableRule != null || echo.showsCode(code) ? code : null;
+    } else if (!codeUnreadable && profile.successPointer() != null
+        && ext.present().contains(profile.successPointer())) {
+      rule = SUCCEED;
       reason = "the body carries the success member " + profile.successPointer();
-    } else if (!ext.items().isEmpty() && hasAnyItem(ext)) {
-      rule = new CodeRule(Decision.SUCCEED, "", ScopeKind.PROVIDER, false, false);
+    } else if (!codeUnreadable && hasAnyItem(ext) && (ext.rootIsArray() || profile.codePointers().isEmpty())) {
+      // a batch answers with an array of envelopes: there is no top-level code to read
+      rule = SUCCEED;
       reason = "batch response";
+    } else if (status == 204 && ext.outcome() == Extraction.Outcome.EMPTY && profile.statusRule(204) != null) {
+      // 204 No Content carries no body by definition (RFC 9110 section 15.3.5): the profile's status rule decides
+      rule = profile.statusRule(204);
+      reason = statusReason(status, "", rule);
     } else if (status >= 200 && status < 300 && profile.bodySignalsSuccess()) {
-      if (cutByPeek && ext.outcome() == Extraction.Outcome.TRUNCATED) {
+      if (cutByPeek && ext.outcome() == Extraction.Outcome.TRUNCATED && !codeUnreadable) {
         rule = statusRule(ctx, status);
         reason = "no code in the first " + length + " bytes (the peek limit cut the body), so HTTP " + status
             + " decides: " + rule.reason();
@@ -158,17 +171,22 @@ public final class ClassifierCore {
           case TRUNCATED -> "HTTP " + status + " with a JSON body that ends early (truncated) before any code: "
               + "not a success";
           case MALFORMED -> "HTTP " + status + " with malformed JSON before any code: not a success";
-          default -> "HTTP " + status + " with a JSON body that has no code at "
-              + String.join(" or ", profile.codePointers()) + ": not a recognised " + profile.id() + " response";
+          default -> codeUnreadable
+              ? "HTTP " + status + " with a code at " + String.join(" or ", profile.codePointers())
+                  + " that cannot be a code (not a plain code, an object, or a number out of range): not a "
+                  + "recognised " + profile.id() + " response"
+              : "HTTP " + status + " with a JSON body that has no code at "
+                  + String.join(" or ", profile.codePointers()) + ": not a recognised " + profile.id() + " response";
         };
       }
     } else {
       rule = statusRule(ctx, status);
-      String note = rawCode != null && code == null ? " (the body's code is not a plain code)"
+      String note = codeUnreadable ? " (the body's code is not a plain code)"
           : ext.isJson() || ext.outcome() == Extraction.Outcome.EMPTY ? "" : " (no readable code in the body)";
       reason = statusReason(status, note, rule);
     }
 
+    boolean bodyComplete = ext.outcome() == Extraction.Outcome.COMPLETE;
     if (rule.decision() == Decision.SUCCEED) {
       Refine refine = ctx.operation() != null && ctx.operation().refine() != null
           ? ctx.operation().refine() : profile.refine();
@@ -178,13 +196,17 @@ public final class ClassifierCore {
         if (refined != null) {
           rule = refined;
           reason = reason + "; then " + refine.pointer() + " = " + value + ": " + refined.reason();
+        } else if (value == null && (!bodyComplete || ext.unreadable().contains(refine.pointer()))) {
+          rule = new CodeRule(Decision.FAIL, "", ScopeKind.PROVIDER, false, false);
+          reason = reason + "; but " + refine.pointer() + " was not read (" + notReadBecause(ext, refine.pointer())
+              + "), so a finished answer cannot be told from a pending or failed one: handed back to the caller";
         }
       }
     }
 
     List<ItemClassification> items = List.of();
     if (!profile.items().isEmpty() && (rule.decision() == Decision.SUCCEED)) {
-      items = items(ctx, ext);
+      items = items(ctx, ext, echo);
       if (!items.isEmpty()) {
         BatchOutcome batch = batch(items, ctx, ext);
         if (batch.rule.decision() != rule.decision() || "batch response".equals(reason)) {
@@ -196,10 +218,72 @@ public final class ClassifierCore {
       }
     }
 
+    if (!ext.conflicts().isEmpty()) {
+      String seen = echo.scrub(conflicts(ext.conflicts()));
+      if (rule.decision() == Decision.SUCCEED) {
+        rule = new CodeRule(Decision.FAIL, "", ScopeKind.PROVIDER, false, false);
+        reason = reason + "; but the body " + seen + ": ambiguous, so not a success";
+      } else {
+        reason = reason + "; the body " + seen;
+      }
+    } else if (rule.decision() == Decision.SUCCEED && profile.bodySignalsSuccess()
+        && (ext.outcome() == Extraction.Outcome.MALFORMED
+            || ext.outcome() == Extraction.Outcome.TRUNCATED && !cutByPeek)) {
+      rule = new CodeRule(Decision.BREAK, "", ScopeKind.PROVIDER, false, false);
+      reason = reason + "; but the body " + (ext.outcome() == Extraction.Outcome.TRUNCATED
+          ? "ends early (truncated)" : "is not valid JSON") + ", so the answer is incomplete: not a success";
+    }
+
     String carrier = carrier(ctx, request, ext);
+    if (rule.decision() == Decision.BREAK && rule.scope() == ScopeKind.CARRIER && carrier == null
+        && ctx.carrierOverride() == null) {
+      // An unidentified carrier cannot share a breaker with other carriers, nor trip the provider's own.
+      rule = new CodeRule(Decision.RETRY, "", ScopeKind.PROVIDER, rule.duplicate(), rule.notProcessed());
+      reason = reason + "; the carrier is not named in the request or response, so no carrier breaker can count"
+          + " it: treated as transient (RETRY)";
+    }
     String scope = scope(ctx, ctx.profile().providerScope(request.uri()), rule, carrier);
-    return new Classification(profile.id(), ctx.operationName(), status, code, rule.decision(), reason, retryAfter,
-        scope, rule.duplicate(), rule.notProcessed(), items);
+    return new Classification(profile.id(), ctx.operationName(), status, code, rule.decision(),
+        reason, retryAfter, scope, rule.duplicate(), rule.notProcessed(), items);
+  }
+
+  private static final CodeRule SUCCEED = new CodeRule(Decision.SUCCEED, "", ScopeKind.PROVIDER, false, false);
+
+  private static boolean anyOf(Set<String> pointers, List<String> wanted) {
+    if (pointers.isEmpty()) {
+      return false;
+    }
+    for (String p : wanted) {
+      if (pointers.contains(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String notReadBecause(Extraction ext, String pointer) {
+    if (ext.unreadable().contains(pointer)) {
+      return "its value is not a plain value";
+    }
+    return switch (ext.outcome()) {
+      case TRUNCATED -> "the body ends before it, or the peek limit cut it";
+      case MALFORMED -> "the body is not valid JSON";
+      default -> "the body could not be read";
+    };
+  }
+
+  /** Describes conflicting members, e.g. "names /meta/status twice with different values (200, 322)". */
+  private static String conflicts(Map<String, String> conflicts) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, String> e : conflicts.entrySet()) {
+      out.append(out.length() == 0 ? "names " : " and ").append(e.getKey().isEmpty() ? "its root" : e.getKey())
+          .append(" more than once with different values (").append(e.getValue()).append(')');
+      if (out.length() > 300) {
+        out.append(" and more");
+        break;
+      }
+    }
+    return out.toString();
   }
 
   private static boolean hasAnyItem(Extraction ext) {
@@ -260,7 +344,7 @@ public final class ClassifierCore {
 
   private record BatchOutcome(CodeRule rule, String reason) {}
 
-  private static List<ItemClassification> items(Context ctx, Extraction ext) {
+  private static List<ItemClassification> items(Context ctx, Extraction ext, Echo echo) {
     List<ItemClassification> out = new ArrayList<>();
     for (ItemSpec spec : ctx.profile().items()) {
       List<Extraction.Item> list = ext.items().get(spec.arrayPointer());
@@ -268,10 +352,16 @@ public final class ClassifierCore {
         continue;
       }
       for (Extraction.Item item : list) {
-        String id = spec.idPointer() == null ? null : item.value(spec.idPointer());
+        String rawId = spec.idPointer() == null ? null : item.value(spec.idPointer());
+        String id = rawId == null ? null : echo.id(rawId);
         String rawCode = spec.codePointer() == null ? null : item.value(spec.codePointer());
         String code = rawCode != null && PLAIN_CODE.matcher(rawCode).matches() ? rawCode : null;
-        if (code != null) {
+        boolean unreadable = rawCode != null && code == null
+            || spec.codePointer() != null && item.unreadable().contains(spec.codePointer());
+        if (!item.conflicts().isEmpty()) {
+          out.add(new ItemClassification(id, Decision.FAIL, null,
+              "the item " + echo.scrub(conflicts(item.conflicts())) + ": ambiguous, so not a success", false));
+        } else if (code != null) {
           CodeRule rule = ctx.profile().rule(ctx.operation(), code);
           String message = spec.messagePointer() == null ? null : item.value(spec.messagePointer());
           MessageOverride o = rule == null ? null : override(ctx.profile(), code, message);
@@ -283,8 +373,13 @@ public final class ClassifierCore {
             out.add(new ItemClassification(id, rule.decision(), code, "code " + code + ": " + rule.reason(),
                 rule.duplicate()));
           } else {
-            out.add(new ItemClassification(id, Decision.FAIL, code, "unrecognised code " + code, false));
+            String shown = echo.showsCode(code) ? code : null;
+            out.add(new ItemClassification(id, Decision.FAIL, shown,
+                "unrecognised code " + (shown != null ? shown : echo.code(code)), false));
           }
+        } else if (unreadable) {
+          out.add(new ItemClassification(id, Decision.FAIL, null,
+              "the item's code at " + spec.codePointer() + " cannot be a code", false));
         } else if (spec.successPointer() != null && item.present().contains(spec.successPointer())) {
           out.add(new ItemClassification(id, Decision.SUCCEED, null,
               "the item carries the success member " + spec.successPointer(), false));
@@ -298,6 +393,83 @@ public final class ClassifierCore {
       }
     }
     return out;
+  }
+
+  /**
+   * Decides which values read from a body may be echoed into a reason, a code field or a header: a provider that
+   * echoes the caller's API key at the code position must not leak it. Built per classification; reads the
+   * request's secret values only when something needs checking.
+   */
+  private static final class Echo {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private final RequestSnapshot request;
+    private final Redaction redaction;
+    private @Nullable List<String> secrets;
+
+    Echo(RequestSnapshot request, Redaction redaction) {
+      this.request = request;
+      this.redaction = redaction;
+    }
+
+    /** Returns whether an unrecognised plain code looks like a code: short, few digits, few case changes. */
+    boolean showsCode(String code) {
+      if (code.length() > 32) {
+        return false;
+      }
+      int digits = 0;
+      int letters = 0;
+      int caseChanges = 0;
+      for (int i = 0; i < code.length(); i++) {
+        char c = code.charAt(i);
+        if (c >= '0' && c <= '9') {
+          digits++;
+        } else if (Character.isLetter(c)) {
+          letters++;
+          if (i > 0 && Character.isLowerCase(code.charAt(i - 1)) && Character.isUpperCase(c)) {
+            caseChanges++;
+          }
+        }
+      }
+      boolean codeLike = letters == 0 ? digits <= 12 : digits <= 6 && caseChanges <= 4;
+      return codeLike && !containsSecret(code);
+    }
+
+    /** Returns the code as shown in a reason: itself when it looks like a code, else a placeholder. */
+    String code(String code) {
+      return showsCode(code) ? code : "(not shown: it does not look like a code)";
+    }
+
+    /** Returns the item id when it looks like an id and is no secret of the request, else {@code null}. */
+    @Nullable String id(String raw) {
+      return ID.matcher(raw).matches() && !containsSecret(raw) ? raw : null;
+    }
+
+    /** Returns {@code reason} with any secret value of the request masked. */
+    String scrub(String reason) {
+      String out = reason;
+      for (String secret : secrets()) {
+        if (out.contains(secret)) {
+          out = out.replace(secret, Redaction.MASK);
+        }
+      }
+      return out;
+    }
+
+    private boolean containsSecret(String value) {
+      for (String secret : secrets()) {
+        if (value.contains(secret)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private List<String> secrets() {
+      if (secrets == null) {
+        secrets = redaction.secretValues(request);
+      }
+      return secrets;
+    }
   }
 
   private static BatchOutcome batch(List<ItemClassification> items, Context ctx, Extraction ext) {

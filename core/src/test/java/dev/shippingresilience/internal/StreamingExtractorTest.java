@@ -16,11 +16,71 @@ class StreamingExtractorTest {
   private static final ExtractionPlan META = new ExtractionPlan(Set.of("/meta/status"), Set.of(), List.of());
 
   @Test
-  void stopsReadingOnceEveryFieldIsFound() {
-    // everything after the code is garbage: a parser that read on would report MALFORMED
+  void readsToTheEndSoGarbageAfterTheCodeIsSeen() {
+    // a parser that stopped at the code would call this body fine
     Extraction e = extract("{\"meta\":{\"status\":322}, \"result\": {{{{ not json", META);
-    assertThat(e.outcome()).isEqualTo(Extraction.Outcome.STOPPED_EARLY);
+    assertThat(e.outcome()).isEqualTo(Extraction.Outcome.MALFORMED);
     assertThat(e.value("/meta/status")).isEqualTo("322");
+  }
+
+  @Test
+  void contentAfterTheDocumentIsMalformed() {
+    assertThat(extract("{\"meta\":{\"status\":200}} {\"meta\":{\"status\":322}}", META).outcome())
+        .isEqualTo(Extraction.Outcome.MALFORMED);
+    assertThat(extract("{\"meta\":{\"status\":200}} x", META).outcome()).isEqualTo(Extraction.Outcome.MALFORMED);
+    assertThat(extract("{\"meta\":{\"status\":200}} \r\n", META).outcome())
+        .isEqualTo(Extraction.Outcome.COMPLETE);
+  }
+
+  @Test
+  void hugeExponentIsUnreadableInBoundedTimeAndMemory() {
+    // issue 11 item 1: 1e1000000000 expanded by BigDecimal.toPlainString() ran out of memory
+    Extraction e = extract("{\"meta\":{\"status\":1e1000000000}}", META);
+    assertThat(e.value("/meta/status")).isNull();
+    assertThat(e.unreadable()).containsExactly("/meta/status");
+    assertThat(e.outcome()).isEqualTo(Extraction.Outcome.COMPLETE);
+  }
+
+  @Test
+  void numbersInEveryFormReadCanonically() {
+    assertThat(StreamingExtractor.canonicalNumber("3.22e2")).isEqualTo("322");
+    assertThat(StreamingExtractor.canonicalNumber("32200e-2")).isEqualTo("322");
+    assertThat(StreamingExtractor.canonicalNumber("322.000")).isEqualTo("322");
+    assertThat(StreamingExtractor.canonicalNumber("-0")).isEqualTo("0");
+    assertThat(StreamingExtractor.canonicalNumber("-0.0e7")).isEqualTo("0");
+    assertThat(StreamingExtractor.canonicalNumber("1E+3")).isEqualTo("1000");
+    assertThat(StreamingExtractor.canonicalNumber("-1.8019909e7")).isEqualTo("-18019909");
+    assertThat(StreamingExtractor.canonicalNumber("1.5")).isEqualTo("1.5");
+    assertThat(StreamingExtractor.canonicalNumber("1e-5")).isEqualTo("1e-5");
+    assertThat(StreamingExtractor.canonicalNumber("1e41")).isNull();
+    assertThat(StreamingExtractor.canonicalNumber("1".repeat(49))).isNull();
+    assertThat(StreamingExtractor.canonicalNumber("1e40")).isEqualTo("1" + "0".repeat(40));
+  }
+
+  @Test
+  void duplicateKeysWithDifferentValuesAreConflictsNotFirstWins() {
+    Extraction e = extract("{\"meta\":{\"status\":200,\"status\":322}}", META);
+    assertThat(e.value("/meta/status")).isNull();
+    assertThat(e.conflicts()).containsEntry("/meta/status", "200, 322");
+    assertThat(extract("{\"meta\":{\"status\":200,\"status\":200}}", META).conflicts()).isEmpty();
+    assertThat(extract("{\"meta\":{\"status\":200},\"meta\":{}}", META).conflicts()).containsKey("/meta");
+    assertThat(extract("{\"meta\":{\"status\":200,\"status\":null}}", META).conflicts())
+        .containsEntry("/meta/status", "200, null");
+  }
+
+  @Test
+  void aNumberCutByTheEndOfTheInputIsNotRead() {
+    // "status":3 may be the first digit of 322
+    Extraction e = extract("{\"meta\":{\"status\":3", META);
+    assertThat(e.outcome()).isEqualTo(Extraction.Outcome.TRUNCATED);
+    assertThat(e.value("/meta/status")).isNull();
+  }
+
+  @Test
+  void anObjectWhereACodeIsWantedIsUnreadable() {
+    Extraction e = extract("{\"meta\":{\"status\":{\"x\":200}}}", META);
+    assertThat(e.value("/meta/status")).isNull();
+    assertThat(e.unreadable()).containsExactly("/meta/status");
   }
 
   @Test
