@@ -411,7 +411,12 @@ public final class ClassifierCore {
       this.redaction = redaction;
     }
 
-    /** Returns whether an unrecognised plain code looks like a code: short, few digits, few case changes. */
+    /**
+     * Returns whether an unrecognised plain code looks like a code ({@code 4101}, {@code -18019909},
+     * {@code RATE_LIMITED}, {@code InvalidRequest}, {@code E1001}) rather than a random token: at most 32
+     * characters, at most 12 digits (6 beside letters), few switches between letters and digits and few case
+     * changes, and no secret of the request in it.
+     */
     boolean showsCode(String code) {
       if (code.length() > 32) {
         return false;
@@ -419,18 +424,23 @@ public final class ClassifierCore {
       int digits = 0;
       int letters = 0;
       int caseChanges = 0;
+      int switches = 0;
+      char previous = 0;
       for (int i = 0; i < code.length(); i++) {
         char c = code.charAt(i);
-        if (c >= '0' && c <= '9') {
-          digits++;
-        } else if (Character.isLetter(c)) {
-          letters++;
-          if (i > 0 && Character.isLowerCase(code.charAt(i - 1)) && Character.isUpperCase(c)) {
-            caseChanges++;
-          }
+        boolean digit = c >= '0' && c <= '9';
+        boolean letter = Character.isLetter(c);
+        digits += digit ? 1 : 0;
+        letters += letter ? 1 : 0;
+        if (i > 0 && (digit && Character.isLetter(previous) || letter && previous >= '0' && previous <= '9')) {
+          switches++;
         }
+        if (letter && Character.isLowerCase(previous) && Character.isUpperCase(c)) {
+          caseChanges++;
+        }
+        previous = c;
       }
-      boolean codeLike = letters == 0 ? digits <= 12 : digits <= 6 && caseChanges <= 4;
+      boolean codeLike = letters == 0 ? digits <= 12 : digits <= 6 && switches <= 2 && caseChanges <= 4;
       return codeLike && !containsSecret(code);
     }
 
