@@ -3,7 +3,6 @@ package dev.shippingresilience.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
@@ -23,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  * document and nothing after it", and so that a wanted member named twice is seen: subtrees that cannot contain a
  * wanted field are skipped without building values. Time and memory are bounded by the prefix length: numbers are
  * never expanded (a number with a large exponent or more than {@value #MAX_NUMBER_LENGTH} characters is
- * "unreadable", not a code), strings longer than {@value #MAX_VALUE_LENGTH} characters are cut, and nesting, number
- * and string lengths are capped by the parser's constraints.
+ * "unreadable", not a code), strings longer than {@value #MAX_VALUE_LENGTH} characters are cut, and nesting depth,
+ * number and string lengths are capped by Jackson's default {@link com.fasterxml.jackson.core.StreamReadConstraints}
+ * (a document beyond them is {@link Extraction.Outcome#MALFORMED}, as it is for a Jackson tree read).
  *
  * <p>Never throws on body content: the {@link Extraction.Outcome} says how reading ended. Thread-safe.
  */
@@ -41,16 +41,7 @@ public final class StreamingExtractor {
   /** Largest exponent magnitude expanded ({@value}): beyond it a number cannot be a code of 40 digits. */
   static final int MAX_EXPONENT = 40;
 
-  /** Deepest nesting read; deeper documents are {@link Extraction.Outcome#MALFORMED}. */
-  static final int MAX_NESTING_DEPTH = 500;
-
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_NESTING_DEPTH)
-          .maxNumberLength(1000)
-          .maxStringLength(20_000_000)
-          .build())
-      .build();
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
   private StreamingExtractor() {}
 
