@@ -34,6 +34,13 @@ class ProviderMisreadsTest {
     return classify(method, url, requestBody, status, body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The three facts every misread is about: what to do, whether an earlier attempt did it, which breaker. */
+  private static void assertOutcome(Classification c, Decision decision, boolean duplicate, String scope) {
+    assertThat(c.decision()).as("decision (%s)", c.reason()).isEqualTo(decision);
+    assertThat(c.duplicate()).as("duplicate (%s)", c.reason()).isEqualTo(duplicate);
+    assertThat(c.scope()).as("scope (%s)", c.reason()).isEqualTo(scope);
+  }
+
   @Nested
   class Abicart {
     // needs lead: empty-body status rule
@@ -43,9 +50,7 @@ class ProviderMisreadsTest {
           "{\"jsonrpc\":\"2.0\",\"method\":\"Session.setLanguage\",\"params\":[\"sv\"]}", 204, new byte[0]);
 
       assertThat(c.provider()).isEqualTo("abicart");
-      assertThat(c.decision()).isEqualTo(Decision.SUCCEED);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("abicart");
+      assertOutcome(c, Decision.SUCCEED, false, "abicart");
       assertThat(c.reason()).contains("204");
     }
 
@@ -54,9 +59,7 @@ class ProviderMisreadsTest {
       Classification c = classify("POST", ABICART,
           "{\"jsonrpc\":\"2.0\",\"method\":\"Order.get\",\"id\":1,\"params\":[\"1234\"]}", 200, new byte[0]);
 
-      assertThat(c.decision()).isEqualTo(Decision.BREAK);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("abicart");
+      assertOutcome(c, Decision.BREAK, false, "abicart");
     }
   }
 
@@ -69,9 +72,7 @@ class ProviderMisreadsTest {
 
       assertThat(c.operation()).isEqualTo("ndr-feedback");
       assertThat(c.code()).isEqualTo("200");
-      assertThat(c.decision()).isEqualTo(Decision.SUCCEED);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("clickpost");
+      assertOutcome(c, Decision.SUCCEED, false, "clickpost");
     }
 
     @Test
@@ -80,9 +81,7 @@ class ProviderMisreadsTest {
           Fixtures.body("clickpost", "ndr-feedback-bad-request.json"));
 
       assertThat(c.code()).isEqualTo("400");
-      assertThat(c.decision()).isEqualTo(Decision.FAIL);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("clickpost");
+      assertOutcome(c, Decision.FAIL, false, "clickpost");
     }
 
     @Test
@@ -92,9 +91,7 @@ class ProviderMisreadsTest {
 
       assertThat(c.operation()).isEqualTo("cancel-order");
       assertThat(c.code()).isEqualTo("600");
-      assertThat(c.decision()).isEqualTo(Decision.SUCCEED);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("clickpost/carrier:3");
+      assertOutcome(c, Decision.SUCCEED, false, "clickpost/carrier:3");
     }
 
     @Test
@@ -103,9 +100,7 @@ class ProviderMisreadsTest {
           Fixtures.body("clickpost", "cancel-already-cancelled.json"));
 
       assertThat(c.code()).isEqualTo("600");
-      assertThat(c.decision()).isEqualTo(Decision.SUCCEED);
-      assertThat(c.duplicate()).isTrue();
-      assertThat(c.scope()).isEqualTo("clickpost/carrier:3");
+      assertOutcome(c, Decision.SUCCEED, true, "clickpost/carrier:3");
       assertThat(c.reason()).contains("override");
     }
 
@@ -117,9 +112,7 @@ class ProviderMisreadsTest {
           200, "{\"meta\":{\"status\":322,\"message\":\"Internal Server Error In Courier Partners Server\","
               + "\"success\":false}}");
 
-      assertThat(c.decision()).isEqualTo(Decision.BREAK);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("clickpost/carrier:24");
+      assertOutcome(c, Decision.BREAK, false, "clickpost/carrier:24");
     }
   }
 
@@ -133,9 +126,7 @@ class ProviderMisreadsTest {
           Fixtures.body("17track", "realtime-carrier-timeout.json"));
 
       assertThat(c.operation()).isEqualTo("getrealtimetrackinfo");
-      assertThat(c.decision()).isEqualTo(Decision.BREAK);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("17track/carrier:3011");
+      assertOutcome(c, Decision.BREAK, false, "17track/carrier:3011");
       assertThat(c.items()).singleElement().satisfies(item -> {
         assertThat(item.code()).isEqualTo("-18019815");
         assertThat(item.decision()).isEqualTo(Decision.BREAK);
@@ -157,9 +148,7 @@ class ProviderMisreadsTest {
           "{\"code\":" + code + ",\"data\":{\"errors\":[{\"code\":" + code + ",\"message\":\"m\"}]}}");
 
       assertThat(c.code()).isEqualTo(code);
-      assertThat(c.decision()).isEqualTo(decision);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo(scope);
+      assertOutcome(c, decision, false, scope);
       assertThat(c.reason()).doesNotContain("unrecognised");
     }
   }
@@ -174,9 +163,7 @@ class ProviderMisreadsTest {
               + "\"data\":{\"tracking\":{\"tracking_number\":\"1234567890\",\"slug\":\"dhl\"}}}");
 
       assertThat(c.code()).isEqualTo("201");
-      assertThat(c.decision()).isEqualTo(Decision.SUCCEED);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("aftership-shipping");
+      assertOutcome(c, Decision.SUCCEED, false, "aftership-shipping");
     }
 
     @Test
@@ -186,9 +173,7 @@ class ProviderMisreadsTest {
               + "\"data\":{\"id\":\"a1b2c3d4\",\"status\":\"creating\"}}");
 
       assertThat(c.code()).isEqualTo("202");
-      assertThat(c.decision()).isEqualTo(Decision.POLL);
-      assertThat(c.duplicate()).isFalse();
-      assertThat(c.scope()).isEqualTo("aftership-shipping/carrier:dhl");
+      assertOutcome(c, Decision.POLL, false, "aftership-shipping/carrier:dhl");
     }
 
     @Test
@@ -196,8 +181,7 @@ class ProviderMisreadsTest {
       Classification c = classify("POST", AFTERSHIP_LABELS, null, 200,
           "{\"meta\":{\"code\":4999,\"message\":\"new error\",\"retryable\":false,\"details\":[]},\"data\":{}}");
 
-      assertThat(c.decision()).isEqualTo(Decision.FAIL);
-      assertThat(c.duplicate()).isFalse();
+      assertOutcome(c, Decision.FAIL, false, "aftership-shipping");
       assertThat(c.reason()).contains("unrecognised");
     }
   }
