@@ -1,6 +1,7 @@
 package dev.shippingresilience;
 
 import dev.shippingresilience.internal.ClassifierCore;
+import dev.shippingresilience.internal.Codes;
 import dev.shippingresilience.internal.CompiledProfile;
 import dev.shippingresilience.internal.ExtractionPlan;
 import dev.shippingresilience.internal.ProfileModel;
@@ -96,7 +97,8 @@ public final class ProviderProfile {
   /**
    * Returns a copy where {@code code} in the default table means {@code decision}.
    *
-   * @throws IllegalArgumentException if {@code reason} is blank
+   * @throws IllegalArgumentException if {@code code} is not a code a body can carry (an optional '-', then 1 to 40
+   *     of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
   public ProviderProfile withCode(String code, Decision decision, String reason) {
     return withCode(null, code, decision, reason);
@@ -106,11 +108,16 @@ public final class ProviderProfile {
    * Returns a copy where {@code code} means {@code decision} for {@code operation} (or the default table when
    * {@code operation} is {@code null}). The breaker scope of a BREAK is the provider.
    *
-   * @throws IllegalArgumentException if the operation does not exist or {@code reason} is blank
+   * @throws IllegalArgumentException if the operation does not exist, {@code code} is not a code a body can carry
+   *     (an optional '-', then 1 to 40 of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
   public ProviderProfile withCode(@Nullable String operation, String code, Decision decision, String reason) {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(decision, "decision");
+    if (!Codes.isPlain(code)) {
+      throw new IllegalArgumentException("Invalid code (" + code + "): could never be read, "
+          + Codes.PLAIN_CODE_WORDS);
+    }
     if (reason == null || reason.isBlank()) {
       throw new IllegalArgumentException("Invalid reason for code " + code + ": must not be blank");
     }

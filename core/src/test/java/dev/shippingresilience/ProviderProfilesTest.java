@@ -3,12 +3,18 @@ package dev.shippingresilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shippingresilience.testing.FakeClock;
+import dev.shippingresilience.testing.FakeSleeper;
+import dev.shippingresilience.testing.FixedRandom;
+import dev.shippingresilience.testing.ScriptedTransport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +92,47 @@ class ProviderProfilesTest {
         .hasMessageContaining(message);
   }
 
+  /**
+   * The load-time limits are the engine's limits: a profile with every duration and count at its smallest or largest
+   * accepted value builds a policy that retries and polls (durations near Long.MAX used to load, then throw
+   * ArithmeticException here).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      smallest | 3   | PT0.001S | PT0.001S | PT0.001S | 1     | 1       | PT0.001S | 1    | 1    | PT0.001S | 0.001
+      largest  | 100 | PT1H     | PT1H     | P1D      | 10000 | 1000000 | P31D     | 1000 | 1000 | P1D      | 100
+      """)
+  void profileAtEveryLimitBuildsAPolicyThatRetriesAndPolls(String what, int attempts, String backoff,
+      String pollInterval, String maxPollDuration, int polls, int limit, String period, int minCalls, int window,
+      String openWait, String threshold) throws IOException {
+    // given
+    ProviderProfile profile = parse("{\"id\":\"my-carrier\",\"name\":\"My Carrier\",\"hosts\":[\"api.my.example\"],"
+        + "\"envelope\":{\"codePointers\":[\"/status\"],\"bodySignalsSuccess\":true},"
+        + "\"codes\":{\"0\":{\"decision\":\"SUCCEED\",\"reason\":\"ok\"},"
+        + "\"1\":{\"decision\":\"RETRY\",\"reason\":\"busy\"},\"2\":{\"decision\":\"POLL\",\"reason\":\"pending\"}},"
+        + "\"defaults\":{\"maxAttempts\":" + attempts + ",\"initialBackoff\":\"" + backoff + "\",\"maxBackoff\":\""
+        + backoff + "\",\"pollInterval\":\"" + pollInterval + "\",\"maxPollDuration\":\"" + maxPollDuration
+        + "\",\"maxPolls\":" + polls + ",\"rateLimit\":{\"limitForPeriod\":" + limit + ",\"period\":\"" + period
+        + "\"},\"breaker\":{\"failureRateThreshold\":" + threshold + ",\"minimumNumberOfCalls\":" + minCalls
+        + ",\"slidingWindowSize\":" + window + ",\"waitDurationInOpenState\":\"" + openWait + "\"}}}");
+    FakeClock clock = new FakeClock(Fixtures.NOW);
+    FakeSleeper sleeper = new FakeSleeper(clock);
+    ShippingPolicy policy = ShippingPolicy.builder(profile).clock(clock).sleeper(sleeper)
+        .random(new FixedRandom()).meterRegistry(new SimpleMeterRegistry()).deadline(Duration.ofDays(40))
+        .build();
+    ScriptedTransport transport = new ScriptedTransport().then(200, "{\"status\":1}").then(200, "{\"status\":2}")
+        .then(200, "{\"status\":0}");
+    // when
+    CallResult<String> result = policy.execute(RequestSnapshot.of("GET", "https://api.my.example/x"),
+        CallOptions.none(), transport);
+    // then
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.attempts()).isEqualTo(3);
+    assertThat(result.polls()).isEqualTo(1);
+    assertThat(sleeper.waits()).contains(Duration.parse(pollInterval));
+    assertThat(transport.leaked()).isZero();
+  }
+
   @Test
   void userProfileClassifiesWithItsOwnTable() {
     ProviderProfile mine = parse(MINIMAL);
@@ -107,6 +154,16 @@ class ProviderProfilesTest {
         .hasMessage("Invalid reason for code 1: must not be blank");
     assertThatThrownBy(() -> clickpost.withCode("nope", "1", Decision.FAIL, "r"))
         .hasMessageContaining("Unknown operation 'nope'");
+  }
+
+  @Test
+  void overrideOfACodeNoBodyCanCarryIsRefused() {
+    ProviderProfile clickpost = ProviderProfiles.builtIn().require("clickpost");
+    assertThatThrownBy(() -> clickpost.withCode("9".repeat(41), Decision.FAIL, "r"))
+        .hasMessage("Invalid code (" + "9".repeat(41) + "): could never be read, a code is 1 to 40 of "
+            + "A-Z a-z 0-9 _ . : - after an optional '-'");
+    assertThat(clickpost.withCode("E-1:x", Decision.FAIL, "r").tableEntries())
+        .anyMatch(e -> e.code().equals("E-1:x"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -43,14 +44,32 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Parses and validates a profile document. Every problem becomes an {@link InvalidProfileException} naming the
- * source, the field path and the problem; unknown fields are rejected so typos cannot pass silently.
+ * source, the field path and the problem; unknown fields are rejected so typos cannot pass silently, and every value
+ * is checked against what the engine can use, so a profile that loads cannot break at the first call.
  */
 public final class ProfileParser {
+  /** The shortest duration a profile may set: 1 ms, the resolution of the breaker and the backoff. */
+  private static final Duration MIN_DURATION = Duration.ofMillis(1);
+  /** The longest initialBackoff, maxBackoff and pollInterval: 1 h. */
+  private static final Duration MAX_WAIT = Duration.ofHours(1);
+  /** The longest maxPollDuration and breaker waitDurationInOpenState: 1 day. */
+  private static final Duration MAX_LONG_WAIT = Duration.ofDays(1);
+  /** The longest rateLimit period: 31 days, room for a monthly quota. */
+  private static final Duration MAX_RATE_PERIOD = Duration.ofDays(31);
+  /** The most maxAttempts: {@value}. */
+  private static final int MAX_ATTEMPTS = 100;
+  /** The most maxPolls: {@value}. */
+  private static final int MAX_POLLS = 10_000;
+  /** The most rateLimit limitForPeriod: {@value}. */
+  private static final int MAX_LIMIT_FOR_PERIOD = 1_000_000;
+  /** The largest breaker slidingWindowSize: {@value} (each breaker keeps an array of this many calls). */
+  private static final int MAX_SLIDING_WINDOW = 1_000;
+
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
       .build();
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
-  private static final Pattern CODE = Pattern.compile("-?[0-9A-Za-z_.]+");
   private static final Pattern STATUS_KEY = Pattern.compile("[1-5]([0-9][0-9]|xx)");
   private static final String DECISIONS = Arrays.toString(Decision.values()).replaceAll("[\\[\\]]", "");
 
@@ -71,7 +90,13 @@ public final class ProfileParser {
     ProfileParser p = new ProfileParser(source);
     JsonNode root;
     try {
-      root = MAPPER.readTree(in);
+      byte[] bytes = in.readAllBytes();
+      try (JsonParser parser = MAPPER.createParser(bytes)) {
+        root = MAPPER.readTree(parser);
+        if (root != null) {
+          p.rejectTrailingContent(bytes, parser.currentLocation().getByteOffset());
+        }
+      }
     } catch (JsonParseException e) {
       throw new InvalidProfileException(source, pathOf(e.getProcessor()), "not valid JSON: "
           + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
@@ -85,6 +110,29 @@ public final class ProfileParser {
       throw new InvalidProfileException(source, "", "the document is empty");
     }
     return p.profile(root);
+  }
+
+  /** Rejects anything but white space after the profile: a second object or a stray token was ignored before. */
+  private void rejectTrailingContent(byte[] bytes, long end) {
+    int at = (int) Math.max(0, Math.min(end, bytes.length));
+    while (at < bytes.length && (bytes[at] == ' ' || bytes[at] == '\t' || bytes[at] == '\n' || bytes[at] == '\r')) {
+      at++;
+    }
+    if (at == bytes.length) {
+      return;
+    }
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < at; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+        column = 1;
+      } else if ((bytes[i] & 0xC0) != 0x80) {
+        column++; // count characters, not the continuation bytes of UTF-8
+      }
+    }
+    throw error("", "trailing content after the profile at line " + line + ", column " + column
+        + " (one profile per document)");
   }
 
   private static String pathOf(Object processor) {
@@ -105,7 +153,7 @@ public final class ProfileParser {
   }
 
   private static String segment(String name) {
-    return name.matches("[A-Za-z][A-Za-z0-9]*") ? name : "\"" + name + "\"";
+    return name.matches("[A-Za-z][A-Za-z0-9]*") ? name : "\"" + ProfileSyntax.shown(name) + "\"";
   }
 
   private static String child(String path, String name) {
@@ -187,11 +235,25 @@ public final class ProfileParser {
   }
 
   private String pointer(String field, String value) {
-    String problem = JsonPointers.problem(value);
+    return checked(field, value, JsonPointers.problem(value));
+  }
+
+  /** Returns {@code value}, or throws naming {@code field} when {@code problem} is not {@code null}. */
+  private String checked(String field, String value, @Nullable String problem) {
     if (problem != null) {
       throw error(field, problem);
     }
     return value;
+  }
+
+  /** Reads a list of strings and checks each with {@code check}, naming the element that fails. */
+  private List<String> checkedList(JsonNode parent, String path, String name,
+      java.util.function.Function<String, @Nullable String> check) {
+    List<String> values = stringList(parent, path, name);
+    for (int i = 0; i < values.size(); i++) {
+      checked(child(path, name) + "[" + i + "]", values.get(i), check.apply(values.get(i)));
+    }
+    return values;
   }
 
   private @Nullable String optionalPointer(JsonNode parent, String path, String name) {
@@ -207,8 +269,9 @@ public final class ProfileParser {
       throw error("id", "'" + id + "' must be lowercase letters, digits and '-'");
     }
     String name = requiredText(root, "", "name");
+    optionalText(root, "", "description");
     List<String> hosts = new ArrayList<>();
-    for (String h : stringList(root, "", "hosts")) {
+    for (String h : checkedList(root, "", "hosts", ProfileSyntax::hostProblem)) {
       hosts.add(h.toLowerCase(Locale.ROOT));
     }
 
@@ -230,6 +293,10 @@ public final class ProfileParser {
         throw error("envelope.bodySignalsSuccess",
             "is true but neither codePointers nor successPointer says where the success signal is");
       }
+      if (retryablePointer != null && codePointers.isEmpty()) {
+        throw error("envelope.retryablePointer", "is set but there are no codePointers: the hint is only read "
+            + "for codes missing from the tables, so it could never be used");
+      }
     }
 
     Map<String, CodeRule> codes = codeTable(root, "", "codes", false);
@@ -244,9 +311,37 @@ public final class ProfileParser {
     boolean scopeByHost = scopeNode.isObject() && optionalBoolean(scopeNode, "scope", "byHost", false);
     Secrets secrets = secrets(root);
     Defaults defaults = defaults(root);
-    return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
-        successPointer, bodySignalsSuccess, codes, ranges, statuses, overrides, items, refine, operations,
-        carrierSources, scopeByHost, secrets, defaults);
+    CompiledProfile compiled = new CompiledProfile(source, id, name, hosts, codePointers, messagePointers,
+        retryablePointer, successPointer, bodySignalsSuccess, codes, ranges, statuses, overrides, items, refine,
+        operations, carrierSources, scopeByHost, secrets, defaults);
+    checkOverridesCanApply(compiled);
+    return compiled;
+  }
+
+  /** An override applies only to a code some table knows, and only when a message is read from somewhere. */
+  private void checkOverridesCanApply(CompiledProfile profile) {
+    if (profile.overrides().isEmpty()) {
+      return;
+    }
+    boolean messageRead = !profile.messagePointers().isEmpty();
+    for (ItemSpec item : profile.items()) {
+      messageRead |= item.messagePointer() != null;
+    }
+    if (!messageRead) {
+      throw error("messageOverrides", "no envelope.messagePointers nor item messagePointer says where the message "
+          + "is, so no override could ever apply");
+    }
+    for (int i = 0; i < profile.overrides().size(); i++) {
+      String code = profile.overrides().get(i).code();
+      boolean known = profile.rule(null, code) != null;
+      for (OperationSpec op : profile.operations()) {
+        known |= op.codes().containsKey(code);
+      }
+      if (!known) {
+        throw error("messageOverrides[" + i + "].code", "no code table or range has code '" + code
+            + "', so the override could never apply (overrides refine a code's rule)");
+      }
+    }
   }
 
   private List<String> pointers(JsonNode parent, String path, String name) {
@@ -272,13 +367,11 @@ public final class ProfileParser {
       Map.Entry<String, JsonNode> e = fields.next();
       String code = e.getKey();
       String codePath = child(tablePath, code);
-      if (statuses ? !STATUS_KEY.matcher(code).matches() : !CODE.matcher(code).matches()) {
-        throw error(codePath, statuses
-            ? "an HTTP status key must be a status like \"429\" or a class like \"5xx\""
-            : "a code must be digits (optionally negative) or a simple token");
+      if (statuses && !STATUS_KEY.matcher(code).matches()) {
+        throw error(codePath, "an HTTP status key must be a status like \"429\" or a class like \"5xx\"");
       }
-      if (!statuses && code.matches("-?0\\d+")) {
-        throw error(codePath, "write codes without leading zeros, as the provider sends them");
+      if (!statuses) {
+        code(codePath, code);
       }
       out.put(code, rule(e.getValue(), codePath, Set.of()));
     }
@@ -334,6 +427,13 @@ public final class ProfileParser {
       if (from > to) {
         throw error(path, "'from' (" + from + ") must not be greater than 'to' (" + to + ")");
       }
+      for (int j = 0; j < out.size(); j++) {
+        CodeRange earlier = out.get(j);
+        if (from <= earlier.to() && earlier.from() <= to) {
+          throw error(path, "overlaps codeRanges[" + j + "] (" + earlier.from() + ".." + earlier.to()
+              + "): the first range would win, so write ranges that do not overlap");
+        }
+      }
       out.add(new CodeRange(from, to, rule(r, path, Set.of("from", "to"))));
     }
     return out;
@@ -360,11 +460,17 @@ public final class ProfileParser {
       String path = "messageOverrides[" + i + "]";
       JsonNode o = n.get(i);
       allowOnly(o, path, "code", "pattern", "decision", "reason", "scope", "duplicate", "notProcessed");
-      String code = requiredText(o, path, "code");
+      String code = code(child(path, "code"), requiredText(o, path, "code"));
       Pattern pattern = regex(child(path, "pattern"), requiredText(o, path, "pattern"));
       out.add(new MessageOverride(code, pattern, rule(o, path, Set.of("code", "pattern"))));
     }
     return out;
+  }
+
+  /** Checks a code the way the classifier reads one ({@link Codes#PLAIN_CODE}). */
+  private String code(String field, String code) {
+    return checked(field, code, Codes.isPlain(code) ? null
+        : "'" + ProfileSyntax.shown(code) + "' can never be read: " + Codes.PLAIN_CODE_WORDS);
   }
 
   private Pattern regex(String field, String value) {
@@ -422,7 +528,17 @@ public final class ProfileParser {
     Iterator<Map.Entry<String, JsonNode>> it = v.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
-      values.put(e.getKey(), rule(e.getValue(), child(child(path, "values"), e.getKey()), Set.of()));
+      String value = e.getKey();
+      String field = child(child(path, "values"), value);
+      if (!value.equals(value.strip())) {
+        throw error(field, "'" + ProfileSyntax.shown(value)
+            + "' can never match: values are read with surrounding white space removed");
+      }
+      if (value.length() > StreamingExtractor.MAX_VALUE_LENGTH) {
+        throw error(field, "can never match: values are read up to " + StreamingExtractor.MAX_VALUE_LENGTH
+            + " characters");
+      }
+      values.put(value, rule(e.getValue(), field, Set.of()));
     }
     return new Refine(pointer, java.util.Collections.unmodifiableMap(values));
   }
@@ -449,9 +565,14 @@ public final class ProfileParser {
         throw error(child(path, "name"), "duplicate operation name '" + name + "'");
       }
       String method = optionalText(op, path, "method");
+      if (method != null) {
+        checked(child(path, "method"), method, ProfileSyntax.methodProblem(method));
+      }
+      String pathText = requiredText(op, path, "path");
+      checked(child(path, "path"), pathText, ProfileSyntax.pathProblem(pathText));
       PathPattern pattern;
       try {
-        pattern = PathPattern.compile(requiredText(op, path, "path"));
+        pattern = PathPattern.compile(pathText);
       } catch (IllegalArgumentException e) {
         throw error(child(path, "path"), e.getMessage());
       }
@@ -470,8 +591,15 @@ public final class ProfileParser {
       return null;
     }
     allowOnly(n, path, "method", "path", "variables");
-    String method = requiredText(n, path, "method").toUpperCase(Locale.ROOT);
+    String methodText = requiredText(n, path, "method");
+    String method = checked(child(path, "method"), methodText, ProfileSyntax.methodProblem(methodText))
+        .toUpperCase(Locale.ROOT);
     String template = requiredText(n, path, "path");
+    if (template.length() < 2 || template.charAt(0) != '/' || template.charAt(1) == '/') {
+      throw error(child(path, "path"), "'" + ProfileSyntax.shown(template)
+          + "' must start with '/' and a first segment, e.g. /labels/{id}");
+    }
+    checked(child(path, "path"), template, ProfileSyntax.pathProblem(template));
     Map<String, String> variables = new LinkedHashMap<>();
     JsonNode v = n.get("variables");
     if (v != null && !v.isNull()) {
@@ -550,8 +678,23 @@ public final class ProfileParser {
       return Secrets.NONE;
     }
     allowOnly(n, "secrets", "query", "headers", "bodyFields");
-    return new Secrets(stringList(n, "secrets", "query"), stringList(n, "secrets", "headers"),
-        stringList(n, "secrets", "bodyFields"));
+    return new Secrets(checkedList(n, "secrets", "query", ProfileSyntax::queryNameProblem),
+        checkedList(n, "secrets", "headers", ProfileSyntax::headerNameProblem),
+        checkedList(n, "secrets", "bodyFields", ProfileParser::bodyFieldProblem));
+  }
+
+  private static @Nullable String bodyFieldProblem(String name) {
+    if (name.isEmpty()) {
+      return "must not be empty";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '"' || c == '\\' || Character.isISOControl(c)) {
+        return "'" + ProfileSyntax.shown(name) + "' can never match: a JSON member name is matched as written, "
+            + "and '\"', '\\' and control characters are escaped in JSON text";
+      }
+    }
+    return null;
   }
 
   private Defaults defaults(JsonNode root) {
@@ -562,22 +705,26 @@ public final class ProfileParser {
     String p = "defaults";
     allowOnly(n, p, "maxAttempts", "initialBackoff", "maxBackoff", "pollInterval", "maxPollDuration", "maxPolls",
         "rateLimit", "breaker", "idempotencyKeyHeader");
-    Integer maxAttempts = positiveInt(n, p, "maxAttempts");
-    Duration initialBackoff = duration(n, p, "initialBackoff");
-    Duration maxBackoff = duration(n, p, "maxBackoff");
+    Integer maxAttempts = boundedInt(n, p, "maxAttempts", MAX_ATTEMPTS);
+    Duration initialBackoff = duration(n, p, "initialBackoff", MAX_WAIT);
+    Duration maxBackoff = duration(n, p, "maxBackoff", MAX_WAIT);
     if (initialBackoff != null && maxBackoff != null && maxBackoff.compareTo(initialBackoff) < 0) {
       throw error(child(p, "maxBackoff"), "must not be shorter than initialBackoff");
     }
-    Duration pollInterval = duration(n, p, "pollInterval");
-    Duration maxPollDuration = duration(n, p, "maxPollDuration");
-    Integer maxPolls = positiveInt(n, p, "maxPolls");
+    Duration pollInterval = duration(n, p, "pollInterval", MAX_WAIT);
+    Duration maxPollDuration = duration(n, p, "maxPollDuration", MAX_LONG_WAIT);
+    if (pollInterval != null && maxPollDuration != null && pollInterval.compareTo(maxPollDuration) > 0) {
+      throw error(child(p, "pollInterval"), "is longer than maxPollDuration (" + maxPollDuration
+          + "), so no poll could ever be sent");
+    }
+    Integer maxPolls = boundedInt(n, p, "maxPolls", MAX_POLLS);
     RateLimitSpec rateLimit = null;
     JsonNode rl = n.get("rateLimit");
     if (rl != null && !rl.isNull()) {
       String rp = child(p, "rateLimit");
       allowOnly(rl, rp, "limitForPeriod", "period");
-      Integer limit = positiveInt(rl, rp, "limitForPeriod");
-      Duration period = duration(rl, rp, "period");
+      Integer limit = boundedInt(rl, rp, "limitForPeriod", MAX_LIMIT_FOR_PERIOD);
+      Duration period = duration(rl, rp, "period", MAX_RATE_PERIOD);
       if (limit == null || period == null) {
         throw error(rp, "needs both limitForPeriod and period");
       }
@@ -593,9 +740,13 @@ public final class ProfileParser {
       if (rate == null || !rate.isNumber() || rate.floatValue() <= 0 || rate.floatValue() > 100) {
         throw error(child(bp, "failureRateThreshold"), "expected a percentage in (0, 100]");
       }
-      Integer minCalls = positiveInt(br, bp, "minimumNumberOfCalls");
-      Integer window = positiveInt(br, bp, "slidingWindowSize");
-      Duration wait = duration(br, bp, "waitDurationInOpenState");
+      Integer window = boundedInt(br, bp, "slidingWindowSize", MAX_SLIDING_WINDOW);
+      Integer minCalls = boundedInt(br, bp, "minimumNumberOfCalls", MAX_SLIDING_WINDOW);
+      if (minCalls != null && window != null && minCalls > window) {
+        throw error(child(bp, "minimumNumberOfCalls"), "must not exceed slidingWindowSize (" + window
+            + "): the breaker never holds more calls than its window");
+      }
+      Duration wait = duration(br, bp, "waitDurationInOpenState", MAX_LONG_WAIT);
       if (minCalls == null || window == null || wait == null) {
         throw error(bp, "needs failureRateThreshold, minimumNumberOfCalls, slidingWindowSize and "
             + "waitDurationInOpenState");
@@ -603,34 +754,41 @@ public final class ProfileParser {
       breaker = new BreakerSpec(rate.floatValue(), minCalls, window, wait);
     }
     String keyHeader = optionalText(n, p, "idempotencyKeyHeader");
+    if (keyHeader != null) {
+      checked(child(p, "idempotencyKeyHeader"), keyHeader, ProfileSyntax.headerNameProblem(keyHeader));
+    }
     return new Defaults(maxAttempts, initialBackoff, maxBackoff, pollInterval, maxPollDuration, maxPolls,
         rateLimit, breaker, keyHeader);
   }
 
-  private @Nullable Integer positiveInt(JsonNode parent, String path, String name) {
+  /** Reads an optional integer from 1 to {@code max}. */
+  private @Nullable Integer boundedInt(JsonNode parent, String path, String name, int max) {
     JsonNode n = parent.get(name);
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
-      throw error(child(path, name), "expected a positive integer, got " + n);
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1 || n.intValue() > max) {
+      throw error(child(path, name), "expected an integer from 1 to " + max + ", got " + n);
     }
     return n.intValue();
   }
 
-  private @Nullable Duration duration(JsonNode parent, String path, String name) {
+  /** Reads an optional ISO-8601 duration from {@link #MIN_DURATION} to {@code max}. */
+  private @Nullable Duration duration(JsonNode parent, String path, String name, Duration max) {
     String text = optionalText(parent, path, name);
     if (text == null) {
       return null;
     }
+    Duration d;
     try {
-      Duration d = Duration.parse(text);
-      if (d.isNegative() || d.isZero()) {
-        throw error(child(path, name), "must be positive, got " + text);
-      }
-      return d;
+      d = Duration.parse(text);
     } catch (DateTimeParseException e) {
-      throw error(child(path, name), "expected an ISO-8601 duration like PT5S, got '" + text + "'");
+      throw error(child(path, name), "expected an ISO-8601 duration like PT5S, got '" + ProfileSyntax.shown(text)
+          + "'");
     }
+    if (d.compareTo(MIN_DURATION) < 0 || d.compareTo(max) > 0) {
+      throw error(child(path, name), "must be from " + MIN_DURATION + " to " + max + ", got " + text);
+    }
+    return d;
   }
 }

@@ -1,0 +1,308 @@
+package dev.shippingresilience.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shippingresilience.InvalidProfileException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Profiles that used to load and then break later (issue 11 item 9): each must fail at load, naming the source and
+ * the field.
+ */
+class ProfileParserTest {
+  private static final String SOURCE = "my-carrier.json";
+
+  private static CompiledProfile parse(String json) {
+    return ProfileParser.parse(SOURCE, new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A profile with {@code members} added after its id and name. */
+  private static String profile(String members) {
+    return "{\"id\":\"x\",\"name\":\"X\"" + (members.isEmpty() ? "" : "," + members) + "}";
+  }
+
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(String json, String field,
+      String problem) {
+    return assertThatThrownBy(() -> parse(json))
+        .isInstanceOfSatisfying(InvalidProfileException.class, e -> {
+          assertThat(e.source()).isEqualTo(SOURCE);
+          assertThat(e.field()).isEqualTo(field);
+          assertThat(e.problem()).contains(problem);
+        })
+        .hasMessageStartingWith(SOURCE + ": " + (field.isEmpty() ? "" : "field " + field + ": "));
+  }
+
+  @Nested
+  class Durations {
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        initialBackoff                   | PT2562047788015215H | "initialBackoff":"PT2562047788015215H"                      | from PT0.001S to PT1H
+        maxBackoff                       | P106751991167300D   | "maxBackoff":"P106751991167300D"                           | from PT0.001S to PT1H
+        pollInterval                     | P106751991167300D   | "pollInterval":"P106751991167300D"                         | from PT0.001S to PT1H
+        maxPollDuration                  | PT2562047788015215H | "maxPollDuration":"PT2562047788015215H"                    | from PT0.001S to PT24H
+        rateLimit.period                 | P106751991167300D   | "rateLimit":{"limitForPeriod":1,"period":"P106751991167300D"} | from PT0.001S to PT744H
+        breaker.waitDurationInOpenState  | PT2562047788015215H | "breaker":{"failureRateThreshold":50,"minimumNumberOfCalls":1,"slidingWindowSize":1,"waitDurationInOpenState":"PT2562047788015215H"} | from PT0.001S to PT24H
+        initialBackoff                   | zero                | "initialBackoff":"PT0S"                                    | from PT0.001S to PT1H, got PT0S
+        pollInterval                     | negative            | "pollInterval":"-PT5S"                                     | from PT0.001S to PT1H, got -PT5S
+        breaker.waitDurationInOpenState  | under a millisecond | "breaker":{"failureRateThreshold":50,"minimumNumberOfCalls":1,"slidingWindowSize":1,"waitDurationInOpenState":"PT0.0005S"} | from PT0.001S to PT24H
+        maxBackoff                       | just over 1 hour    | "maxBackoff":"PT1H0.001S"                                  | from PT0.001S to PT1H
+        """)
+    void durationNearLongMaxOrNotPositiveIsRejectedAtLoad(String field, String what, String defaults,
+        String problem) {
+      assertRejected(profile("\"defaults\":{" + defaults + "}"), "defaults." + field, problem);
+    }
+
+    @Test
+    void pollIntervalLongerThanMaxPollDurationIsRejected() {
+      assertRejected(profile("\"defaults\":{\"pollInterval\":\"PT3M\",\"maxPollDuration\":\"PT2M\"}"),
+          "defaults.pollInterval", "longer than maxPollDuration (PT2M), so no poll could ever be sent");
+    }
+
+    @Test
+    void everyDurationAtItsLimitLoads() {
+      CompiledProfile p = parse(profile("\"defaults\":{\"initialBackoff\":\"PT0.001S\",\"maxBackoff\":\"PT1H\","
+          + "\"pollInterval\":\"PT1H\",\"maxPollDuration\":\"P1D\",\"rateLimit\":{\"limitForPeriod\":1,"
+          + "\"period\":\"P31D\"},\"breaker\":{\"failureRateThreshold\":100,\"minimumNumberOfCalls\":1,"
+          + "\"slidingWindowSize\":1,\"waitDurationInOpenState\":\"P1D\"}}"));
+      assertThat(p.defaults().maxPollDuration()).isEqualTo(Duration.ofDays(1));
+      assertThat(p.defaults().rateLimit().period()).isEqualTo(Duration.ofDays(31));
+    }
+  }
+
+  @Nested
+  class TrailingContent {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        a second object          | {"id":"x","name":"X"} {"id":"y","name":"Y"} | line 1, column 23
+        a stray word             | {"id":"x","name":"X"} x                     | line 1, column 23
+        a stray bracket          | {"id":"x","name":"X"}]                      | line 1, column 22
+        a number                 | {"id":"x","name":"X"}    42                 | line 1, column 26
+        """)
+    void trailingContentAfterTheProfileIsRejected(String what, String json, String where) {
+      assertRejected(json, "", "trailing content after the profile at " + where);
+    }
+
+    @Test
+    void trailingContentOnALaterLineNamesThatLine() {
+      assertRejected("{\"id\":\"x\",\"name\":\"X\"}\n\n  {}", "", "trailing content after the profile at line 3, column 3");
+    }
+
+    @Test
+    void trailingWhitespaceIsFine() {
+      assertThat(parse(profile("") + " \n\t\n").id()).isEqualTo("x");
+    }
+  }
+
+  @Nested
+  class HeaderNames {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        CR LF in the idempotency key header | "defaults":{"idempotencyKeyHeader":"Idempotency-Key\\r\\nX-Evil: 1"} | defaults.idempotencyKeyHeader | not a valid HTTP header name
+        a space in the idempotency key header | "defaults":{"idempotencyKeyHeader":"Idempotency Key"}            | defaults.idempotencyKeyHeader | not a valid HTTP header name
+        an empty idempotency key header     | "defaults":{"idempotencyKeyHeader":""}                             | defaults.idempotencyKeyHeader | not a valid HTTP header name
+        LF in a secret header               | "secrets":{"headers":["x-token","x-api-key\\n"]}                   | secrets.headers[1]            | not a valid HTTP header name
+        a colon in a secret header          | "secrets":{"headers":["x-api-key:"]}                               | secrets.headers[0]            | not a valid HTTP header name
+        """)
+    void headerNameThatIsNotAnRfc9110TokenIsRejected(String what, String members, String field, String problem) {
+      assertRejected(profile(members), field, problem);
+    }
+
+    @Test
+    void tokenHeaderNamesLoad() {
+      CompiledProfile p = parse(profile("\"defaults\":{\"idempotencyKeyHeader\":\"X-Idempotency_Key.v2\"},"
+          + "\"secrets\":{\"headers\":[\"17token\",\"x-api-key\"]}"));
+      assertThat(p.defaults().idempotencyKeyHeader()).isEqualTo("X-Idempotency_Key.v2");
+      assertThat(p.secrets().headers()).containsExactly("17token", "x-api-key");
+    }
+  }
+
+  @Nested
+  class CodesTheReaderCanProduce {
+    private static final String RULE = "{\"decision\":\"FAIL\",\"reason\":\"r\"}";
+    private static final String FORTY_ONE = "9".repeat(41);
+
+    /** Candidates on both sides of {@link Codes#PLAIN_CODE}. */
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"0", "-18019909", "E-1", "ERR:42", "a.b_c", "-", "0001", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "a b", "a/b", "é",
+        "+1", " 1", "1 "})
+    void loaderAcceptsExactlyTheCodesTheClassifierReads(String code) {
+      String json = profile("\"codes\":{\"" + code + "\":" + RULE + "}");
+      if (Codes.PLAIN_CODE.matcher(code).matches()) {
+        assertThat(parse(json).codes()).containsKey(code);
+      } else {
+        assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(InvalidProfileException.class,
+            e -> assertThat(e.problem()).contains("'" + code + "' can never be read"));
+      }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        a code over 40 characters    | codes.                  | "codes":{"%s":%s}
+        an operation code            | operations[0].codes.    | "operations":[{"name":"o","path":"/o","codes":{"%s":%s}}]
+        """)
+    void codeOver40CharactersIsRejectedNamingTheCode(String what, String fieldPrefix, String template) {
+      assertRejected(profile(String.format(template, FORTY_ONE, RULE)), fieldPrefix + "\"" + FORTY_ONE + "\"",
+          "'" + FORTY_ONE + "' can never be read: a code is 1 to 40 of A-Z a-z 0-9 _ . : - after an optional '-'");
+    }
+
+    @Test
+    void overrideCodeTheReaderCannotProduceIsRejected() {
+      assertRejected(profile("\"envelope\":{\"codePointers\":[\"/c\"],\"messagePointers\":[\"/m\"]},"
+              + "\"messageOverrides\":[{\"code\":\"a b\",\"pattern\":\"x\",\"decision\":\"FAIL\",\"reason\":\"r\"}]"),
+          "messageOverrides[0].code", "'a b' can never be read");
+    }
+
+    @Test
+    void overrideForACodeInNoTableIsRejectedBecauseItCouldNeverApply() {
+      assertRejected(profile("\"envelope\":{\"codePointers\":[\"/c\"],\"messagePointers\":[\"/m\"]},"
+              + "\"codes\":{\"1\":" + RULE + "},"
+              + "\"messageOverrides\":[{\"code\":\"2\",\"pattern\":\"x\",\"decision\":\"FAIL\",\"reason\":\"r\"}]"),
+          "messageOverrides[0].code", "no code table or range has code '2', so the override could never apply");
+    }
+
+    @Test
+    void overrideForACodeInAnOperationTableOrARangeLoads() {
+      CompiledProfile p = parse(profile("\"envelope\":{\"codePointers\":[\"/c\"],\"messagePointers\":[\"/m\"]},"
+          + "\"codeRanges\":[{\"from\":10,\"to\":19,\"decision\":\"FAIL\",\"reason\":\"r\"}],"
+          + "\"operations\":[{\"name\":\"o\",\"path\":\"/o\",\"codes\":{\"E-1\":" + RULE + "}}],"
+          + "\"messageOverrides\":[{\"code\":\"E-1\",\"pattern\":\"x\",\"decision\":\"RETRY\",\"reason\":\"r\"},"
+          + "{\"code\":\"15\",\"pattern\":\"x\",\"decision\":\"RETRY\",\"reason\":\"r\"}]"));
+      assertThat(p.overrides()).extracting(ProfileModel.MessageOverride::code).containsExactly("E-1", "15");
+    }
+
+    @Test
+    void overrideWithoutAnyMessagePointerIsRejectedBecauseItCouldNeverApply() {
+      assertRejected(profile("\"envelope\":{\"codePointers\":[\"/c\"]},\"codes\":{\"1\":" + RULE + "},"
+              + "\"messageOverrides\":[{\"code\":\"1\",\"pattern\":\"x\",\"decision\":\"FAIL\",\"reason\":\"r\"}]"),
+          "messageOverrides", "no envelope.messagePointers nor item messagePointer says where the message is");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        leading space   | refine                  | "refine":{"pointer":"/s","values":{" creating":%s}}
+        trailing space  | operations[0].refine    | "operations":[{"name":"o","path":"/o","refine":{"pointer":"/s","values":{"creating ":%s}}}]
+        """)
+    void refineValueWithSurroundingWhitespaceIsRejected(String what, String path, String template) {
+      String json = profile(String.format(template, RULE));
+      assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(InvalidProfileException.class, e -> {
+        assertThat(e.field()).startsWith(path + ".values.");
+        assertThat(e.problem()).contains("can never match: values are read with surrounding white space removed");
+      });
+    }
+
+    @Test
+    void refineValueLongerThanTheReaderKeepsIsRejected() {
+      String value = "v".repeat(StreamingExtractor.MAX_VALUE_LENGTH + 1);
+      assertRejected(profile("\"refine\":{\"pointer\":\"/s\",\"values\":{\"" + value + "\":" + RULE + "}}"),
+          "refine.values." + value, "can never match: values are read up to 4096 characters");
+    }
+
+    @Test
+    void overlappingCodeRangesAreRejected() {
+      assertRejected(profile("\"codeRanges\":[{\"from\":-32099,\"to\":-32001,\"decision\":\"BREAK\",\"reason\":\"r\"},"
+              + "{\"from\":-32010,\"to\":-32000,\"decision\":\"FAIL\",\"reason\":\"r\"}]"),
+          "codeRanges[1]", "overlaps codeRanges[0] (-32099..-32001)");
+    }
+
+    @Test
+    void rangeBoundBeyondLongIsRejected() {
+      assertRejected(profile("\"codeRanges\":[{\"from\":1,\"to\":99999999999999999999,\"decision\":\"BREAK\","
+          + "\"reason\":\"r\"}]"), "codeRanges[0].to", "expected an integer");
+    }
+  }
+
+  @Nested
+  class Hosts {
+    @ParameterizedTest(name = "\"{0}\"")
+    @CsvSource(delimiter = '|', textBlock = """
+        *.x                      | hosts already match every subdomain: write 'x' for '*.x'
+        *.example.com            | hosts already match every subdomain: write 'example.com' for '*.example.com'
+        https://x.com            | a host name, not a URL
+        ''                       | not a host name: empty
+        api example.com          | not a valid host name
+        example.com:8080         | a host name without a port
+        example.com/api          | a host name without a path
+        com                      | needs at least two labels
+        -bad.example.com         | label '-bad' must not start or end with '-'
+        bad-.example.com         | label 'bad-' must not start or end with '-'
+        example..com             | empty label
+        example.com.             | empty label
+        0.0.1                    | not a valid IPv4 address
+        256.1.1.1                | not a valid IPv4 address
+        [::1                     | not a valid IPv6 address
+        [not-ip:]                | not a valid IPv6 address
+        exa_mple.com             | not a valid host name
+        """)
+    void hostThatIsNotADnsNameOrIpLiteralIsRejected(String host, String problem) {
+      assertRejected(profile("\"hosts\":[\"ok.example\",\"" + host + "\"]"), "hosts[1]", problem);
+    }
+
+    @Test
+    void labelOver63CharactersIsRejected() {
+      String label = "a".repeat(64);
+      assertRejected(profile("\"hosts\":[\"" + label + ".example\"]"), "hosts[0]", "longer than 63 characters");
+    }
+
+    @Test
+    void hostOver253CharactersIsRejected() {
+      String host = ("a".repeat(62) + ".").repeat(4) + "example";
+      assertRejected(profile("\"hosts\":[\"" + host + "\"]"), "hosts[0]", "longer than 253 characters");
+    }
+
+    @Test
+    void dnsNamesLocalhostAndIpLiteralsLoadLowercased() {
+      CompiledProfile p = parse(profile("\"hosts\":[\"API.Example.COM\",\"localhost\",\"127.0.0.1\",\"[::1]\","
+          + "\"xn--bcher-kva.example\",\"1st.example\"]"));
+      assertThat(p.hosts()).containsExactly("api.example.com", "localhost", "127.0.0.1", "[::1]",
+          "xn--bcher-kva.example", "1st.example");
+    }
+  }
+
+  @Nested
+  class OtherFieldsThatBrokeLater {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        zero attempts               | "defaults":{"maxAttempts":0}                             | defaults.maxAttempts | expected an integer from 1 to 100, got 0
+        negative attempts           | "defaults":{"maxAttempts":-3}                            | defaults.maxAttempts | expected an integer from 1 to 100, got -3
+        huge attempts               | "defaults":{"maxAttempts":99999999999999999999}          | defaults.maxAttempts | expected an integer from 1 to 100
+        fractional attempts         | "defaults":{"maxAttempts":2.5}                           | defaults.maxAttempts | expected an integer from 1 to 100
+        too many polls              | "defaults":{"maxPolls":10001}                            | defaults.maxPolls    | expected an integer from 1 to 10000
+        rate limit of zero          | "defaults":{"rateLimit":{"limitForPeriod":0,"period":"PT1S"}} | defaults.rateLimit.limitForPeriod | expected an integer from 1 to 1000000, got 0
+        threshold zero              | "defaults":{"breaker":{"failureRateThreshold":0,"minimumNumberOfCalls":1,"slidingWindowSize":1,"waitDurationInOpenState":"PT1S"}} | defaults.breaker.failureRateThreshold | expected a percentage in (0, 100]
+        threshold over 100          | "defaults":{"breaker":{"failureRateThreshold":100.5,"minimumNumberOfCalls":1,"slidingWindowSize":1,"waitDurationInOpenState":"PT1S"}} | defaults.breaker.failureRateThreshold | expected a percentage in (0, 100]
+        sliding window of zero      | "defaults":{"breaker":{"failureRateThreshold":50,"minimumNumberOfCalls":1,"slidingWindowSize":0,"waitDurationInOpenState":"PT1S"}} | defaults.breaker.slidingWindowSize | expected an integer from 1 to 1000, got 0
+        huge sliding window         | "defaults":{"breaker":{"failureRateThreshold":50,"minimumNumberOfCalls":1,"slidingWindowSize":2147483647,"waitDurationInOpenState":"PT1S"}} | defaults.breaker.slidingWindowSize | expected an integer from 1 to 1000, got 2147483647
+        more minimum calls than window | "defaults":{"breaker":{"failureRateThreshold":50,"minimumNumberOfCalls":30,"slidingWindowSize":20,"waitDurationInOpenState":"PT1S"}} | defaults.breaker.minimumNumberOfCalls | must not exceed slidingWindowSize (20)
+        carrier pattern without group 1 | "scope":{"carrier":[{"source":"query","name":"cp","pattern":"^[a-z]+"}]} | scope.carrier[0].pattern | needs a capturing group
+        carrier pattern that does not compile | "scope":{"carrier":[{"source":"query","name":"cp","pattern":"(["}]} | scope.carrier[0].pattern | not a valid regular expression
+        pointer with a bad escape   | "envelope":{"codePointers":["/a~2b"]}                    | envelope.codePointers[0] | '~' must be followed by 0 or 1
+        duplicate top-level key     | "id":"y"                                                 | id | Duplicate field 'id'
+        duplicate key deep down     | "defaults":{"maxAttempts":2,"maxAttempts":3}             | defaults.maxAttempts | Duplicate field 'maxAttempts'
+        operation method with a space | "operations":[{"name":"o","method":"GE T","path":"/o"}] | operations[0].method | not a valid HTTP method
+        poll method with CR LF      | "operations":[{"name":"o","path":"/o","poll":{"method":"GET\\r\\n","path":"/o/1"}}] | operations[0].poll.method | not a valid HTTP method
+        poll path without a slash   | "operations":[{"name":"o","path":"/o","poll":{"method":"GET","path":"labels/1"}}] | operations[0].poll.path | must start with '/' and a first segment
+        poll path of only a slash   | "operations":[{"name":"o","path":"/o","poll":{"method":"GET","path":"/"}}] | operations[0].poll.path | must start with '/' and a first segment
+        poll path with a space      | "operations":[{"name":"o","path":"/o","poll":{"method":"GET","path":"/labels/a b"}}] | operations[0].poll.path | may only hold URL path characters
+        operation path with a query | "operations":[{"name":"o","path":"/o?x=1"}]              | operations[0].path   | may only hold URL path characters
+        retryable hint without a code | "envelope":{"retryablePointer":"/retryable"}           | envelope.retryablePointer | no codePointers
+        description not a string    | "description":5                                          | description          | expected a string
+        empty secret query name     | "secrets":{"query":[""]}                                 | secrets.query[0]     | not a valid query parameter name
+        secret query name with '='  | "secrets":{"query":["a=b"]}                              | secrets.query[0]     | not a valid query parameter name
+        empty secret body field     | "secrets":{"bodyFields":[""]}                            | secrets.bodyFields[0] | must not be empty
+        code with a line break      | "codes":{"a\\nb":{"decision":"FAIL","reason":"r"}}       | codes."a\\nb"        | 'a\\nb' can never be read
+        """)
+    void fieldThatWouldBreakLaterIsRejectedAtLoad(String what, String members, String field, String problem) {
+      assertRejected(profile(members), field, problem);
+    }
+  }
+}
