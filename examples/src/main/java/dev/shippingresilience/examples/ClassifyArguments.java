@@ -3,8 +3,8 @@ package dev.shippingresilience.examples;
 import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.ProviderProfiles;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -33,11 +33,13 @@ final class ClassifyArguments {
 
   /**
    * Parses the arguments after {@code classify}. Values come as the next argument or after {@code =}
-   * ({@code --status=429}). Reads {@code --body-file}.
+   * ({@code --status=429}). Reads {@code --body-file} as far as the classifier looks: {@code peekLimit + 1} bytes
+   * at most, the last one only to know the body goes on.
    *
+   * @param peekLimit the body bytes the classifier reads
    * @throws UsageException with one line naming the bad argument
    */
-  static ClassifyOptions parse(List<String> args, ProviderProfiles profiles) throws UsageException {
+  static ClassifyOptions parse(List<String> args, ProviderProfiles profiles, int peekLimit) throws UsageException {
     Map<String, String> single = new LinkedHashMap<>();
     List<String> headers = new ArrayList<>();
     boolean jsonl = false;
@@ -49,7 +51,7 @@ final class ClassifyArguments {
         continue;
       }
       if (!arg.startsWith("--")) {
-        throw new UsageException("unexpected argument '" + Printable.url(arg) + "'");
+        throw unexpected(i + 1, arg);
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
@@ -62,7 +64,7 @@ final class ClassifyArguments {
         continue;
       }
       if (!VALUED.contains(name)) {
-        throw new UsageException("unknown option " + Printable.text(name));
+        throw new UsageException("unknown option " + ClassifyInput.quote(name));
       }
       String value;
       if (eq >= 0) {
@@ -89,11 +91,23 @@ final class ClassifyArguments {
       }
       return new ClassifyOptions.JsonLines();
     }
-    return new ClassifyOptions.Single(input(single, headers, profiles));
+    return new ClassifyOptions.Single(input(single, headers, profiles, peekLimit));
   }
 
-  private static ClassifyInput input(Map<String, String> values, List<String> headerArgs, ProviderProfiles profiles)
-      throws UsageException {
+  /**
+   * Says argument {@code position} is not an option. It is quoted only when it holds no sign of a URL's user
+   * info, query or fragment (an unquoted header value or URL split by the shell lands here).
+   */
+  private static UsageException unexpected(int position, String arg) {
+    if (arg.indexOf('@') >= 0 || arg.indexOf('?') >= 0 || arg.indexOf('#') >= 0) {
+      return new UsageException("unexpected argument " + position
+          + " (not an option; a URL goes after --url, quoted)");
+    }
+    return new UsageException("unexpected argument '" + ClassifyInput.quote(arg) + "'");
+  }
+
+  private static ClassifyInput input(Map<String, String> values, List<String> headerArgs, ProviderProfiles profiles,
+      int peekLimit) throws UsageException {
     String rawUrl = values.get("--url");
     String rawStatus = values.get("--status");
     if (rawUrl == null) {
@@ -113,8 +127,8 @@ final class ClassifyArguments {
       ClassifyInput.provider("--provider", provider, profiles);
     }
     HeaderValues headers = headers(headerArgs);
-    byte[] body = body(values.get("--body"), values.get("--body-file"));
-    return new ClassifyInput(provider, method, url, status, headers, body);
+    byte[] body = body(values.get("--body"), values.get("--body-file"), peekLimit);
+    return ClassifyInput.of(provider, method, url, status, headers, body, peekLimit);
   }
 
   private static HeaderValues headers(List<String> headerArgs) throws UsageException {
@@ -134,9 +148,10 @@ final class ClassifyArguments {
     return HeaderValues.of(fields);
   }
 
-  private static byte[] body(@Nullable String text, @Nullable String file) throws UsageException {
+  /** Returns the body's first {@code peekLimit + 1} bytes at most. */
+  private static byte[] body(@Nullable String text, @Nullable String file, int peekLimit) throws UsageException {
     if (text != null) {
-      return text.getBytes(StandardCharsets.UTF_8);
+      return ClassifyInput.bodyHead(text, peekLimit);
     }
     if (file == null) {
       return new byte[0];
@@ -145,17 +160,18 @@ final class ClassifyArguments {
     try {
       path = Path.of(file);
     } catch (InvalidPathException e) {
-      throw new UsageException("--body-file is not a valid path: " + Printable.text(file));
+      throw new UsageException("--body-file is not a valid path: " + ClassifyInput.quote(file));
     }
     if (Files.isDirectory(path)) {
-      throw new UsageException("--body-file is a directory, not a file: " + Printable.text(file));
+      throw new UsageException("--body-file is a directory, not a file: " + ClassifyInput.quote(file));
     }
-    try {
-      return Files.readAllBytes(path);
+    try (InputStream in = Files.newInputStream(path)) {
+      return in.readNBytes(peekLimit + 1);
     } catch (NoSuchFileException e) {
-      throw new UsageException("--body-file not found: " + Printable.text(file));
+      throw new UsageException("--body-file not found: " + ClassifyInput.quote(file));
     } catch (IOException | SecurityException e) {
-      throw new UsageException("--body-file could not be read: " + Printable.text(file) + " (" + e.getClass().getSimpleName() + ")");
+      throw new UsageException("--body-file could not be read: " + ClassifyInput.quote(file)
+          + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 }
