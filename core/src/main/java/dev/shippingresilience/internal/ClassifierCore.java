@@ -32,7 +32,6 @@ import org.jspecify.annotations.Nullable;
  * snapshot; never throws on response content.
  */
 public final class ClassifierCore {
-  private static final Pattern PLAIN_CODE = Pattern.compile("-?[0-9A-Za-z_.:-]{1,40}");
   private static final Pattern PLAIN_CARRIER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final CodeRule NO_RULE_FAIL =
       new CodeRule(Decision.FAIL, "no rule for this status", ScopeKind.PROVIDER, false, false);
@@ -112,7 +111,7 @@ public final class ClassifierCore {
     Echo echo = new Echo(request, ctx.redaction());
 
     String rawCode = first(ext, profile.codePointers());
-    String code = rawCode != null && PLAIN_CODE.matcher(rawCode).matches() ? rawCode : null;
+    String code = rawCode != null && Codes.isPlain(rawCode) ? rawCode : null;
     boolean codeUnreadable = rawCode != null && code == null || anyOf(ext.unreadable(), profile.codePointers());
     String message = first(ext, profile.messagePointers());
 
@@ -355,7 +354,7 @@ public final class ClassifierCore {
         String rawId = spec.idPointer() == null ? null : item.value(spec.idPointer());
         String id = rawId == null ? null : echo.id(rawId);
         String rawCode = spec.codePointer() == null ? null : item.value(spec.codePointer());
-        String code = rawCode != null && PLAIN_CODE.matcher(rawCode).matches() ? rawCode : null;
+        String code = rawCode != null && Codes.isPlain(rawCode) ? rawCode : null;
         boolean unreadable = rawCode != null && code == null
             || spec.codePointer() != null && item.unreadable().contains(spec.codePointer());
         if (!item.conflicts().isEmpty()) {

@@ -14,7 +14,8 @@ import java.util.List;
  * java -jar shipping-resilience-examples.jar demo [--spring]
  * }</pre>
  *
- * <p>Exit codes: 0 success, 2 usage mistake; {@code demo} also exits 1 when it finds misbehaviour.
+ * <p>Exit codes: 0 success, 2 usage mistake; {@code demo} also exits 1 when it finds misbehaviour; {@code classify}
+ * exits 1 when stdin cannot be read and, with {@code --jsonl}, 3 when any line failed.
  */
 public final class Main {
   /** The exit code of a usage mistake: {@value}. */
@@ -60,7 +61,7 @@ public final class Main {
         stdout.println(USAGE);
         return 0;
       default:
-        stderr.println("unknown command '" + Printable.url(command) + "'");
+        stderr.println("unknown command '" + ClassifyInput.quote(command) + "'");
         stderr.println(USAGE);
         return EXIT_USAGE;
     }

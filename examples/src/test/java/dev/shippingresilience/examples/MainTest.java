@@ -41,6 +41,12 @@ class MainTest {
   }
 
   @Test
+  void unknownCommandThatIsAUrlWithUserInfoDoesNotEchoThePassword() {
+    assertThat(run("ftp://user:pw1234@host.example/x?key=SECRET1")).isEqualTo(2);
+    assertThat(err()).contains("unknown command").doesNotContain("pw1234").doesNotContain("SECRET1");
+  }
+
+  @Test
   void unknownCommandIsNamedWithUsageOnStderr() {
     assertThat(run("clasify")).isEqualTo(2);
     assertThat(err()).contains("unknown command 'clasify'", "usage:");
