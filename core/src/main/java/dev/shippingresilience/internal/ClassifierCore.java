@@ -103,6 +103,12 @@ public final class ClassifierCore {
     byte[] prefix = response.bodyPrefix();
     int length = Math.min(prefix.length, ctx.peekLimit());
     boolean cutByPeek = response.cutByPeekLimit() || prefix.length > ctx.peekLimit();
+    if (BodyDecoding.needsDecoding(response.headers())) {
+      BodyDecoding.Decoded d = BodyDecoding.decode(response.headers(), prefix, length, cutByPeek, ctx.peekLimit());
+      prefix = d.bytes();
+      length = d.length();
+      cutByPeek = d.cutByPeek();
+    }
     Extraction ext = StreamingExtractor.extract(prefix, length, ctx.responsePlan());
     int status = response.status();
     Duration retryAfter = RateLimitHeaders.retryAfter(response.headers(), ctx.now());
