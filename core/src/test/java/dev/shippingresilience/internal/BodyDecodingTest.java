@@ -342,7 +342,7 @@ class BodyDecodingTest {
     @ParameterizedTest(name = "{0} {1} ({2}) -> {3}")
     @CsvSource({
         "https://www.clickpost.in/api/v3/create-order/, clickpost/create-order-success.json, gzip, SUCCEED, 200",
-        "https://www.clickpost.in/api/v3/create-order/, clickpost/carrier-outage.json, gzip, BREAK, 322",
+        "https://www.clickpost.in/api/v3/create-order/, clickpost/create-order-processing.json, gzip, POLL, 102",
         "https://www.clickpost.in/api/v3/create-order/, clickpost/auth-failed.json, deflate, FAIL, 301",
         "https://api.aftership.com/postmen/v3/labels, aftership-shipping/label-created.json, gzip, SUCCEED, 200",
         "https://api.aftership.com/postmen/v3/labels, aftership-shipping/invalid-request.json, x-gzip, FAIL, 4104",
