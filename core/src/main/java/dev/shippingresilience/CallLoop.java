@@ -3,6 +3,8 @@ package dev.shippingresilience;
 import dev.shippingresilience.event.AttemptEvent;
 import dev.shippingresilience.event.DecisionEvent;
 import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.internal.BodyDecoding;
+import dev.shippingresilience.internal.ClassifierCore;
 import dev.shippingresilience.internal.ExtractionPlan;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.PollSpec;
@@ -446,8 +448,9 @@ final class CallLoop<R> {
 
   private @Nullable URI pollUri(PollSpec spec, ResponseSnapshot snapshot) {
     ExtractionPlan plan = new ExtractionPlan(new HashSet<>(spec.variables().values()), Set.of(), List.of());
-    byte[] body = snapshot.bodyPrefix();
-    var extraction = StreamingExtractor.extract(body, body.length, plan);
+    // the same bytes the classifier read: decoded, within the peek limit
+    BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, policy.classifier.peekLimit());
+    var extraction = StreamingExtractor.extract(body.bytes(), body.length(), plan);
     Map<String, String> values = new LinkedHashMap<>();
     for (Map.Entry<String, String> v : spec.variables().entrySet()) {
       String value = extraction.value(v.getValue());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.ThreadMXBean;
+import dev.shippingresilience.testing.Compression;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
@@ -81,6 +82,22 @@ class ClassifierHardeningTest {
     assertThatThrownBy(() -> policy.execute(create, CallOptions.none(), transport))
         .isInstanceOf(PollTimeoutException.class).hasMessageContaining("could not be built");
     assertThat(transport.sends()).isEqualTo(1);
+  }
+
+  @Test
+  void pollVariableIsReadFromAGzipBodyLikeTheCode() throws Exception {
+    FakeClock clock = new FakeClock(Fixtures.NOW);
+    ShippingPolicy policy = ShippingPolicy.builder(ProviderProfiles.builtIn().require("aftership-shipping"))
+        .clock(clock).sleeper(new FakeSleeper(clock)).random(new FixedRandom()).build();
+    byte[] creating = Compression.gzip("{\"meta\":{\"code\":200},\"data\":{\"id\":\"L77\",\"status\":\"creating\"}}"
+        .getBytes(StandardCharsets.UTF_8));
+    ScriptedTransport transport = new ScriptedTransport()
+        .thenAnswer(r -> ResponseSnapshot.of(200, HeaderValues.of("Content-Encoding", "gzip"), creating, false))
+        .then(200, "{\"meta\":{\"code\":200},\"data\":{\"id\":\"L77\",\"status\":\"created\"}}");
+    CallResult<String> result = policy.execute(RequestSnapshot.of("POST", URI.create(AFTERSHIP_LABELS),
+        HeaderValues.empty(), "{}".getBytes(StandardCharsets.UTF_8)), CallOptions.none(), transport);
+    assertThat(result.succeeded()).isTrue();
+    assertThat(transport.requests().get(1).uri().getPath()).isEqualTo("/postmen/v3/labels/L77");
   }
 
   // ---- item 2 ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.ThreadMXBean;
+import dev.shippingresilience.testing.Compression;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -42,7 +43,7 @@ import net.jqwik.api.constraints.Size;
  *       carry a code, except when the peek limit (not the provider) cut it.
  *   <li>For a valid body without duplicate members, the decision, code and scope equal those computed from a full
  *       Jackson tree read of the same body (the differential oracle): formatting, member order, number forms,
- *       escapes, a BOM, UTF-16 and noise members change nothing.
+ *       escapes, a BOM, UTF-16, gzip or deflate coding and noise members change nothing.
  *   <li>A decisive member named twice with different values never leads to SUCCEED.
  *   <li>Work per body is bounded: allocated bytes grow at most linearly with the bytes read.
  * </ul>
@@ -209,6 +210,12 @@ class ClassifierPropertiesTest {
         random.nextBoolean() ? StandardCharsets.UTF_16BE : StandardCharsets.UTF_16LE);
     assertThat(classify(e, 200, bom, false).decision()).isEqualTo(plain.decision());
     assertThat(classify(e, 200, utf16, false).decision()).as("UTF-16 " + sample).isEqualTo(plain.decision());
+    boolean gzip = random.nextBoolean();
+    byte[] compressed = gzip ? Compression.gzip(text) : Compression.deflate(text, random.nextBoolean());
+    Classification decoded = CLASSIFIER.classify(e.provider(), e.request(), ResponseSnapshot.of(200,
+        HeaderValues.of("Content-Encoding", gzip ? "gzip" : "deflate"), compressed, false));
+    assertThat(decoded.decision()).as("compressed " + sample).isEqualTo(plain.decision());
+    assertThat(decoded.code()).isEqualTo(plain.code());
   }
 
   @Property(seed = SEED)

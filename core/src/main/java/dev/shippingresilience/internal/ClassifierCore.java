@@ -96,16 +96,36 @@ public final class ClassifierCore {
       String operationName, ExtractionPlan responsePlan, @Nullable ExtractionPlan requestPlan, int peekLimit,
       Instant now, @Nullable String carrierOverride, Redaction redaction) {}
 
-  /** Classifies one response. */
-  public static Classification classify(Context ctx, RequestSnapshot request, ResponseSnapshot response) {
-    CompiledProfile profile = ctx.profile();
+  /**
+   * Returns the part of a response body the classifier reads: at most {@code peekLimit} bytes, decoded when the
+   * response names a {@code Content-Encoding} (decoded size capped at the peek limit too), and, when the peek limit
+   * cut it, shortened so it does not end inside a UTF-8 sequence. The snapshot's bytes are not copied or changed.
+   */
+  public static BodyDecoding.Decoded readableBody(ResponseSnapshot response, int peekLimit) {
     byte[] prefix = response.bodyPrefix();
-    int length = Math.min(prefix.length, ctx.peekLimit());
-    boolean cutByPeek = response.cutByPeekLimit() || prefix.length > ctx.peekLimit();
+    int length = Math.min(prefix.length, peekLimit);
+    boolean cutByPeek = response.cutByPeekLimit() || prefix.length > peekLimit;
+    BodyDecoding.Status status = BodyDecoding.Status.IDENTITY;
+    if (BodyDecoding.needsDecoding(response.headers())) {
+      BodyDecoding.Decoded d = BodyDecoding.decode(response.headers(), prefix, length, cutByPeek, peekLimit);
+      prefix = d.bytes();
+      length = d.length();
+      cutByPeek = d.cutByPeek();
+      status = d.status();
+    }
     if (cutByPeek) {
       length = Utf8.completeLength(prefix, length);
     }
-    Extraction ext = StreamingExtractor.extract(prefix, length, ctx.responsePlan());
+    return new BodyDecoding.Decoded(prefix, length, cutByPeek, status);
+  }
+
+  /** Classifies one response. */
+  public static Classification classify(Context ctx, RequestSnapshot request, ResponseSnapshot response) {
+    CompiledProfile profile = ctx.profile();
+    BodyDecoding.Decoded body = readableBody(response, ctx.peekLimit());
+    int length = body.length();
+    boolean cutByPeek = body.cutByPeek();
+    Extraction ext = StreamingExtractor.extract(body.bytes(), length, ctx.responsePlan());
     int status = response.status();
     Duration retryAfter = RateLimitHeaders.retryAfter(response.headers(), ctx.now());
     Echo echo = new Echo(request, ctx.redaction());
@@ -231,6 +251,12 @@ public final class ClassifierCore {
       rule = new CodeRule(Decision.BREAK, "", ScopeKind.PROVIDER, false, false);
       reason = reason + "; but the body " + (ext.outcome() == Extraction.Outcome.TRUNCATED
           ? "ends early (truncated)" : "is not valid JSON") + ", so the answer is incomplete: not a success";
+    }
+
+    if (!ext.isJson() && (body.status() == BodyDecoding.Status.UNSUPPORTED
+        || body.status() == BodyDecoding.Status.CORRUPT)) {
+      reason = reason + "; the body's Content-Encoding " + (body.status() == BodyDecoding.Status.UNSUPPORTED
+          ? "is one this library cannot decode" : "does not match its bytes (corrupt)");
     }
 
     String carrier = carrier(ctx, request, ext);
