@@ -3,13 +3,12 @@ package dev.shippingresilience;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.management.ThreadMXBean;
+import dev.shippingresilience.testing.Allocations;
 import dev.shippingresilience.testing.Compression;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
 import dev.shippingresilience.testing.ScriptedTransport;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -32,14 +31,6 @@ class ClassifierHardeningTest {
         ResponseSnapshot.of(status, HeaderValues.empty(), body.getBytes(StandardCharsets.UTF_8), false));
   }
 
-  private static long allocatedBytes(Runnable r) {
-    ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long id = Thread.currentThread().getId();
-    long before = mx.getThreadAllocatedBytes(id);
-    r.run();
-    return mx.getThreadAllocatedBytes(id) - before;
-  }
-
   // ---- item 1 ---------------------------------------------------------------------------------------------
 
   @Test
@@ -47,13 +38,13 @@ class ClassifierHardeningTest {
     String body = "{\"meta\":{\"status\":1e1000000000}}";
     assertThat(body).hasSize(32);
     Classification[] c = new Classification[1];
-    long bytes = allocatedBytes(() -> c[0] = classify("POST", CLICKPOST_CREATE, 200, body));
+    long bytes = Allocations.bytesAllocatedBy(() -> c[0] = classify("POST", CLICKPOST_CREATE, 200, body));
     assertThat(c[0].decision()).isNotEqualTo(Decision.SUCCEED);
     assertThat(c[0].code()).isNull();
     assertThat(c[0].reason()).contains("cannot be a code");
     assertThat(bytes).isLessThan(2L << 20);
     for (String n : new String[] {"1e100000000", "-1E+999999999", "9".repeat(999), "0." + "0".repeat(990) + "1"}) {
-      long b = allocatedBytes(() -> classify("POST", CLICKPOST_CREATE, 200, "{\"meta\":{\"status\":" + n + "}}"));
+      long b = Allocations.bytesAllocatedBy(() -> classify("POST", CLICKPOST_CREATE, 200, "{\"meta\":{\"status\":" + n + "}}"));
       assertThat(b).as(n.substring(0, 10)).isLessThan(2L << 20);
     }
   }

@@ -8,11 +8,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.management.ThreadMXBean;
+import dev.shippingresilience.testing.Allocations;
 import dev.shippingresilience.testing.Compression;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -247,7 +246,7 @@ class ClassifierPropertiesTest {
   void workPerBodyIsBounded(@ForAll("samples") Sample sample, @ForAll Random random) {
     Endpoint e = endpointFor(sample.provider(), random);
     byte[] body = Writer.write(mutate(sample.tree().deepCopy(), random), random);
-    long allocated = allocatedBytes(() -> classify(e, 200, body, false));
+    long allocated = Allocations.bytesAllocatedBy(() -> classify(e, 200, body, false));
     assertThat(allocated).as("%d bytes read", body.length).isLessThan(64L * body.length + (512 << 10));
   }
 
@@ -310,14 +309,6 @@ class ClassifierPropertiesTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static long allocatedBytes(Runnable r) {
-    ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long id = Thread.currentThread().getId();
-    long before = mx.getThreadAllocatedBytes(id);
-    r.run();
-    return mx.getThreadAllocatedBytes(id) - before;
   }
 
   private static final String[] NOISE_NAMES = {"status", "code", "meta", "result", "error", "message", "x",

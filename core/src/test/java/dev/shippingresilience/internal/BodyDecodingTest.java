@@ -3,7 +3,6 @@ package dev.shippingresilience.internal;
 import static dev.shippingresilience.testing.Compression.deflate;
 import static dev.shippingresilience.testing.Compression.gzip;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.Decision;
@@ -14,8 +13,8 @@ import dev.shippingresilience.ResponseClassifier;
 import dev.shippingresilience.ResponseSnapshot;
 import dev.shippingresilience.internal.BodyDecoding.Decoded;
 import dev.shippingresilience.internal.BodyDecoding.Status;
+import dev.shippingresilience.testing.Allocations;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -295,19 +294,10 @@ class BodyDecodingTest {
   class Bombs {
     private final byte[] zeros = new byte[10 * 1024 * 1024];
 
-    private long allocatedBy(Runnable r) {
-      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      assumeThat(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()).isTrue();
-      long id = Thread.currentThread().getId();
-      long before = threads.getThreadAllocatedBytes(id);
-      r.run();
-      return threads.getThreadAllocatedBytes(id) - before;
-    }
-
     private void boundedByThePeekLimit(String coding, byte[] bomb) {
       decode(encoding(coding), bomb, false, PEEK); // warm-up: class loading allocates too
       Decoded[] result = new Decoded[1];
-      long allocated = allocatedBy(() -> result[0] = decode(encoding(coding), bomb, false, PEEK));
+      long allocated = Allocations.bytesAllocatedBy(() -> result[0] = decode(encoding(coding), bomb, false, PEEK));
       assertThat(result[0].length()).isEqualTo(PEEK);
       assertThat(result[0].cutByPeek()).isTrue();
       assertThat(allocated).as("bytes allocated decoding a %d-byte bomb", bomb.length)
