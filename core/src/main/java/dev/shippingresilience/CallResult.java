@@ -1,8 +1,6 @@
 package dev.shippingresilience;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,17 +31,10 @@ public record CallResult<R>(R response, Classification classification, int attem
   /**
    * Returns the headers an adapter adds to the final response, in order: {@link ResultHeaders#DECISION},
    * {@link ResultHeaders#DUPLICATE}, {@link ResultHeaders#ATTEMPTS} and, when the provider sent a code,
-   * {@link ResultHeaders#CODE}.
+   * {@link ResultHeaders#CODE}; values made safe by {@link ResultHeaders#value(String)}.
    */
   public Map<String, String> resultHeaders() {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(ResultHeaders.DECISION, classification.decision().name());
-    headers.put(ResultHeaders.DUPLICATE, Boolean.toString(duplicate()));
-    headers.put(ResultHeaders.ATTEMPTS, Integer.toString(attempts));
-    if (classification.code() != null) {
-      headers.put(ResultHeaders.CODE, classification.code());
-    }
-    return Collections.unmodifiableMap(headers);
+    return ResultHeaders.of(this);
   }
 
   /** Returns {@code true} when the final decision is SUCCEED. */

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one redaction utility of the library: masks API keys and tokens in URLs (query parameters), header values
@@ -18,7 +19,13 @@ import java.util.stream.Collectors;
  * <p>The defaults cover every seed provider: query {@code key}, {@code username}, {@code auth}, {@code session};
  * headers {@code as-api-key}, {@code postmen-api-key}, {@code aftership-api-key}, {@code 17token},
  * {@code Authorization} (and any {@code as-signature-*}); body field {@code key}. Profiles add their own names
- * through {@link #with(Collection, Collection, Collection)}.
+ * through {@link #with(Collection, Collection, Collection)}. Besides these, any name ending in {@code secret},
+ * {@code token}, {@code password}, {@code passwd}, {@code api_key}, {@code apikey}, {@code api-key},
+ * {@code access_key} or {@code private_key} is secret everywhere ({@code client_secret}, {@code apiKey},
+ * {@code x-auth-token}). Names are compared case-insensitively.
+ *
+ * <p>Every rule runs in time linear in the length of its input, however long and however close to a secret it
+ * looks.
  */
 public final class Redaction {
   /** What a secret value is replaced with: {@value}. */
@@ -32,8 +39,25 @@ public final class Redaction {
   private static final Set<String> DEFAULT_BODY_FIELDS = Set.of(
       "key", "password", "api_key", "apikey", "token", "access_token", "secret");
 
+  /**
+   * Any name with a secret ending. Only ever tried where a name starts (after a non-name character), so the
+   * backtracking over the name's own characters stays linear.
+   */
+  private static final String SECRET_ENDING =
+      "[a-z0-9_-]*(?:secret|token|password|passwd|api[_-]?key|access[_-]?key|private[_-]?key)";
+  private static final Pattern SECRET_ENDING_NAME =
+      Pattern.compile(SECRET_ENDING, Pattern.CASE_INSENSITIVE);
+  private static final String SIGNATURE_HEADER = "as-signature-[a-z0-9-]*+";
+  /** No name character right before: a rule never starts inside a longer name ({@code monkey=}). */
+  private static final String NAME_START = "(?<![a-z0-9_-])";
+  private static final int FLAGS = Pattern.CASE_INSENSITIVE;
+
   /** {@code scheme://userinfo@} in free text, up to the last {@code @} before a slash or whitespace. */
-  private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^/\\s]*)@");
+  private static final Pattern USER_INFO = Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z0-9+.-]++://)([^/\\s]*)@");
+  /** {@code Bearer <token>} anywhere, as pasted from a header or a curl command. */
+  private static final Pattern BEARER = Pattern.compile(NAME_START + "(bearer[ \\t]++)[a-z0-9._~+/=-]++", FLAGS);
+  /** The shortest request secret {@link #containsSecretOf} looks for: shorter ones match ordinary words. */
+  private static final int MIN_SECRET_LENGTH = 6;
 
   private static final Redaction DEFAULTS = new Redaction(DEFAULT_QUERY, DEFAULT_HEADERS, DEFAULT_BODY_FIELDS);
 
@@ -43,22 +67,31 @@ public final class Redaction {
   private final Pattern queryPattern;
   private final Pattern textQueryPattern;
   private final Pattern jsonPattern;
-  private final Pattern headerLinePattern;
+  private final Pattern headerPattern;
 
   private Redaction(Set<String> queryNames, Set<String> headerNames, Set<String> bodyFields) {
     this.queryNames = lower(queryNames);
     this.headerNames = lower(headerNames);
-    this.bodyFields = Set.copyOf(bodyFields);
-    // In a URL a value runs to the next '&' or '#', whatever it contains (a malformed URL may hold spaces);
-    // in free text it also ends at whitespace, quotes or angle brackets.
+    this.bodyFields = lower(bodyFields);
+    Set<String> all = new TreeSet<>(this.queryNames);
+    all.addAll(this.headerNames);
+    all.addAll(this.bodyFields);
+    String anyName = "(?:" + alternatives(all) + "|" + SIGNATURE_HEADER + "|" + SECRET_ENDING + ")";
+    String headerName = "(?:" + alternatives(this.headerNames) + "|" + SIGNATURE_HEADER + "|" + SECRET_ENDING + ")";
+    // In a URL a value runs to the next '&' or '#', whatever it contains (a malformed URL may hold spaces).
     this.queryPattern = Pattern.compile(
-        "([?&;](?:" + alternatives(this.queryNames) + ")=)[^&#]*", Pattern.CASE_INSENSITIVE);
+        "([?&;#](?:" + alternatives(this.queryNames) + "|" + SECRET_ENDING + ")=)[^&#]*+", FLAGS);
+    // In free text a name=value pair may start anywhere a name can (the text's start, after ';', ',', a space or a
+    // quote); its value also ends at whitespace, quotes or angle brackets, or is a bracketed list ({k=[v w]}).
     this.textQueryPattern = Pattern.compile(
-        "([?&;](?:" + alternatives(this.queryNames) + ")=)[^&#\\s\"'<>]*", Pattern.CASE_INSENSITIVE);
+        NAME_START + "(" + anyName + "=)(?:\\[[^\\]\\r\\n]*+\\]?|[^&#\\s\"'<>]*+)", FLAGS);
     this.jsonPattern = Pattern.compile(
-        "(\"(?:" + alternatives(this.bodyFields) + ")\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s]+)");
-    this.headerLinePattern = Pattern.compile(
-        "(?im)^(\\s*(?:" + alternatives(this.headerNames) + "|as-signature-[a-z0-9-]+)\\s*:\\s*).*$");
+        "(\"" + anyName + "\"\\s*+:\\s*+)(?:\"(?:[^\"\\\\]|\\\\.)*+\"?|[^,}\\]\\s]++)", FLAGS);
+    // A header anywhere in a line: quoted ('x-api-key: v' in a curl command) its value ends at the closing quote,
+    // else at the end of the line.
+    this.headerPattern = Pattern.compile(
+        "(['\"])(" + headerName + "[ \\t]*+:[ \\t]*+)(?:(?!\\1)[^\\r\\n])*+"
+            + "|(?<![a-z0-9_\"'-])(" + headerName + "[ \\t]*+:[ \\t]*+)[^\\r\\n]*+", FLAGS);
   }
 
   /** Returns the default redaction, covering every built-in provider's secrets. */
@@ -67,8 +100,8 @@ public final class Redaction {
   }
 
   /**
-   * Returns a redaction that also masks the given names (case-insensitive for query parameters and headers,
-   * exact for JSON fields).
+   * Returns a redaction that also masks the given names (case-insensitive: query parameters, headers and JSON
+   * fields alike).
    */
   public Redaction with(Collection<String> moreQueryNames, Collection<String> moreHeaderNames,
       Collection<String> moreBodyFields) {
@@ -77,19 +110,25 @@ public final class Redaction {
     Set<String> h = new TreeSet<>(headerNames);
     h.addAll(lower(moreHeaderNames));
     Set<String> b = new TreeSet<>(bodyFields);
-    b.addAll(moreBodyFields);
+    b.addAll(lower(moreBodyFields));
     return new Redaction(q, h, b);
   }
 
-  /** Returns {@code url} with the values of secret query parameters replaced by {@value #MASK}. */
+  /** Returns {@code url} with the values of secret query parameters (and fragment parameters) masked. */
   public String url(String url) {
     return queryPattern.matcher(url).replaceAll("$1" + Matcher.quoteReplacement(MASK));
   }
 
-  /** Returns {@code true} when the header {@code name} carries a secret. */
+  /** Returns {@code true} when the query parameter {@code name} carries a secret (case-insensitive). */
+  public boolean isSecretQueryName(String name) {
+    return queryNames.contains(name.toLowerCase(Locale.ROOT)) || SECRET_ENDING_NAME.matcher(name).matches();
+  }
+
+  /** Returns {@code true} when the header {@code name} carries a secret (case-insensitive). */
   public boolean isSecretHeader(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return headerNames.contains(lower) || lower.startsWith("as-signature-");
+    return headerNames.contains(lower) || lower.startsWith("as-signature-")
+        || SECRET_ENDING_NAME.matcher(name).matches();
   }
 
   /** Returns {@code true} when the query parameter {@code name} carries a secret (case-insensitive). */
@@ -150,19 +189,131 @@ public final class Redaction {
     return isSecretHeader(name) ? MASK : value;
   }
 
-  /** Returns JSON (or any text) with the values of secret JSON fields replaced by {@code "***"}. */
+  /**
+   * Returns JSON (or any text) with the values of secret fields ({@code "apiKey": "v"}, {@code "Key":"v"}, any
+   * spacing, any case) replaced by {@code "***"}.
+   */
   public String json(String json) {
     return jsonPattern.matcher(json).replaceAll("$1\"" + Matcher.quoteReplacement(MASK) + "\"");
   }
 
   /**
-   * Returns free text (a log line, an exception message, a pasted response) with secret query parameters,
-   * JSON fields, {@code Name: value} header lines and URI credentials masked.
+   * Returns free text (a log line, an exception message, a pasted response or curl command) with these masked:
+   * URI credentials; {@code Bearer} tokens; {@code name=value} pairs of any secret name anywhere (at the start, after
+   * {@code ?}, {@code &}, {@code ;}, {@code ,}, whitespace or a quote); secret JSON fields; and secret headers
+   * {@code Name: value} anywhere in a line (to the closing quote when quoted, else to the end of the line).
    */
   public String text(String text) {
-    String out = textQueryPattern.matcher(uriCredentials(text)).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    String out = BEARER.matcher(uriCredentials(text)).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    out = textQueryPattern.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
     out = json(out);
-    return headerLinePattern.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    return headerPattern.matcher(out).replaceAll(m -> Matcher.quoteReplacement(
+        m.group(1) != null ? m.group(1) + m.group(2) + MASK : m.group(3) + MASK));
+  }
+
+  /**
+   * Returns {@code true} when {@code value} (say a code or message read from a response body) is short and plain
+   * enough to show in a reason, a summary or a header: 1 to {@code maxLength} characters from
+   * {@code [A-Za-z0-9_.:-]} (so a negative number like {@code -18019909} passes), no whitespace, no control
+   * characters, no quotes or other markup.
+   *
+   * @param value the value, or {@code null} (never showable)
+   * @param maxLength the longest showable value
+   * @throws IllegalArgumentException if {@code maxLength} is below 1
+   */
+  public static boolean isShowableToken(@Nullable String value, int maxLength) {
+    if (maxLength < 1) {
+      throw new IllegalArgumentException("Invalid maxLength (" + maxLength + "): must be >= 1");
+    }
+    if (value == null || value.isEmpty() || value.length() > maxLength) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '_' || c == '.' || c == ':' || c == '-';
+      if (!plain) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns {@code true} when {@code value} (say a code or message read from a response body) contains, or is, the
+   * value of one of {@code request}'s secret query parameters or secret headers, so it must not be shown. Secret
+   * are the {@linkplain #defaults() default} names and those given (a profile's {@code secrets.query} and
+   * {@code secrets.headers}), case-insensitively. Query values are looked for raw and percent-decoded; of a header
+   * value, also the credentials after an auth scheme ({@code Bearer t}) and the value of each {@code name=value}
+   * pair ({@code Cookie}). Secret values shorter than 6 characters are ignored: they would match ordinary words.
+   *
+   * @param request the request the response answers
+   * @param secretQueryNames query parameters that carry secrets besides the defaults
+   * @param secretHeaderNames headers that carry secrets besides the defaults
+   * @param value the value to check
+   */
+  public static boolean containsSecretOf(RequestSnapshot request, Collection<String> secretQueryNames,
+      Collection<String> secretHeaderNames, String value) {
+    Set<String> query = lower(secretQueryNames);
+    Set<String> headers = lower(secretHeaderNames);
+    String rawQuery = request.uri().getRawQuery();
+    if (rawQuery != null) {
+      for (String pair : rawQuery.split("[&;]")) {
+        int eq = pair.indexOf('=');
+        if (eq <= 0) {
+          continue;
+        }
+        String name = decode(pair.substring(0, eq));
+        if (query.contains(name.toLowerCase(Locale.ROOT)) || DEFAULTS.isSecretQueryName(name)) {
+          String raw = pair.substring(eq + 1);
+          if (quotes(value, raw) || quotes(value, decode(raw))) {
+            return true;
+          }
+        }
+      }
+    }
+    for (Map.Entry<String, List<String>> header : request.headers().asMap().entrySet()) {
+      if (headers.contains(header.getKey()) || DEFAULTS.isSecretHeader(header.getKey())) {
+        for (String secret : header.getValue()) {
+          if (quotesAnyPart(value, secret)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code value} quotes {@code secret}, its credentials after an auth scheme or a pair's value. */
+  private static boolean quotesAnyPart(String value, String secret) {
+    String s = secret.strip();
+    if (quotes(value, s)) {
+      return true;
+    }
+    int space = s.indexOf(' ');
+    if (space > 0 && quotes(value, s.substring(space + 1).strip())) {
+      return true;
+    }
+    for (String pair : s.split(";")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && quotes(value, pair.substring(eq + 1).strip())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean quotes(String value, String secret) {
+    return secret.length() >= MIN_SECRET_LENGTH && value.contains(secret);
+  }
+
+  /** Percent-decodes {@code s}, or returns it as it is when it is not validly encoded. */
+  private static String decode(String s) {
+    try {
+      return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
   }
 
   /**
@@ -220,7 +371,11 @@ public final class Redaction {
     return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
   }
 
+  /** The names as a regex alternation; one that never matches when there are none. */
   private static String alternatives(Set<String> names) {
+    if (names.isEmpty()) {
+      return "(?!)";
+    }
     return names.stream().sorted().map(Pattern::quote).collect(Collectors.joining("|"));
   }
 

@@ -1,8 +1,13 @@
 package dev.shippingresilience;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The response headers every adapter adds to a call's final response, so callers can see what the engine decided
- * without touching the engine's types: see {@link CallResult#resultHeaders()}.
+ * without touching the engine's types: see {@link CallResult#resultHeaders()}. Every value goes through
+ * {@link #value(String)}, so a code read from a response body can never add a header or break the response.
  */
 public final class ResultHeaders {
   /** The final decision, e.g. {@code SUCCEED}. */
@@ -13,6 +18,43 @@ public final class ResultHeaders {
   public static final String ATTEMPTS = "X-Shipping-Resilience-Attempts";
   /** The provider code of the final response, only when it had one. */
   public static final String CODE = "X-Shipping-Resilience-Code";
+  /** The longest header value written, in characters: {@value}; longer values are cut. */
+  public static final int MAX_VALUE_LENGTH = 256;
 
   private ResultHeaders() {}
+
+  /**
+   * Returns the headers for {@code result}, in order: {@link #DECISION}, {@link #DUPLICATE}, {@link #ATTEMPTS}
+   * and, when the provider sent a code, {@link #CODE}; every value passed through {@link #value(String)}.
+   */
+  static Map<String, String> of(CallResult<?> result) {
+    Classification c = result.classification();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(DECISION, value(c.decision().name()));
+    headers.put(DUPLICATE, value(Boolean.toString(result.duplicate())));
+    headers.put(ATTEMPTS, value(Integer.toString(result.attempts())));
+    if (c.code() != null) {
+      headers.put(CODE, value(c.code()));
+    }
+    return Collections.unmodifiableMap(headers);
+  }
+
+  /**
+   * Returns {@code raw} made safe as an HTTP header value, as every client and server accepts it: leading and
+   * trailing whitespace removed, every character outside printable ASCII ({@code 0x20..0x7E}: CR, LF, other
+   * control characters, DEL, non-ASCII) replaced by {@code ?}, cut to {@value #MAX_VALUE_LENGTH} characters.
+   *
+   * @param raw the value to write, e.g. a provider code taken from a response body
+   * @return a value with no line break, never longer than {@link #MAX_VALUE_LENGTH}
+   */
+  public static String value(String raw) {
+    String stripped = raw.strip();
+    int length = Math.min(stripped.length(), MAX_VALUE_LENGTH);
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      char c = stripped.charAt(i);
+      out.append(c >= 0x20 && c <= 0x7E ? c : '?');
+    }
+    return out.toString().stripTrailing();
+  }
 }

@@ -4,6 +4,7 @@ import dev.shippingresilience.event.BreakerEvent;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.internal.PolicyMetrics;
 import dev.shippingresilience.internal.ProfileModel;
+import dev.shippingresilience.internal.RateLimitHeaders;
 import dev.shippingresilience.internal.RetryBudget;
 import dev.shippingresilience.internal.ScopedBreakers;
 import dev.shippingresilience.spi.LocalLimits;
@@ -445,9 +446,17 @@ public final class ShippingPolicy {
     /**
      * Sets the longest wait a response may ask for (Retry-After, rate-limit reset) that the engine honours; a longer
      * request ends the call with that response. Never waits less than the provider asked. Default 2 min.
+     *
+     * @throws IllegalArgumentException if not positive, or not below 3650 days: a header wait is read up to that
+     *     bound, so a policy honouring it could retry before a provider's even later time
      */
     public Builder maxRetryAfter(Duration max) {
-      this.maxRetryAfter = positive("maxRetryAfter", max);
+      positive("maxRetryAfter", max);
+      if (max.compareTo(RateLimitHeaders.MAX_HINT) >= 0) {
+        throw new IllegalArgumentException("Invalid maxRetryAfter (" + max + "): must be below "
+            + RateLimitHeaders.MAX_HINT.toDays() + " days, the longest wait read from a response header");
+      }
+      this.maxRetryAfter = max;
       return this;
     }
 

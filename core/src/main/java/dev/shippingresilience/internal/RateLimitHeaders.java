@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,16 +19,24 @@ import org.jspecify.annotations.Nullable;
  *       milliseconds (AfterShip's SDKs), above 10^9 epoch seconds (AfterShip's docs), else delta-seconds (IETF).
  *   <li>A time already past gives no hint ({@code null}): the limit has reset, and the engine's own backoff applies
  *       so a skewed clock cannot cause a burst of immediate retries.
- *   <li>A wait beyond {@link #MAX_HINT} (a mangled value, a clock decades off) is clamped to it: the engine then
- *       finds it beyond the call's deadline and returns the response instead of waiting.
+ *   <li>A wait beyond {@link #MAX_HINT} (a mangled value, a clock decades off, {@code 9e18}, {@code 1e400}) is
+ *       clamped to it, so no later arithmetic on it can overflow. {@code ShippingPolicy} accepts only a
+ *       {@code maxRetryAfter} below it, so the engine finds a clamped wait too long and returns the response
+ *       instead of retrying before the provider's time.
+ *   <li>Anything else ({@code -1}, {@code NaN}, {@code Infinity}, hex or suffixed numbers) gives no hint.
  * </ul>
  */
 public final class RateLimitHeaders {
-  /** The longest wait a header can ask for; longer values are clamped to it: one day. */
-  public static final Duration MAX_HINT = Duration.ofDays(1);
+  /**
+   * The longest wait a header can ask for; longer values are clamped to it: 3650 days (about ten years). Far beyond
+   * any wait worth honouring, yet small enough that any sum of a few of them, in nanoseconds or added to now,
+   * stays in range.
+   */
+  public static final Duration MAX_HINT = Duration.ofDays(3650);
 
   private static final String[] RESET_HEADERS = {"X-RateLimit-Reset", "RateLimit-Reset"};
   private static final String[] REMAINING_HEADERS = {"X-RateLimit-Remaining", "RateLimit-Remaining"};
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]++(?:\\.[0-9]*+)?(?:[eE][+-]?[0-9]++)?");
   private static final DateTimeFormatter RFC_850 =
       DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US);
   private static final DateTimeFormatter ASCTIME =
@@ -81,40 +90,38 @@ public final class RateLimitHeaders {
       return null;
     }
     if (Character.isDigit(value.charAt(0))) {
-      try {
-        long seconds = Long.parseLong(value);
-        return clamp(Duration.ofSeconds(Math.min(seconds, MAX_HINT.toSeconds() + 1)));
-      } catch (NumberFormatException e) {
-        try {
-          double seconds = Double.parseDouble(value);
-          return clamp(Duration.ofMillis((long) Math.min(seconds * 1000, MAX_HINT.toMillis() + 1)));
-        } catch (NumberFormatException ignored) {
-          return null;
-        }
+      // delta-seconds; a fraction or exponent is read too, but no sign, hex, suffix, NaN or Infinity
+      if (!DECIMAL.matcher(value).matches()) {
+        return null;
       }
+      return seconds(Double.parseDouble(value));
     }
     Instant at = parseHttpDate(value);
     return at == null ? null : until(now, at);
   }
 
   static @Nullable Duration parseReset(String value, Instant now) {
-    double number;
-    try {
-      number = Double.parseDouble(value);
-    } catch (NumberFormatException e) {
+    if (!DECIMAL.matcher(value).matches()) {
       Instant at = parseHttpDate(value);
       return at == null ? null : until(now, at);
     }
-    if (!Double.isFinite(number) || number < 0) {
-      return null;
-    }
+    // not negative, maybe infinite (1e400): an infinite epoch is as far as the clamp
+    double number = Double.parseDouble(value);
     if (number > 1e12) {
       return until(now, Instant.ofEpochMilli((long) Math.min(number, 1e17)));
     }
     if (number > 1e9) {
       return until(now, Instant.ofEpochMilli((long) (number * 1000)));
     }
-    return clamp(Duration.ofMillis((long) (number * 1000)));
+    return seconds(number);
+  }
+
+  /** Returns {@code seconds} (finite, not negative) as a duration, clamped to {@link #MAX_HINT}. */
+  private static Duration seconds(double seconds) {
+    if (!(seconds < MAX_HINT.toSeconds())) {
+      return MAX_HINT;
+    }
+    return Duration.ofMillis((long) (seconds * 1000));
   }
 
   static @Nullable Instant parseHttpDate(String value) {

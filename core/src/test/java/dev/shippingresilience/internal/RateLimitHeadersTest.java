@@ -40,7 +40,7 @@ class RateLimitHeadersTest {
   }
 
   @Test
-  void anAbsurdlyDistantResetIsClampedToOneDay() {
+  void anAbsurdlyDistantResetIsClampedToTheLongestHint() {
     assertThat(wait("Retry-After", "999999999999")).isEqualTo(RateLimitHeaders.MAX_HINT);
     assertThat(wait("X-RateLimit-Reset", "99999999999999")).isEqualTo(RateLimitHeaders.MAX_HINT);
   }
@@ -64,5 +64,48 @@ class RateLimitHeadersTest {
     assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("X-RateLimit-Remaining", "0"))).isTrue();
     assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("ratelimit-remaining", "3"))).isFalse();
     assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("X-RateLimit-Remaining", "x"))).isFalse();
+  }
+
+  @Test
+  void retryAfterOfTwoDaysIsNotCutToOneDay() {
+    Duration twoDays = Duration.ofDays(2);
+    assertThat(wait("Retry-After", "172800")).isEqualTo(twoDays);
+    assertThat(wait("Retry-After", "Tue, 24 Nov 2026 10:00:00 GMT")).isEqualTo(twoDays);
+    assertThat(wait("X-RateLimit-Reset", Long.toString(NOW.plus(twoDays).getEpochSecond()))).isEqualTo(twoDays);
+    assertThat(wait("X-RateLimit-Reset", Long.toString(NOW.plus(twoDays).toEpochMilli()))).isEqualTo(twoDays);
+    assertThat(RateLimitHeaders.MAX_HINT).isGreaterThanOrEqualTo(Duration.ofDays(365));
+  }
+
+  @ParameterizedTest(name = "{0}: {1} -> {2}")
+  @CsvSource({
+      "Retry-After, 9e18, max",
+      "Retry-After, 9223372036854775807, max",
+      "Retry-After, 99999999999999999999999, max",
+      "Retry-After, 1e400, max",
+      "Retry-After, 'Fri, 31 Dec 9999 23:59:59 GMT', max",
+      "Retry-After, -1, none",
+      "Retry-After, NaN, none",
+      "Retry-After, Infinity, none",
+      "Retry-After, -Infinity, none",
+      "Retry-After, 0x1p3, none",
+      "Retry-After, 1d, none",
+      "X-RateLimit-Reset, 9e18, max",
+      "X-RateLimit-Reset, 9223372036854775807, max",
+      "X-RateLimit-Reset, 1e400, max",
+      "X-RateLimit-Reset, 0x1p3, none",
+      "X-RateLimit-Reset, -1, none",
+      "X-RateLimit-Reset, -9e18, none",
+      "X-RateLimit-Reset, NaN, none",
+      "X-RateLimit-Reset, Infinity, none",
+      "X-RateLimit-Reset, 'Fri, 31 Dec 9999 23:59:59 GMT', max"})
+  void hugeOrOddValuesNeverThrow(String name, String value, String expected) {
+    // when
+    Duration d = wait(name, value);
+    // then: the longest hint, or no hint, and both survive the engine's arithmetic
+    assertThat(d).isEqualTo(expected.equals("max") ? RateLimitHeaders.MAX_HINT : null);
+    if (d != null) {
+      assertThat(d.toNanos()).isPositive();
+      assertThat(NOW.plus(d).plus(d).plus(d)).isAfter(NOW);
+    }
   }
 }
