@@ -526,7 +526,10 @@ final class CallLoop<R> {
     // limits) until the reset, not just the call that saw it.
     if (c.httpStatus() == 429 || RateLimitHeaders.remainingExhausted(snapshot.headers())
         || (c.decision() == Decision.RETRY && c.notProcessed())) {
-      policy.limits.pause(account, policy.clock.instant().plus(hint));
+      // At most maxRetryAfter: a mangled header ("come back in ten years") must not shut the account for good;
+      // past it, the next caller asks again and a real, long reset pauses the account once more.
+      Duration pause = hint.compareTo(policy.maxRetryAfter) > 0 ? policy.maxRetryAfter : hint;
+      policy.limits.pause(account, policy.clock.instant().plus(pause));
       return true;
     }
     return false;

@@ -56,8 +56,8 @@ public final class Redaction {
   private static final Pattern USER_INFO = Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z0-9+.-]++://)([^/\\s]*)@");
   /** {@code Bearer <token>} anywhere, as pasted from a header or a curl command. */
   private static final Pattern BEARER = Pattern.compile(NAME_START + "(bearer[ \\t]++)[a-z0-9._~+/=-]++", FLAGS);
-  /** The shortest request secret {@link #containsSecretOf} looks for: shorter ones match ordinary words. */
-  private static final int MIN_SECRET_LENGTH = 6;
+  /** The shortest request secret looked for in shown values: {@value}; shorter ones match ordinary words. */
+  public static final int MIN_SECRET_LENGTH = 6;
 
   private static final Redaction DEFAULTS = new Redaction(DEFAULT_QUERY, DEFAULT_HEADERS, DEFAULT_BODY_FIELDS);
 
@@ -131,34 +131,39 @@ public final class Redaction {
         || SECRET_ENDING_NAME.matcher(name).matches();
   }
 
-  /** Returns {@code true} when the query parameter {@code name} carries a secret (case-insensitive). */
-  public boolean isSecretQueryParameter(String name) {
-    return queryNames.contains(name.toLowerCase(Locale.ROOT));
-  }
-
   /**
-   * Returns the values the request carries in secret query parameters and secret headers, for checking that
-   * nothing shown to a user echoes one of them. Values shorter than {@value #MIN_SECRET_LENGTH} characters are left
-   * out: they would match ordinary text.
+   * Returns the values the request carries in secret query parameters (raw and percent-decoded) and secret headers
+   * (the whole value, the credentials after an auth scheme such as {@code Bearer t}, and the value of each
+   * {@code name=value} pair, as in {@code Cookie}), for checking that nothing shown to a user echoes one of them.
+   * Values shorter than {@value #MIN_SECRET_LENGTH} characters are left out: they would match ordinary words.
    */
   public List<String> secretValues(RequestSnapshot request) {
     List<String> out = new ArrayList<>(2);
-    String query = request.uri().getRawQuery();
-    if (query != null) {
-      for (String pair : query.split("&")) {
+    String rawQuery = request.uri().getRawQuery();
+    if (rawQuery != null) {
+      for (String pair : rawQuery.split("[&;]")) {
         int eq = pair.indexOf('=');
-        if (eq > 0 && isSecretQueryParameter(decode(pair.substring(0, eq)))) {
-          addSecret(out, decode(pair.substring(eq + 1)));
+        if (eq > 0 && isSecretQueryName(decode(pair.substring(0, eq)))) {
+          String raw = pair.substring(eq + 1);
+          addSecret(out, raw);
+          addSecret(out, decode(raw));
         }
       }
     }
     for (Map.Entry<String, List<String>> header : request.headers().asMap().entrySet()) {
       if (isSecretHeader(header.getKey())) {
         for (String value : header.getValue()) {
-          addSecret(out, value);
-          int space = value.indexOf(' '); // "Bearer abc": the credential alone may be echoed
+          String v = value.strip();
+          addSecret(out, v);
+          int space = v.indexOf(' ');
           if (space > 0) {
-            addSecret(out, value.substring(space + 1));
+            addSecret(out, v.substring(space + 1));
+          }
+          for (String pair : v.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+              addSecret(out, pair.substring(eq + 1));
+            }
           }
         }
       }
@@ -166,21 +171,26 @@ public final class Redaction {
     return out;
   }
 
-  /** Shortest value {@link #secretValues} reports: {@value}. */
-  public static final int MIN_SECRET_LENGTH = 6;
+  /**
+   * Returns {@code true} when {@code value} (say a code or message read from a response body) contains, or is, one
+   * of the request's {@linkplain #secretValues secret values}, so it must not be shown.
+   *
+   * @param request the request the response answers
+   * @param value the value to check
+   */
+  public boolean containsSecretOf(RequestSnapshot request, String value) {
+    for (String secret : secretValues(request)) {
+      if (value.contains(secret)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static void addSecret(List<String> out, String value) {
     String v = value.strip();
-    if (v.length() >= MIN_SECRET_LENGTH) {
+    if (v.length() >= MIN_SECRET_LENGTH && !out.contains(v)) {
       out.add(v);
-    }
-  }
-
-  private static String decode(String text) {
-    try {
-      return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return text;
     }
   }
 
@@ -237,74 +247,6 @@ public final class Redaction {
       }
     }
     return true;
-  }
-
-  /**
-   * Returns {@code true} when {@code value} (say a code or message read from a response body) contains, or is, the
-   * value of one of {@code request}'s secret query parameters or secret headers, so it must not be shown. Secret
-   * are the {@linkplain #defaults() default} names and those given (a profile's {@code secrets.query} and
-   * {@code secrets.headers}), case-insensitively. Query values are looked for raw and percent-decoded; of a header
-   * value, also the credentials after an auth scheme ({@code Bearer t}) and the value of each {@code name=value}
-   * pair ({@code Cookie}). Secret values shorter than 6 characters are ignored: they would match ordinary words.
-   *
-   * @param request the request the response answers
-   * @param secretQueryNames query parameters that carry secrets besides the defaults
-   * @param secretHeaderNames headers that carry secrets besides the defaults
-   * @param value the value to check
-   */
-  public static boolean containsSecretOf(RequestSnapshot request, Collection<String> secretQueryNames,
-      Collection<String> secretHeaderNames, String value) {
-    Set<String> query = lower(secretQueryNames);
-    Set<String> headers = lower(secretHeaderNames);
-    String rawQuery = request.uri().getRawQuery();
-    if (rawQuery != null) {
-      for (String pair : rawQuery.split("[&;]")) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0) {
-          continue;
-        }
-        String name = decode(pair.substring(0, eq));
-        if (query.contains(name.toLowerCase(Locale.ROOT)) || DEFAULTS.isSecretQueryName(name)) {
-          String raw = pair.substring(eq + 1);
-          if (quotes(value, raw) || quotes(value, decode(raw))) {
-            return true;
-          }
-        }
-      }
-    }
-    for (Map.Entry<String, List<String>> header : request.headers().asMap().entrySet()) {
-      if (headers.contains(header.getKey()) || DEFAULTS.isSecretHeader(header.getKey())) {
-        for (String secret : header.getValue()) {
-          if (quotesAnyPart(value, secret)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  /** Whether {@code value} quotes {@code secret}, its credentials after an auth scheme or a pair's value. */
-  private static boolean quotesAnyPart(String value, String secret) {
-    String s = secret.strip();
-    if (quotes(value, s)) {
-      return true;
-    }
-    int space = s.indexOf(' ');
-    if (space > 0 && quotes(value, s.substring(space + 1).strip())) {
-      return true;
-    }
-    for (String pair : s.split(";")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && quotes(value, pair.substring(eq + 1).strip())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean quotes(String value, String secret) {
-    return secret.length() >= MIN_SECRET_LENGTH && value.contains(secret);
   }
 
   /** Percent-decodes {@code s}, or returns it as it is when it is not validly encoded. */

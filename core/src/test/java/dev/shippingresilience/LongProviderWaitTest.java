@@ -55,6 +55,22 @@ class LongProviderWaitTest {
     assertThat(transport.sends()).isEqualTo(1);
   }
 
+  @Test
+  void mangledRetryAfterPausesTheAccountNoLongerThanMaxRetryAfter() throws IOException {
+    // given: a 429 asking for ten years; the policy waits at most a minute
+    ShippingPolicy policy = policy(b -> b.maxRetryAfter(Duration.ofMinutes(1)));
+    ScriptedTransport transport = new ScriptedTransport().then(429, "", "Retry-After", "315360000")
+        .then(200, "ok");
+    CallResult<String> first = policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport);
+    assertThat(first.classification().httpStatus()).isEqualTo(429);
+    // when: the next call comes two minutes later
+    clock.advance(Duration.ofMinutes(2));
+    CallResult<String> next = policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport);
+    // then: the account is open again, not shut for ten years
+    assertThat(next.succeeded()).isTrue();
+    assertThat(transport.sends()).isEqualTo(2);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"9e18", "9223372036854775807", "1e400", "99999999999999999999999",
       "Fri, 31 Dec 9999 23:59:59 GMT"})

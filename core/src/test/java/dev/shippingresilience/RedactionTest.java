@@ -199,25 +199,25 @@ class RedactionTest {
         HeaderValues.of("as-api-key", "asat_0123456789", "x-carrier-secret-id", "carrier-s3cret",
             "Content-Type", "application/json", "x-short", "abc"),
         null);
-    List<String> query = List.of("key2");
-    List<String> headers = List.of("X-Carrier-Secret-Id", "x-short");
+    Redaction redaction = Redaction.defaults().with(List.of("key2"), List.of("X-Carrier-Secret-Id", "x-short"),
+        List.of());
     // then: the value itself, or a value that quotes it, of a default or declared secret
-    assertThat(Redaction.containsSecretOf(request, query, headers, "invalid key K1234567")).isTrue();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "acme-corp")).isTrue();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "ERR_asat_0123456789")).isTrue();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "carrier-s3cret")).isTrue();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "ABCDEFGH")).as("decoded query value").isTrue();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "%41BCDEFGH")).as("raw query value").isTrue();
+    assertThat(redaction.containsSecretOf(request, "invalid key K1234567")).isTrue();
+    assertThat(redaction.containsSecretOf(request, "acme-corp")).isTrue();
+    assertThat(redaction.containsSecretOf(request, "ERR_asat_0123456789")).isTrue();
+    assertThat(redaction.containsSecretOf(request, "carrier-s3cret")).isTrue();
+    assertThat(redaction.containsSecretOf(request, "ABCDEFGH")).as("decoded query value").isTrue();
+    assertThat(redaction.containsSecretOf(request, "%41BCDEFGH")).as("raw query value").isTrue();
     // and not: values that are not secret, and secrets too short to tell from ordinary words
-    assertThat(Redaction.containsSecretOf(request, query, headers, "W1")).isFalse();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "application/json")).isFalse();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "abc")).isFalse();
-    assertThat(Redaction.containsSecretOf(request, query, headers, "K12345")).as("a part of a secret").isFalse();
+    assertThat(redaction.containsSecretOf(request, "W1")).isFalse();
+    assertThat(redaction.containsSecretOf(request, "application/json")).isFalse();
+    assertThat(redaction.containsSecretOf(request, "abc")).isFalse();
+    assertThat(redaction.containsSecretOf(request, "K12345")).as("a part of a secret").isFalse();
   }
 
   @Test
   void requestWithoutSecretsContainsNone() {
     RequestSnapshot request = RequestSnapshot.of("GET", "https://x.example/track?waybill=W123456789");
-    assertThat(Redaction.containsSecretOf(request, List.of(), List.of(), "W123456789")).isFalse();
+    assertThat(Redaction.defaults().containsSecretOf(request, "W123456789")).isFalse();
   }
 }

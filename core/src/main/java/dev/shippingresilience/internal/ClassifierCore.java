@@ -426,7 +426,7 @@ public final class ClassifierCore {
    * request's secret values only when something needs checking.
    */
   private static final class Echo {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final int MAX_ID_LENGTH = 64;
     private final RequestSnapshot request;
     private final Redaction redaction;
     private @Nullable List<String> secrets;
@@ -476,7 +476,7 @@ public final class ClassifierCore {
 
     /** Returns the item id when it looks like an id and is no secret of the request, else {@code null}. */
     @Nullable String id(String raw) {
-      return ID.matcher(raw).matches() && !containsSecret(raw) ? raw : null;
+      return Redaction.isShowableToken(raw, MAX_ID_LENGTH) && !containsSecret(raw) ? raw : null;
     }
 
     /** Returns {@code reason} with any secret value of the request masked. */
