@@ -129,13 +129,13 @@ public final class CallOptions {
     /**
      * Sets the total deadline of this call.
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if not positive, or longer than 3650 days
      */
     public Builder deadline(@Nullable Duration deadline) {
       if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
         throw new IllegalArgumentException("Invalid deadline (" + deadline + "): must be positive");
       }
-      this.deadline = deadline;
+      this.deadline = deadline == null ? null : ShippingPolicy.Builder.notBeyondLongest("deadline", deadline);
       return this;
     }
 

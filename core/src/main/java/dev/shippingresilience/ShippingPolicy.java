@@ -83,6 +83,9 @@ public final class ShippingPolicy {
   final int maxPolls;
   final Duration deadline;
   final Duration maxRetryAfter;
+
+  /** The longest duration any setting takes (3650 days, the longest wait read from a header). */
+  static final Duration LONGEST = RateLimitHeaders.MAX_HINT;
   final Duration pauseJitter;
   final @Nullable String idempotencyKeyHeader;
   final boolean automaticIdempotencyKey;
@@ -371,6 +374,15 @@ public final class ShippingPolicy {
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException("Invalid " + name + " (" + value + "): must be positive");
       }
+      return notBeyondLongest(name, value);
+    }
+
+    /** Refuses durations whose arithmetic (instants, nanoseconds) could overflow: beyond {@link #LONGEST}. */
+    static Duration notBeyondLongest(String name, Duration value) {
+      if (value.compareTo(LONGEST) > 0) {
+        throw new IllegalArgumentException("Invalid " + name + " (" + value + "): must be at most "
+            + LONGEST.toDays() + " days");
+      }
       return value;
     }
 
@@ -439,7 +451,7 @@ public final class ShippingPolicy {
       if (maxJitter.isNegative()) {
         throw new IllegalArgumentException("Invalid pauseJitter (" + maxJitter + "): must not be negative");
       }
-      this.pauseJitter = maxJitter;
+      this.pauseJitter = notBeyondLongest("pauseJitter", maxJitter);
       return this;
     }
 

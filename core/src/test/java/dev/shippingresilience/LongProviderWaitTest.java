@@ -56,6 +56,16 @@ class LongProviderWaitTest {
   }
 
   @Test
+  void durationsThatWouldOverflowAreRefusedWhenSetNotAtTheFirstCall() {
+    Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThatThrownBy(() -> policy(b -> b.deadline(huge))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("deadline").hasMessageContaining("3650 days");
+    assertThatThrownBy(() -> policy(b -> b.pauseJitter(huge))).hasMessageContaining("pauseJitter");
+    assertThatThrownBy(() -> policy(b -> b.pollInterval(huge))).hasMessageContaining("pollInterval");
+    assertThatThrownBy(() -> CallOptions.builder().deadline(huge)).hasMessageContaining("deadline");
+  }
+
+  @Test
   void mangledRetryAfterPausesTheAccountNoLongerThanMaxRetryAfter() throws IOException {
     // given: a 429 asking for ten years; the policy waits at most a minute
     ShippingPolicy policy = policy(b -> b.maxRetryAfter(Duration.ofMinutes(1)));
@@ -77,7 +87,7 @@ class LongProviderWaitTest {
   void hugeRetryAfterEndsTheCallWithTheResponseEvenWithTheLongestPolicy(String value) throws IOException {
     // given: the longest maxRetryAfter and a deadline beyond it
     Duration longest = RateLimitHeaders.MAX_HINT.minusSeconds(1);
-    ShippingPolicy policy = policy(b -> b.maxRetryAfter(longest).deadline(RateLimitHeaders.MAX_HINT.multipliedBy(2)));
+    ShippingPolicy policy = policy(b -> b.maxRetryAfter(longest).deadline(RateLimitHeaders.MAX_HINT));
     ScriptedTransport transport = new ScriptedTransport().then(429, "", "Retry-After", value).then(200, "ok");
     // when
     CallResult<String> result = policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport);
