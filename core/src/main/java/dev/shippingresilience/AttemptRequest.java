@@ -1,7 +1,9 @@
 package dev.shippingresilience;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,12 +17,37 @@ import org.jspecify.annotations.Nullable;
  * @param method the method to send
  * @param uri the URL to send to
  * @param extraHeaders headers to add or replace (e.g. {@code Idempotency-Key})
+ * @param timeLeft the time left until the call's deadline when this attempt is handed to the transport (positive):
+ *     a transport should give the attempt no more than this for connecting, writing and reading, so that a request
+ *     already sent cannot outlive the deadline
  */
 public record AttemptRequest(int attempt, int poll, boolean original, String method, URI uri,
-    Map<String, String> extraHeaders) {
-  /** Copies the headers. */
+    Map<String, String> extraHeaders, Duration timeLeft) {
+  /** The time left of an attempt built without a deadline: {@value #NO_DEADLINE_DAYS} days. */
+  static final long NO_DEADLINE_DAYS = 3650;
+
+  /**
+   * Copies the headers.
+   *
+   * @throws IllegalArgumentException if {@code timeLeft} is not positive
+   */
   public AttemptRequest {
     extraHeaders = Map.copyOf(extraHeaders);
+    Objects.requireNonNull(timeLeft, "timeLeft");
+    if (timeLeft.isNegative() || timeLeft.isZero()) {
+      throw new IllegalArgumentException("Invalid timeLeft (" + timeLeft + "): must be positive");
+    }
+  }
+
+  /** Creates an attempt with no deadline of its own ({@value #NO_DEADLINE_DAYS} days left). */
+  public AttemptRequest(int attempt, int poll, boolean original, String method, URI uri,
+      Map<String, String> extraHeaders) {
+    this(attempt, poll, original, method, uri, extraHeaders, Duration.ofDays(NO_DEADLINE_DAYS));
+  }
+
+  /** Returns this attempt with {@code timeLeft} until the call's deadline. */
+  public AttemptRequest withTimeLeft(Duration timeLeft) {
+    return new AttemptRequest(attempt, poll, original, method, uri, extraHeaders, timeLeft);
   }
 
   /** Returns the extra header value for {@code name}, or {@code null}. */

@@ -71,6 +71,9 @@ final class CallLoop<R> {
   private @Nullable Classification last;
   private final List<Throwable> failures = new ArrayList<>();
   private AttemptRequest next;
+  /** The last RETRY or BREAK answer, open while this call waits to send again; closed once it sends. */
+  private @Nullable ProviderResponse<R> held;
+  private @Nullable Classification heldClassification;
   /** Why a RETRY or BREAK answer ended the call: a closed set, used as the calls meter's outcome tag. */
   private String stopReason = "retries_exhausted";
 
@@ -87,6 +90,11 @@ final class CallLoop<R> {
         ? policy.profile.compiled().operationNamed(options.operation())
         : policy.profile.compiled().operationFor(request.method(), ResponseClassifier.rawPath(request));
     String key = options.idempotencyKey();
+    if (key == null && policy.idempotencyKeyHeader != null) {
+      // the caller set the policy's key header on the request itself: that key makes the POST repeatable
+      String own = request.headers().first(policy.idempotencyKeyHeader);
+      key = own == null || own.isBlank() ? null : own.strip();
+    }
     if (key == null && policy.automaticIdempotencyKey && !request.idempotentMethod()) {
       key = UUID.randomUUID().toString();
     }
@@ -155,11 +163,49 @@ final class CallLoop<R> {
   }
 
   private CallResult<R> loop() throws IOException {
+    try {
+      return attempts();
+    } finally {
+      closeHeld();
+    }
+  }
+
+  private void closeHeld() {
+    if (held != null) {
+      ProviderResponse<R> r = held;
+      held = null;
+      heldClassification = null;
+      r.close();
+    }
+  }
+
+  private CallResult<R> attempts() throws IOException {
     while (true) {
       checkCancelled();
       waitForPause();
       waitForRateLimiter();
-      List<CircuitBreaker> acquired = gate();
+      // A 429 seen by another caller while this one waited for its permit paused the account: no request may reach
+      // the provider during a pause, so wait it out before sending (the permit is kept).
+      waitForPause();
+      Duration timeLeft = Duration.between(policy.clock.instant(), deadlineAt);
+      if (timeLeft.isNegative() || timeLeft.isZero()) {
+        throw new DeadlineExceededException(policy.profile.id(), last, sends, "before the next attempt", null);
+      }
+      next = next.withTimeLeft(timeLeft);
+      List<CircuitBreaker> acquired;
+      try {
+        acquired = gate();
+      } catch (BreakerOpenException e) {
+        if (held != null && heldClassification != null && !policy.throwOnFailure) {
+          // A breaker opened while this call waited to retry: hand back the provider's last answer.
+          ProviderResponse<R> r = held;
+          held = null;
+          stopReason = "breaker_opened";
+          return result(r, heldClassification);
+        }
+        throw e;
+      }
+      closeHeld();
       sends++;
       if (next.poll() > 0) {
         policy.metrics.poll(operationName);
@@ -252,18 +298,25 @@ final class CallLoop<R> {
     for (int i = 0; i < acquired.size(); i++) {
       // A transport failure (reset, timeout) counts against the provider's breaker only.
       if (i == 0) {
-        acquired.get(i).onError(nanos, TimeUnit.NANOSECONDS, e);
+        acquired.get(i).onError(nanos, TimeUnit.NANOSECONDS, redactedCopy(e));
       } else {
         acquired.get(i).releasePermission();
       }
     }
     policy.budget.onFailure();
     policy.metrics.attempt(operationName, Decision.BREAK.name(), "io");
-    LOG.debug("{} {} attempt {} failed: {}", policy.profile.id(), operationName, sends, e.toString());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} attempt {} failed: {}", policy.profile.id(), operationName, sends,
+          policy.profile.redaction().text(e.toString()));
+    }
     if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
       throw e;
     }
     checkCancelled();
+    if (!policy.clock.instant().isBefore(deadlineAt)) {
+      // the transport gave the attempt only the time left (AttemptRequest.timeLeft), and it ran out
+      throw new DeadlineExceededException(policy.profile.id(), last, sends, "during attempt " + sends, e);
+    }
     boolean notSent = e instanceof ConnectException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException;
     // A request that never reached the server, or one safe to repeat, may be sent again; a POST that may have
@@ -281,6 +334,25 @@ final class CallLoop<R> {
     pause(delay, "backoff");
     next = new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(), next.original(),
         next.method(), next.uri(), next.extraHeaders());
+  }
+
+  /** A stackless copy of {@code e} whose message went through the profile's redaction, for the breaker's logs. */
+  private Exception redactedCopy(IOException e) {
+    return new RedactedFailure(policy.profile.redaction().text(e.toString()));
+  }
+
+  /** A transport failure as the breaker records it: redacted text, no stack. */
+  private static final class RedactedFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RedactedFailure(String message) {
+      super(message);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   private @Nullable CallResult<R> onResponse(List<CircuitBreaker> acquired, Instant sentAt,
@@ -305,7 +377,9 @@ final class CallLoop<R> {
     policy.metrics.attempt(operationName, c.decision().name(), codeTag(c));
     final Classification event = c;
     safely(() -> policy.listener.onDecision(new DecisionEvent(event, next.attempt(), next.poll())));
-    LOG.debug("{} {}", request, c.summary());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} {}", request.method(), policy.profile.redaction().url(request.uri().toString()), c.summary());
+    }
     boolean throttled = pauseProviderIfLimited(c, snapshot);
 
     switch (c.decision()) {
@@ -389,7 +463,9 @@ final class CallLoop<R> {
       stopReason = "wait_too_long";
       return failOrReturn(response, c, c.decision() + " (the wait would pass the deadline)");
     }
-    response.close();
+    // Held through the wait: if a breaker opens meanwhile, this answer is what the caller gets (closed otherwise).
+    held = response;
+    heldClassification = c;
     retries++;
     pause(delay, cause);
     next = new AttemptRequest(next.attempt() + 1, next.poll(), next.original(), next.method(), next.uri(),

@@ -116,7 +116,7 @@ public final class Redaction {
 
   /** Returns {@code url} with the values of secret query parameters (and fragment parameters) masked. */
   public String url(String url) {
-    return queryPattern.matcher(url).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    return queryPattern.matcher(uriCredentials(url)).replaceAll("$1" + Matcher.quoteReplacement(MASK));
   }
 
   /** Returns {@code true} when the query parameter {@code name} carries a secret (case-insensitive). */
