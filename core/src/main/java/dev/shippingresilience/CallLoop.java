@@ -183,10 +183,11 @@ final class CallLoop<R> {
     while (true) {
       checkCancelled();
       waitForPause();
-      waitForRateLimiter();
-      // A 429 seen by another caller while this one waited for its permit paused the account: no request may reach
-      // the provider during a pause, so wait it out before sending (the permit is kept).
-      waitForPause();
+      if (waitForRateLimiter()) {
+        // A 429 seen by another caller while this one waited for its permit paused the account: no request may
+        // reach the provider during a pause, so wait it out before sending (the permit is kept).
+        waitForPause();
+      }
       Duration timeLeft = Duration.between(policy.clock.instant(), deadlineAt);
       if (timeLeft.isNegative() || timeLeft.isZero()) {
         throw new DeadlineExceededException(policy.profile.id(), last, sends, "before the next attempt", null);
@@ -639,9 +640,10 @@ final class CallLoop<R> {
     return fitsDeadline(jittered) ? jittered : untilReset;
   }
 
-  private void waitForRateLimiter() throws IOException {
+  /** Waits for a permit of the rate limiter; returns whether it had to wait for one. */
+  private boolean waitForRateLimiter() throws IOException {
     if (policy.rateLimit == null) {
-      return;
+      return false;
     }
     Duration remaining = Duration.between(policy.clock.instant(), deadlineAt);
     Duration delay = policy.limits.acquire(account, policy.rateLimit,
@@ -650,6 +652,7 @@ final class CallLoop<R> {
       throw new DeadlineExceededException(policy.profile.id(), last, sends, "waiting for the rate limiter", null);
     }
     pause(delay, "rate_limit");
+    return delay.compareTo(Duration.ZERO) > 0;
   }
 
   private void pause(Duration delay, String cause) throws CallCancelledException {
