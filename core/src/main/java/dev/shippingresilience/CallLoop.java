@@ -304,7 +304,7 @@ final class CallLoop<R> {
         acquired.get(i).releasePermission();
       }
     }
-    policy.budget.onFailure();
+    policy.budget(account).onFailure();
     policy.metrics.attempt(operationName, Decision.BREAK.name(), "io");
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} attempt {} failed: {}", policy.profile.id(), operationName, sends,
@@ -323,7 +323,7 @@ final class CallLoop<R> {
     // A request that never reached the server, or one safe to repeat, may be sent again; a POST that may have
     // been processed is not repeated behind the caller's back.
     boolean safe = (notSent && options.bodyRepeatable()) || repeatable();
-    if (!safe || retries + 1 >= policy.maxAttempts || !policy.budget.allowsRetry()) {
+    if (!safe || retries + 1 >= policy.maxAttempts || !policy.budget(account).allowsRetry()) {
       throw withEarlierFailures(e);
     }
     Duration delay = backoffDelay();
@@ -385,7 +385,7 @@ final class CallLoop<R> {
 
     switch (c.decision()) {
       case SUCCEED -> {
-        policy.budget.onSuccess();
+        policy.budget(account).onSuccess();
         return result(response, c);
       }
       case FAIL -> {
@@ -393,7 +393,7 @@ final class CallLoop<R> {
         return failOrReturn(response, c, "FAIL");
       }
       case POLL -> {
-        policy.budget.onSuccess();
+        policy.budget(account).onSuccess();
         return poll(response, c, snapshot);
       }
       default -> {
@@ -401,7 +401,7 @@ final class CallLoop<R> {
         // A provider's "not processed, come back at T" (429 with a reset) is throttling, which the pause already
         // honours for every caller: it does not drain the budget, which guards against failure amplification.
         if (!(c.decision() == Decision.RETRY && c.notProcessed() && c.retryAfter() != null)) {
-          policy.budget.onFailure();
+          policy.budget(account).onFailure();
         }
         return retry(response, c, throttled);
       }
@@ -433,7 +433,7 @@ final class CallLoop<R> {
     if (retries + 1 >= policy.maxAttempts) {
       return failOrReturn(response, c, c.decision().name());
     }
-    if (!policy.budget.allowsRetry()) {
+    if (!policy.budget(account).allowsRetry()) {
       stopReason = "budget_exhausted";
       return failOrReturn(response, c, c.decision() + " (retry budget exhausted)");
     }
