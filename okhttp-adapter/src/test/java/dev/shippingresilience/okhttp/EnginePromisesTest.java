@@ -19,11 +19,11 @@ import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.ShippingCallException;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.testing.CapturedLogs;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
 import dev.shippingresilience.testing.HookedSleeper;
-import dev.shippingresilience.testing.LogCapture;
 import dev.shippingresilience.testing.RecordingListener;
 import dev.shippingresilience.testing.ShownText;
 import dev.shippingresilience.testing.VirtualTimeSleeper;
@@ -249,10 +249,10 @@ class EnginePromisesTest {
     List<String> logged;
     Throwable failed;
     Throwable refused;
-    try (LogCapture log = LogCapture.start("dev.shippingresilience", "io.github.resilience4j")) {
+    try (CapturedLogs.Capture log = CapturedLogs.start()) {
       failed = catchThrowable(() -> client.newCall(request).execute().close());
       refused = catchThrowable(() -> client.newCall(request).execute().close());
-      logged = log.lines();
+      logged = log.lines().stream().map(CapturedLogs.Line::toString).toList();
     }
 
     // then the engine logged the transport failure at DEBUG, and what it shows masks every secret
