@@ -183,10 +183,11 @@ final class CallLoop<R> {
     while (true) {
       checkCancelled();
       waitForPause();
-      waitForRateLimiter();
-      // A 429 seen by another caller while this one waited for its permit paused the account: no request may reach
-      // the provider during a pause, so wait it out before sending (the permit is kept).
-      waitForPause();
+      if (waitForRateLimiter()) {
+        // A 429 seen by another caller while this one waited for its permit paused the account: no request may
+        // reach the provider during a pause, so wait it out before sending (the permit is kept).
+        waitForPause();
+      }
       Duration timeLeft = Duration.between(policy.clock.instant(), deadlineAt);
       if (timeLeft.isNegative() || timeLeft.isZero()) {
         throw new DeadlineExceededException(policy.profile.id(), last, sends, "before the next attempt", null);
@@ -303,7 +304,7 @@ final class CallLoop<R> {
         acquired.get(i).releasePermission();
       }
     }
-    policy.budget.onFailure();
+    policy.budget(account).onFailure();
     policy.metrics.attempt(operationName, Decision.BREAK.name(), "io");
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} attempt {} failed: {}", policy.profile.id(), operationName, sends,
@@ -322,7 +323,7 @@ final class CallLoop<R> {
     // A request that never reached the server, or one safe to repeat, may be sent again; a POST that may have
     // been processed is not repeated behind the caller's back.
     boolean safe = (notSent && options.bodyRepeatable()) || repeatable();
-    if (!safe || retries + 1 >= policy.maxAttempts || !policy.budget.allowsRetry()) {
+    if (!safe || retries + 1 >= policy.maxAttempts || !policy.budget(account).allowsRetry()) {
       throw withEarlierFailures(e);
     }
     Duration delay = backoffDelay();
@@ -384,7 +385,7 @@ final class CallLoop<R> {
 
     switch (c.decision()) {
       case SUCCEED -> {
-        policy.budget.onSuccess();
+        policy.budget(account).onSuccess();
         return result(response, c);
       }
       case FAIL -> {
@@ -392,7 +393,7 @@ final class CallLoop<R> {
         return failOrReturn(response, c, "FAIL");
       }
       case POLL -> {
-        policy.budget.onSuccess();
+        policy.budget(account).onSuccess();
         return poll(response, c, snapshot);
       }
       default -> {
@@ -400,7 +401,7 @@ final class CallLoop<R> {
         // A provider's "not processed, come back at T" (429 with a reset) is throttling, which the pause already
         // honours for every caller: it does not drain the budget, which guards against failure amplification.
         if (!(c.decision() == Decision.RETRY && c.notProcessed() && c.retryAfter() != null)) {
-          policy.budget.onFailure();
+          policy.budget(account).onFailure();
         }
         return retry(response, c, throttled);
       }
@@ -432,7 +433,7 @@ final class CallLoop<R> {
     if (retries + 1 >= policy.maxAttempts) {
       return failOrReturn(response, c, c.decision().name());
     }
-    if (!policy.budget.allowsRetry()) {
+    if (!policy.budget(account).allowsRetry()) {
       stopReason = "budget_exhausted";
       return failOrReturn(response, c, c.decision() + " (retry budget exhausted)");
     }
@@ -639,9 +640,10 @@ final class CallLoop<R> {
     return fitsDeadline(jittered) ? jittered : untilReset;
   }
 
-  private void waitForRateLimiter() throws IOException {
+  /** Waits for a permit of the rate limiter; returns whether it had to wait for one. */
+  private boolean waitForRateLimiter() throws IOException {
     if (policy.rateLimit == null) {
-      return;
+      return false;
     }
     Duration remaining = Duration.between(policy.clock.instant(), deadlineAt);
     Duration delay = policy.limits.acquire(account, policy.rateLimit,
@@ -650,6 +652,7 @@ final class CallLoop<R> {
       throw new DeadlineExceededException(policy.profile.id(), last, sends, "waiting for the rate limiter", null);
     }
     pause(delay, "rate_limit");
+    return delay.compareTo(Duration.ZERO) > 0;
   }
 
   private void pause(Duration delay, String cause) throws CallCancelledException {

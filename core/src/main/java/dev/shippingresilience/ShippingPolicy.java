@@ -2,6 +2,7 @@ package dev.shippingresilience;
 
 import dev.shippingresilience.event.BreakerEvent;
 import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.internal.LruMap;
 import dev.shippingresilience.internal.PolicyMetrics;
 import dev.shippingresilience.internal.ProfileModel;
 import dev.shippingresilience.internal.RateLimitHeaders;
@@ -60,8 +61,18 @@ public final class ShippingPolicy {
    * the reset instant and meet the limit again together: 1 s, the window of a per-second rate limit.
    */
   public static final Duration DEFAULT_PAUSE_JITTER = Duration.ofSeconds(1);
-  /** Default most circuit breakers kept per provider (one per scope): {@value}. */
+  /**
+   * Default most circuit breakers kept per provider (one per scope, whatever their states; the provider's own breaker
+   * is never evicted): {@value}.
+   */
   public static final int DEFAULT_MAX_BREAKERS = 1000;
+  /**
+   * Most retry budgets kept per policy: {@value}. There is one per rate-limit account: the policy's account, or for a
+   * {@code byHost} profile (the generic fallback) one per host, so that one host's failures do not stop retries to
+   * another. Beyond it, the least recently used host's budget is dropped; a host that comes back starts with a full
+   * budget.
+   */
+  public static final int MAX_RETRY_BUDGETS = 1000;
   /** Default retry-budget size in tokens: {@value}. */
   public static final int DEFAULT_BUDGET_TOKENS = 10;
   /**
@@ -100,7 +111,9 @@ public final class ShippingPolicy {
   final SharedLimits limits;
   final String account;
   final boolean shareBreakerHints;
-  final RetryBudget budget;
+  private final LruMap<RetryBudget> budgets = new LruMap<>(MAX_RETRY_BUDGETS);
+  private final int budgetTokens;
+  private final double budgetRatio;
   private final CircuitBreakerConfig breakerConfig;
   private final Duration waitDurationInOpenState;
 
@@ -144,7 +157,7 @@ public final class ShippingPolicy {
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
     ShippingListener l = b.listener;
     this.waitDurationInOpenState = b.waitDurationInOpenState;
-    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock,
+    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, b.waitDurationInOpenState,
         cb -> cb.getEventPublisher().onStateTransition(e -> {
           LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
               e.getStateTransition().getToState());
@@ -158,7 +171,18 @@ public final class ShippingPolicy {
       // The provider's own breaker exists from the start, so health checks and meters see it before any call.
       breakers.get(b.profile.id());
     }
-    this.budget = new RetryBudget(b.budgetTokens, b.budgetRatio);
+    this.budgetTokens = b.budgetTokens;
+    this.budgetRatio = b.budgetRatio;
+  }
+
+  /** Returns the retry budget of {@code account} (a call's rate-limit account), creating it full. */
+  RetryBudget budget(String account) {
+    return budgets.computeIfAbsent(account, k -> new RetryBudget(budgetTokens, budgetRatio));
+  }
+
+  /** Returns the number of retry budgets kept (for tests). */
+  int retryBudgets() {
+    return budgets.size();
   }
 
   /**
@@ -210,9 +234,14 @@ public final class ShippingPolicy {
     return breakers.states();
   }
 
-  /** Returns the retry budget's remaining tokens. */
+  /**
+   * Returns the retry budget's remaining tokens: the budget of the policy's account or, for a {@code byHost} profile
+   * (one budget per host), the lowest among the hosts' budgets kept; the full size when no call was made yet.
+   */
   public double retryBudgetTokens() {
-    return budget.tokens();
+    double[] lowest = {budgetTokens};
+    budgets.forEach((account, budget) -> lowest[0] = Math.min(lowest[0], budget.tokens()));
+    return lowest[0];
   }
 
   /** Returns the attempts allowed per call, counting the first. */
@@ -491,7 +520,12 @@ public final class ShippingPolicy {
       return this;
     }
 
-    /** Sets the most breakers kept (one per scope); idle closed ones are evicted beyond it. Default 1000. */
+    /**
+     * Sets the most breakers kept (one per scope), whatever their states, with their meters. Beyond it the least
+     * recently used one is evicted, an idle CLOSED one first; the provider's own breaker never is (for the generic
+     * fallback, whose hosts are unbounded, a host's breaker may be, except while a call to that host creates one), and
+     * an OPEN breaker not called for twice its open wait expires. Default 1000.
+     */
     public Builder maxBreakers(int maxBreakers) {
       this.maxBreakers = atLeast("maxBreakers", maxBreakers, 1);
       return this;
@@ -513,7 +547,8 @@ public final class ShippingPolicy {
     /**
      * Sets the retry budget: {@code maxTokens} tokens, failures take one, successes give back {@code ratio};
      * retries stop while half or fewer remain. A throttling answer that names its reset (a 429 with
-     * {@code Retry-After}) takes none: the pause already holds every caller back until then. Defaults 10 and 0.25.
+     * {@code Retry-After}) takes none: the pause already holds every caller back until then. One budget per account,
+     * so per host for the generic fallback (at most {@value ShippingPolicy#MAX_RETRY_BUDGETS}). Defaults 10 and 0.25.
      */
     public Builder retryBudget(int maxTokens, double ratio) {
       this.budgetTokens = atLeast("retryBudget maxTokens", maxTokens, 1);

@@ -11,9 +11,11 @@ import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
 import dev.shippingresilience.testing.ScriptedTransport;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,21 @@ class ShippingPolicyTest {
 
   private static String meta(int status) {
     return "{\"meta\":{\"status\":" + status + ",\"message\":\"m\"},\"result\":{\"waybill\":\"W1\"}}";
+  }
+
+  private static RequestSnapshot get(String host) {
+    return RequestSnapshot.of("GET", "https://" + host + "/api/shipments/1");
+  }
+
+  /** Meters whose name starts with {@code prefix}. */
+  private long metersNamed(String prefix) {
+    return meters.getMeters().stream().filter(m -> m.getId().getName().startsWith(prefix)).count();
+  }
+
+  /** Distinct {@code name} tags (one per breaker or limiter) among the meters whose name starts with {@code prefix}. */
+  private long instancesMetered(String prefix) {
+    return meters.getMeters().stream().map(Meter::getId).filter(id -> id.getName().startsWith(prefix))
+        .map(id -> id.getTag("name")).distinct().count();
   }
 
   @Nested
@@ -394,6 +411,111 @@ class ShippingPolicyTest {
       }
       assertThat(policy.breakerStates()).hasSizeLessThanOrEqualTo(5);
     }
+
+    private static final String CB_METERS = "resilience4j.circuitbreaker";
+
+    private ShippingPolicy generic(int maxBreakers) {
+      return policy("generic-http", b -> b.maxAttempts(1).maxBreakers(maxBreakers)
+          .breaker(50, 2, 2, Duration.ofSeconds(60), 1));
+    }
+
+    private void failTwice(ShippingPolicy policy, String host, ScriptedTransport down) throws IOException {
+      policy.execute(get(host), CallOptions.none(), down);
+      policy.execute(get(host), CallOptions.none(), down);
+    }
+
+    @Test
+    void twoThousandFailingHostsKeepAtMostMaxBreakersAndTheirMeters() throws IOException {
+      // given the default maxBreakers (1000) and one breaker's meters as the unit
+      ShippingPolicy policy = generic(ShippingPolicy.DEFAULT_MAX_BREAKERS);
+      ScriptedTransport down = new ScriptedTransport().then(503, "");
+      failTwice(policy, "host0.example", down);
+      long perBreaker = metersNamed(CB_METERS);
+      assertThat(policy.breakerStates()).containsEntry("generic-http/host:host0.example", "OPEN");
+
+      // when 2,000 hosts fail until their breakers open
+      for (int h = 1; h < 2000; h++) {
+        failTwice(policy, "host" + h + ".example", down);
+      }
+
+      // then breakers and meters stay within the bound, whatever their states
+      assertThat(policy.breakerStates()).hasSizeLessThanOrEqualTo(ShippingPolicy.DEFAULT_MAX_BREAKERS)
+          .containsEntry("generic-http/host:host1999.example", "OPEN");
+      assertThat(instancesMetered(CB_METERS)).isLessThanOrEqualTo(ShippingPolicy.DEFAULT_MAX_BREAKERS);
+      assertThat(metersNamed(CB_METERS)).isLessThanOrEqualTo(ShippingPolicy.DEFAULT_MAX_BREAKERS * perBreaker);
+    }
+
+    @Test
+    void openBreakersOfHostsNoLongerCalledExpireWithTheirMeters() throws IOException {
+      // given 20 hosts whose breakers opened (open wait 60 s)
+      ShippingPolicy policy = generic(ShippingPolicy.DEFAULT_MAX_BREAKERS);
+      ScriptedTransport down = new ScriptedTransport().then(503, "");
+      for (int h = 0; h < 20; h++) {
+        failTwice(policy, "host" + h + ".example", down);
+      }
+      assertThat(policy.breakerStates()).hasSize(20).containsValue("OPEN");
+
+      // when six hours pass without a call
+      clock.advance(Duration.ofHours(6));
+
+      // then none of them is reported or metered any more
+      assertThat(policy.breakerStates()).isEmpty();
+      assertThat(metersNamed(CB_METERS)).isZero();
+    }
+
+    @Test
+    void providerBreakerStillTripsWhenTheRegistryIsFullOfOpenBreakers() throws IOException {
+      // given clickpost with room for 5 breakers, 4 of them carriers left OPEN, plus the provider's own
+      ShippingPolicy policy = policy("clickpost", b -> b.maxAttempts(1).maxBreakers(5)
+          .breaker(50, 2, 2, Duration.ofSeconds(60), 1));
+      ScriptedTransport carrierDown = new ScriptedTransport().then(200, meta(322));
+      for (int courier = 1; courier <= 4; courier++) {
+        create(policy, courier, carrierDown);
+        create(policy, courier, carrierDown);
+      }
+      assertThat(policy.breakerStates()).hasSize(5).containsEntry("clickpost", "CLOSED")
+          .containsEntry("clickpost/carrier:4", "OPEN");
+
+      // when new carriers' outages alternate with failures of the provider itself
+      ScriptedTransport providerDown = new ScriptedTransport().thenFail(new ConnectException("Connection refused"));
+      for (int courier = 10; courier < 12; courier++) {
+        create(policy, courier, carrierDown);
+        int c = courier;
+        assertThatThrownBy(() -> create(policy, c + 100, providerDown)).isInstanceOf(ConnectException.class);
+      }
+
+      // then the provider's breaker counted both failures and opened: the next call fails fast
+      assertThat(policy.breakerStates()).hasSizeLessThanOrEqualTo(5).containsEntry("clickpost", "OPEN");
+      ScriptedTransport healthy = new ScriptedTransport().then(200, meta(200));
+      assertThatThrownBy(() -> create(policy, 50, healthy)).isInstanceOfSatisfying(BreakerOpenException.class,
+          e -> assertThat(e.scope()).isEqualTo("clickpost"));
+      assertThat(healthy.sends()).isZero();
+    }
+
+    @Test
+    void aNewHostCannotPushOutTheHostBeingCalledWhenTheRegistryIsFull() throws IOException {
+      // given room for 5 breakers, all taken by hosts left OPEN
+      ShippingPolicy policy = generic(5);
+      ScriptedTransport down = new ScriptedTransport().then(503, "");
+      for (int h = 0; h < 5; h++) {
+        failTwice(policy, "old" + h + ".example", down);
+      }
+      assertThat(policy.breakerStates()).hasSize(5).doesNotContainValue("CLOSED");
+
+      // when a failing host's calls alternate with calls to new hosts
+      policy.execute(get("flaky.example"), CallOptions.none(), down);
+      policy.execute(get("new1.example"), CallOptions.none(), down);
+      policy.execute(get("flaky.example"), CallOptions.none(), down);
+      policy.execute(get("new2.example"), CallOptions.none(), down);
+
+      // then the failing host's breaker kept both failures and opened
+      assertThat(policy.breakerStates()).hasSizeLessThanOrEqualTo(5)
+          .containsEntry("generic-http/host:flaky.example", "OPEN");
+      int before = down.sends();
+      assertThatThrownBy(() -> policy.execute(get("flaky.example"), CallOptions.none(), down))
+          .isInstanceOf(BreakerOpenException.class);
+      assertThat(down.sends()).isEqualTo(before);
+    }
   }
 
   @Nested
@@ -440,6 +562,42 @@ class ShippingPolicyTest {
       // then every failure was retried: the budget sustains a partial failure, it only stops outages
       assertThat(succeeded).isEqualTo(100);
       assertThat(flaky.sends()).isEqualTo(120);
+    }
+
+    @Test
+    void oneHostsFailuresDoNotEmptyTheRetryBudgetOfAnother() throws IOException {
+      // given the generic fallback with the default budget, its breakers kept closed
+      ShippingPolicy policy = policy("generic-http", b -> b.breaker(100, 1000, 1000, Duration.ofSeconds(1), 1));
+      ScriptedTransport hostA = new ScriptedTransport().then(503, "");
+      for (int i = 0; i < 3; i++) {
+        policy.execute(get("a.example"), CallOptions.none(), hostA);
+      }
+      assertThat(hostA.sends()).as("six 503s from host A").isEqualTo(6);
+
+      // when unrelated host B resets the connection once, then answers
+      ScriptedTransport hostB = new ScriptedTransport().thenFail(new SocketException("Connection reset"))
+          .then(200, "ok");
+      CallResult<String> result = policy.execute(get("b.example"), CallOptions.none(), hostB);
+
+      // then B's GET was retried and succeeded
+      assertThat(result.succeeded()).isTrue();
+      assertThat(hostB.sends()).isEqualTo(2);
+    }
+
+    @Test
+    void retryBudgetsOfManyHostsAreBounded() throws IOException {
+      // given
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(1));
+      ScriptedTransport down = new ScriptedTransport().then(503, "");
+
+      // when more hosts than the bound fail once each
+      for (int h = 0; h < ShippingPolicy.MAX_RETRY_BUDGETS + 100; h++) {
+        policy.execute(get("host" + h + ".example"), CallOptions.none(), down);
+      }
+
+      // then
+      assertThat(policy.retryBudgets()).isLessThanOrEqualTo(ShippingPolicy.MAX_RETRY_BUDGETS);
+      assertThat(policy.retryBudgetTokens()).isEqualTo(ShippingPolicy.DEFAULT_BUDGET_TOKENS - 1);
     }
   }
 
@@ -519,6 +677,22 @@ class ShippingPolicyTest {
       }
       // 3 per second: the fourth call waits for the next period
       assertThat(sleeper.total()).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
+    void rateLimitedGenericFallbackKeepsBoundedLimitersAndMetersOverTenThousandHosts() throws IOException {
+      // given a rate-limited generic fallback
+      ShippingPolicy policy = policy("generic-http", b -> b.maxAttempts(1).rateLimit(10, Duration.ofSeconds(1)));
+      ScriptedTransport ok = new ScriptedTransport().then(200, "ok");
+
+      // when 10,000 hosts are called once each
+      for (int h = 0; h < 10_000; h++) {
+        assertThat(policy.execute(get("host" + h + ".example"), CallOptions.none(), ok).succeeded()).isTrue();
+      }
+
+      // then limiters (and their meters) are bounded
+      assertThat(instancesMetered("resilience4j.ratelimiter"))
+          .isLessThanOrEqualTo(dev.shippingresilience.spi.LocalLimits.DEFAULT_MAX_ACCOUNTS);
     }
   }
 

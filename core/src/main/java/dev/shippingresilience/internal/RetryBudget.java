@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A retry budget in the spirit of gRPC retry throttling: a token bucket of {@code maxTokens}; every failed
- * attempt (RETRY, BREAK, I/O failure; the engine exempts throttling answers that name their reset) takes one token, every success gives back {@code tokenRatio}; retries are
- * allowed only while more than half the tokens remain. First attempts never ask the budget. Lock-free and
- * thread-safe.
+ * attempt (RETRY, BREAK, I/O failure; the engine exempts throttling answers that name their reset) takes one token,
+ * every success gives back {@code tokenRatio}; retries are allowed only while more than half the tokens remain. First
+ * attempts never ask the budget. The policy keeps one per rate-limit account (per host for the generic fallback, so
+ * one host's outage does not stop retries to another). Lock-free and thread-safe.
  */
 public final class RetryBudget {
   private static final long SCALE = 1000;

@@ -4,98 +4,225 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
-import java.util.Comparator;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Resilience4j circuit breakers created per scope on demand ({@code clickpost}, {@code clickpost/carrier:5}),
- * at most {@code maxBreakers} of them: when full, the least recently used CLOSED breakers are evicted (an open or
- * half-open breaker is never forgotten). Thread-safe.
+ * Resilience4j circuit breakers created per scope on demand ({@code clickpost}, {@code clickpost/carrier:5},
+ * {@code generic-http/host:a.example}), at most {@code maxBreakers} of them whatever their states. A breaker leaves
+ * through its registry, so the Micrometer binder bound with {@code TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry}
+ * removes its meters too (it listens to the registry's entry-removed events). Thread-safe.
+ *
+ * <p>Which breakers go, in this order:
+ * <ol>
+ *   <li><b>Never</b> a provider-level breaker: a scope with no {@code /carrier:}, {@code /operation:} or
+ *       {@code /host:} part (e.g. {@code clickpost}). It guards every call to the provider; were it evicted, a new
+ *       carrier's breaker and it would push each other out on every attempt, and neither could ever trip. There is
+ *       one per profile, so keeping it does not break the bound.
+ *   <li><b>Never</b> the scope being created, nor the provider scope it belongs to (for a {@code byHost} profile,
+ *       {@code generic-http/host:h} when {@code generic-http/host:h/operation:x} is created): the host being called
+ *       right now is not pushed out by its own call. Host-level breakers are otherwise evictable, since the hosts
+ *       of the generic fallback are unbounded.
+ *   <li><b>Expired</b> breakers are dropped whenever a breaker is created and whenever the states are read, full or
+ *       not: an OPEN breaker opened at least {@value #EXPIRY_FACTOR} &times; {@code waitDurationInOpenState} ago (no
+ *       call came since its open wait ended, or it would be HALF_OPEN: the next call would only find it ready for
+ *       trial calls anyway), and any breaker not used for {@code max(}{@value #EXPIRY_FACTOR} &times;
+ *       {@code waitDurationInOpenState, }{@link #MIN_IDLE_EXPIRY}{@code )}. Time is the policy's clock.
+ *   <li>When still full, one breaker makes room for the new one: a CLOSED breaker idle for at least
+ *       {@code waitDurationInOpenState} if there is one, else any breaker (OPEN and HALF_OPEN included); the least
+ *       recently used first in both cases. A strict LRU order among busy breakers keeps two scopes in use from
+ *       evicting each other while older ones remain.
+ * </ol>
+ * Only protected breakers (rules 1 and 2) can take the count past {@code maxBreakers}: at most the provider-level
+ * ones plus the scopes being created concurrently.
  */
 public final class ScopedBreakers {
+  /** An OPEN breaker expires this many open waits after it opened; any breaker after this many idle open waits. */
+  public static final int EXPIRY_FACTOR = 2;
+  /** The shortest idle time after which a breaker expires whatever its state: 10 min. */
+  public static final Duration MIN_IDLE_EXPIRY = Duration.ofMinutes(10);
+
+  private static final String[] SUB_SCOPES = {"/carrier:", "/operation:"};
+
   private final CircuitBreakerRegistry registry;
   private final CircuitBreakerConfig config;
   private final int maxBreakers;
   private final Clock clock;
-  private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
+  private final long openWaitMillis;
+  private final long openExpiryMillis;
+  private final long idleExpiryMillis;
   private final Consumer<CircuitBreaker> onCreate;
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  /** Orders uses exactly, where clock readings may tie. */
+  private final AtomicLong uses = new AtomicLong();
+
+  /** A breaker with its last use and, while OPEN, when it opened. */
+  private static final class Slot {
+    final CircuitBreaker breaker;
+    volatile long lastUse;
+    volatile long lastUsedMillis;
+    volatile long openedMillis;
+
+    Slot(CircuitBreaker breaker) {
+      this.breaker = breaker;
+    }
+  }
 
   /**
    * Creates the set.
    *
    * @param registry the registry breakers live in (bound to Micrometer by the caller)
    * @param config the config of every breaker
-   * @param maxBreakers the most breakers kept
-   * @param clock the clock for idle tracking
+   * @param maxBreakers the most breakers kept, protected ones aside (see the class comment)
+   * @param clock the clock for idle and open times
+   * @param openWait the breakers' wait in the OPEN state, the unit of expiry
    * @param onCreate called once per new breaker (to subscribe to its events)
    */
   public ScopedBreakers(CircuitBreakerRegistry registry, CircuitBreakerConfig config, int maxBreakers, Clock clock,
-      Consumer<CircuitBreaker> onCreate) {
+      Duration openWait, Consumer<CircuitBreaker> onCreate) {
     this.registry = registry;
     this.config = config;
     this.maxBreakers = maxBreakers;
     this.clock = clock;
+    this.openWaitMillis = openWait.toMillis();
+    this.openExpiryMillis = saturatedTimes(openWaitMillis, EXPIRY_FACTOR);
+    this.idleExpiryMillis = Math.max(openExpiryMillis, MIN_IDLE_EXPIRY.toMillis());
     this.onCreate = onCreate;
   }
 
-  /** Returns the breaker for {@code scope} if it exists, else {@code null}. */
-  public @Nullable CircuitBreaker existing(String scope) {
-    CircuitBreaker cb = registry.find(scope).orElse(null);
-    if (cb != null) {
-      lastUsed.put(scope, clock.millis());
-    }
-    return cb;
+  private static long saturatedTimes(long millis, int factor) {
+    return millis > Long.MAX_VALUE / factor ? Long.MAX_VALUE : millis * factor;
   }
 
-  /** Returns the breaker for {@code scope}, creating it (and evicting idle ones when full). */
+  /** Returns the breaker for {@code scope} if it exists (marking it used), else {@code null}. */
+  public @Nullable CircuitBreaker existing(String scope) {
+    Slot slot = slots.get(scope);
+    if (slot == null) {
+      return null;
+    }
+    touch(slot);
+    return slot.breaker;
+  }
+
+  /** Returns the breaker for {@code scope}, creating it (and making room, as the class comment says). */
   public CircuitBreaker get(String scope) {
     CircuitBreaker cb = existing(scope);
     if (cb != null) {
       return cb;
     }
     synchronized (this) {
-      cb = registry.find(scope).orElse(null);
-      if (cb == null) {
-        evictIfFull();
-        cb = registry.circuitBreaker(scope, config);
-        onCreate.accept(cb);
+      Slot slot = slots.get(scope);
+      if (slot == null) {
+        long now = clock.millis();
+        expire(now);
+        makeRoom(scope, now);
+        slot = new Slot(registry.circuitBreaker(scope, config));
+        Slot created = slot;
+        created.breaker.getEventPublisher().onStateTransition(e -> {
+          if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+            created.openedMillis = clock.millis();
+          }
+        });
+        onCreate.accept(created.breaker);
+        slots.put(scope, slot);
       }
-      lastUsed.put(scope, clock.millis());
-      return cb;
+      touch(slot);
+      return slot.breaker;
     }
   }
 
-  private void evictIfFull() {
-    int excess = registry.getAllCircuitBreakers().size() - maxBreakers + 1;
-    if (excess <= 0) {
-      return;
+  private void touch(Slot slot) {
+    slot.lastUse = uses.incrementAndGet();
+    slot.lastUsedMillis = clock.millis();
+  }
+
+  /** Returns the provider-level scope of {@code scope}: {@code scope} without its carrier or operation part. */
+  static String providerScopeOf(String scope) {
+    int end = scope.length();
+    for (String sub : SUB_SCOPES) {
+      int i = scope.indexOf(sub);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
     }
-    List<String> idle = registry.getAllCircuitBreakers().stream()
-        .filter(cb -> cb.getState() == CircuitBreaker.State.CLOSED)
-        .map(CircuitBreaker::getName)
-        .sorted(Comparator.comparingLong(name -> lastUsed.getOrDefault(name, 0L)))
-        .limit(excess)
-        .collect(Collectors.toList());
-    for (String name : idle) {
-      registry.remove(name);
-      lastUsed.remove(name);
+    return scope.substring(0, end);
+  }
+
+  /** Returns whether {@code scope} is a provider's own breaker, never evicted. */
+  static boolean pinned(String scope) {
+    return !scope.contains("/host:") && providerScopeOf(scope).equals(scope);
+  }
+
+  private boolean expired(String scope, Slot slot, long now) {
+    if (pinned(scope)) {
+      return false;
+    }
+    if (slot.breaker.getState() == CircuitBreaker.State.OPEN && now - slot.openedMillis >= openExpiryMillis) {
+      return true;
+    }
+    return now - slot.lastUsedMillis >= idleExpiryMillis;
+  }
+
+  private synchronized void expire(long now) {
+    slots.forEach((scope, slot) -> {
+      if (expired(scope, slot, now)) {
+        remove(scope, slot);
+      }
+    });
+  }
+
+  private void makeRoom(String scope, long now) {
+    String inUse = providerScopeOf(scope);
+    while (slots.size() >= maxBreakers) {
+      String victim = null;
+      Slot victimSlot = null;
+      boolean victimIdleClosed = false;
+      for (Map.Entry<String, Slot> e : slots.entrySet()) {
+        String name = e.getKey();
+        if (pinned(name) || name.equals(inUse)) {
+          continue;
+        }
+        Slot s = e.getValue();
+        boolean idleClosed = s.breaker.getState() == CircuitBreaker.State.CLOSED
+            && now - s.lastUsedMillis >= openWaitMillis;
+        boolean better = victimSlot == null
+            || (idleClosed && !victimIdleClosed)
+            || (idleClosed == victimIdleClosed && s.lastUse < victimSlot.lastUse);
+        if (better) {
+          victim = name;
+          victimSlot = s;
+          victimIdleClosed = idleClosed;
+        }
+      }
+      if (victimSlot == null) {
+        return;
+      }
+      remove(victim, victimSlot);
     }
   }
 
-  /** Returns the number of breakers kept. */
+  private void remove(String scope, Slot slot) {
+    if (slots.remove(scope, slot)) {
+      registry.remove(scope);
+    }
+  }
+
+  /** Returns the number of breakers kept, after dropping expired ones. */
   public int size() {
-    return registry.getAllCircuitBreakers().size();
+    expire(clock.millis());
+    return slots.size();
   }
 
-  /** Returns each scope's state name, e.g. {@code clickpost/carrier:5 -> OPEN}. */
+  /** Returns each scope's state name, e.g. {@code clickpost/carrier:5 -> OPEN}, after dropping expired ones. */
   public Map<String, String> states() {
-    return registry.getAllCircuitBreakers().stream()
-        .collect(Collectors.toMap(CircuitBreaker::getName, cb -> cb.getState().name(), (a, b) -> a,
-            java.util.TreeMap::new));
+    expire(clock.millis());
+    Map<String, String> states = new TreeMap<>();
+    slots.forEach((scope, slot) -> states.put(scope, slot.breaker.getState().name()));
+    return states;
   }
 }

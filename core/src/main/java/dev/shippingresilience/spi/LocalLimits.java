@@ -1,5 +1,6 @@
 package dev.shippingresilience.spi;
 
+import dev.shippingresilience.internal.LruMap;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -17,23 +19,59 @@ import org.jspecify.annotations.Nullable;
  * In-process {@link SharedLimits}: a Resilience4j rate limiter per account (timed by the given clock, so
  * tests with a fake clock stay deterministic, and reported by Resilience4j's own Micrometer binder) and pauses in
  * memory. Thread-safe.
+ *
+ * <p>The state is bounded, so a policy serving unbounded hosts (the generic fallback keeps an account per host) does
+ * not grow without end: at most {@code maxAccounts} limiters are kept, the least recently used one dropped (with its
+ * meters) to make room for a new one; a pause is forgotten once it has ended (pauses that ended are swept out at
+ * least once a minute of the given clock, and whenever the bound is reached), and beyond {@code maxAccounts} live
+ * pauses the one ending first is dropped (never the one just recorded). A dropped limiter starts again full when its
+ * account comes back.
  */
 public final class LocalLimits implements SharedLimits {
+  /** Default most accounts whose limiter, and whose pause, are kept: {@value}. */
+  public static final int DEFAULT_MAX_ACCOUNTS = 1000;
+  /** Longest time, on the given clock, that ended pauses are kept before a sweep: 1 min. */
+  private static final long SWEEP_INTERVAL_MILLIS = 60_000;
+
   private final Clock clock;
+  private final int maxAccounts;
   private final RateLimiterRegistry registry;
-  private final Map<String, AtomicRateLimiter> limiters = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> pausedUntil = new ConcurrentHashMap<>();
+  private final LruMap<AtomicRateLimiter> limiters;
+  /** Account to the epoch millisecond its pause ends. */
+  private final ConcurrentHashMap<String, Long> pausedUntil = new ConcurrentHashMap<>();
+  private final AtomicLong nextSweep;
+
+  /**
+   * Creates local limits keeping at most {@value #DEFAULT_MAX_ACCOUNTS} accounts.
+   *
+   * @param clock the time source of the limiters and pauses
+   * @param meterRegistry where Resilience4j reports the limiters
+   */
+  public LocalLimits(Clock clock, MeterRegistry meterRegistry) {
+    this(clock, meterRegistry, DEFAULT_MAX_ACCOUNTS);
+  }
 
   /**
    * Creates local limits.
    *
    * @param clock the time source of the limiters and pauses
    * @param meterRegistry where Resilience4j reports the limiters
+   * @param maxAccounts the most limiters, and the most live pauses, kept
+   * @throws IllegalArgumentException if {@code maxAccounts} is below 1
    */
-  public LocalLimits(Clock clock, MeterRegistry meterRegistry) {
-    this.clock = clock;
+  public LocalLimits(Clock clock, MeterRegistry meterRegistry, int maxAccounts) {
+    if (maxAccounts < 1) {
+      throw new IllegalArgumentException("Invalid maxAccounts (" + maxAccounts + "): must be >= 1");
+    }
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.maxAccounts = maxAccounts;
     this.registry = RateLimiterRegistry.ofDefaults();
+    // The binder removes a limiter's meters when it leaves the registry (its entry-removed event).
     TaggedRateLimiterMetrics.ofRateLimiterRegistry(registry).bindTo(meterRegistry);
+    this.limiters = new LruMap<>(maxAccounts, (key, limiter) -> registry.find(limiter.getName())
+        .filter(kept -> kept == limiter)
+        .ifPresent(kept -> registry.remove(kept.getName())));
+    this.nextSweep = new AtomicLong(clock.millis() + SWEEP_INTERVAL_MILLIS);
   }
 
   @Override
@@ -66,11 +104,22 @@ public final class LocalLimits implements SharedLimits {
     return limiter;
   }
 
+  /** Pauses {@code account} until {@code until} (the later pause wins) and drains its limiters' permits. */
   @Override
   public void pause(String account, Instant until) {
-    pausedUntil.computeIfAbsent(account, k -> new AtomicLong()).accumulateAndGet(until.toEpochMilli(), Math::max);
+    long now = clock.millis();
+    long end = until.toEpochMilli();
+    if (end > now) {
+      pausedUntil.merge(account, end, Math::max);
+      if (pausedUntil.size() > maxAccounts) {
+        trim(account, now);
+      } else {
+        sweepIfDue(now);
+      }
+    }
+    String prefix = account + "|";
     limiters.forEach((key, limiter) -> {
-      if (key.startsWith(account + "|")) {
+      if (key.startsWith(prefix)) {
         limiter.drainPermissions();
       }
     });
@@ -78,10 +127,55 @@ public final class LocalLimits implements SharedLimits {
 
   @Override
   public @Nullable Instant pausedUntil(String account) {
-    AtomicLong until = pausedUntil.get(account);
-    if (until == null || until.get() <= clock.millis()) {
+    long now = clock.millis();
+    sweepIfDue(now);
+    Long until = pausedUntil.get(account);
+    if (until == null) {
       return null;
     }
-    return Instant.ofEpochMilli(until.get());
+    if (until <= now) {
+      pausedUntil.remove(account, until);
+      return null;
+    }
+    return Instant.ofEpochMilli(until);
+  }
+
+  /** Returns the number of pauses kept (for tests). */
+  int pausedAccounts() {
+    return pausedUntil.size();
+  }
+
+  /** Returns the number of limiters kept (for tests). */
+  int limiters() {
+    return limiters.size();
+  }
+
+  private void sweepIfDue(long now) {
+    long due = nextSweep.get();
+    if (now >= due && nextSweep.compareAndSet(due, now + SWEEP_INTERVAL_MILLIS)) {
+      sweep(now);
+    }
+  }
+
+  /** Drops the pauses that ended (a pause extended meanwhile is kept: removal is conditional on its value). */
+  private void sweep(long now) {
+    pausedUntil.entrySet().removeIf(e -> e.getValue() <= now);
+  }
+
+  /** Brings the pauses back within the bound: first the ended ones, then those ending first, never {@code keep}. */
+  private synchronized void trim(String keep, long now) {
+    sweep(now);
+    while (pausedUntil.size() > maxAccounts) {
+      Map.Entry<String, Long> first = null;
+      for (Map.Entry<String, Long> e : pausedUntil.entrySet()) {
+        if (!e.getKey().equals(keep) && (first == null || e.getValue() < first.getValue())) {
+          first = e;
+        }
+      }
+      if (first == null) {
+        return;
+      }
+      pausedUntil.remove(first.getKey(), first.getValue());
+    }
   }
 }

@@ -292,8 +292,9 @@ public final class ShippingInterceptor implements Interceptor {
         s = ResponseSnapshot.of(response.code(), headers(response.headers()),
             cut ? Arrays.copyOf(peeked, peekLimit) : peeked, cut);
       } catch (IOException e) {
-        // A body that breaks while peeking: classify on status and headers; the caller's read will fail too.
-        s = ResponseSnapshot.of(response.code(), headers(response.headers()), new byte[0], true);
+        // A body that breaks while peeking is not a body the peek limit cut: nothing of it is readable, so it is
+        // never a success where the body must carry the code. The caller's read fails too.
+        s = ResponseSnapshot.of(response.code(), headers(response.headers()), new byte[0], false);
         broken = true;
       }
       this.snapshot = s;

@@ -30,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +108,12 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
   /** Default shortest interval between two connection attempts when Redis was never reached: 1 s. */
   public static final Duration DEFAULT_RECONNECT_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * Most bucket proxies kept in this instance per connection: {@value}. One is kept per (account, rate) in use, and
+   * the generic fallback has an account per host, so the least recently used proxy is dropped beyond it. A proxy
+   * only names its Redis key (the bucket's state lives in Redis), so a dropped one costs a new proxy, no permits.
+   */
+  public static final int MAX_CACHED_BUCKETS = 1000;
   /** The counter of Redis operations that failed and were served by the failure mode instead: {@value}. */
   public static final String FALLBACK_METER = "shipping.resilience.shared_limits.fallbacks";
 
@@ -401,6 +409,12 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     }
   }
 
+  /** Returns the number of bucket proxies kept by the current connection (for tests). */
+  int cachedBuckets() {
+    Backend b = backend.get();
+    return b == null ? 0 : b.buckets.size();
+  }
+
   /** Returns a description without secrets (target, prefix, timeout, failure mode). */
   @Override
   public String toString() {
@@ -578,7 +592,14 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     final boolean owned;
     final RedisAsyncCommands<byte[], byte[]> commands;
     final ProxyManager<byte[]> proxyManager;
-    final Map<String, BucketProxy> buckets = new ConcurrentHashMap<>();
+    /** Bucket proxies by key, least recently used first, at most {@link #MAX_CACHED_BUCKETS}. */
+    final Map<String, BucketProxy> buckets = Collections.synchronizedMap(
+        new LinkedHashMap<String, BucketProxy>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, BucketProxy> eldest) {
+            return size() > MAX_CACHED_BUCKETS;
+          }
+        });
 
     Backend(StatefulRedisConnection<byte[], byte[]> connection, boolean owned) {
       this.connection = connection;

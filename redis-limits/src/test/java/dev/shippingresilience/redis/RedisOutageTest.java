@@ -46,8 +46,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RedisOutageTest {
   private static final RateLimit TEN_PER_SECOND = new RateLimit(10, Duration.ofSeconds(1));
-  /** A hung call would take Lettuce's default 60 s; a cold JVM's first call (class loading) may take ~1 s. */
-  private static final Duration CALL_BOUND = Duration.ofSeconds(2);
+  /**
+   * Tells a hung call from a bounded one, not a speed: a hung call would take Lettuce's default 60 s; a bounded one
+   * takes well under a second, but a cold JVM on a loaded 2-core CI machine was seen at 2.2 s, so the bound is wide.
+   * How much Redis work a call costs is asserted exactly, by the fallback counters.
+   */
+  private static final Duration CALL_BOUND = Duration.ofSeconds(10);
 
   private static WireMockServer provider;
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();

@@ -142,6 +142,24 @@ class RedisSharedLimitsTest {
     }
 
     @Test
+    void bucketProxiesOfManyHostsAreBoundedAndADroppedOneKeepsItsRedisState() {
+      // given an account whose bucket is empty
+      RedisSharedLimits a = limits();
+      for (int i = 0; i < 10; i++) {
+        a.acquire(account, TEN_PER_SECOND, LONG_WAIT);
+      }
+
+      // when more hosts than the bound take a permit each
+      for (int h = 0; h <= RedisSharedLimits.MAX_CACHED_BUCKETS; h++) {
+        assertThat(a.acquire(account + "/host:h" + h, TEN_PER_SECOND, Duration.ZERO)).isZero();
+      }
+
+      // then the proxies are bounded, and the first account's bucket (its proxy dropped) is still empty in Redis
+      assertThat(a.cachedBuckets()).isEqualTo(RedisSharedLimits.MAX_CACHED_BUCKETS);
+      assertThat(a.acquire(account, TEN_PER_SECOND, Duration.ZERO)).isNull();
+    }
+
+    @Test
     void bucketKeyCarriesThePrefixAndExpiresOnceIdle() throws InterruptedException {
       // given: a real clock, 10 per 100 ms (refilled 10 ms after a permit), idle keys kept 200 ms
       RedisSharedLimits a = limits(b -> b.clock(java.time.Clock.systemUTC()).keyPrefix("test-" + account + ":")

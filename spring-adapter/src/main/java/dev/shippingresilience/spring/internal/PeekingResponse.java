@@ -45,7 +45,8 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
 
   /**
    * Reads status, headers and up to {@code peekLimit + 1} body bytes of {@code response}. A body that fails while
-   * being read is classified on what arrived (marked as cut, so the status decides); the caller's read fails too.
+   * being read is classified on what arrived, as a body that ends early (never a success where the body must carry
+   * the code); the caller's read fails too.
    *
    * @throws IOException if the status cannot be read; {@code response} is closed then
    */
@@ -78,7 +79,8 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
       } catch (IOException e) {
         broken = true;
       }
-      boolean cut = broken || read > peekLimit;
+      // A body that broke while being read ends early: that is a truncated body, not one the peek limit cut.
+      boolean cut = !broken && read > peekLimit;
       byte[] prefix = Arrays.copyOf(buffer, Math.min(read, peekLimit));
       ResponseSnapshot snapshot = ResponseSnapshot.of(status.value(), headerValues, prefix, cut);
 

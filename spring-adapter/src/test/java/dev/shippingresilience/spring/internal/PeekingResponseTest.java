@@ -3,6 +3,10 @@ package dev.shippingresilience.spring.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shippingresilience.Classification;
+import dev.shippingresilience.Decision;
+import dev.shippingresilience.RequestSnapshot;
+import dev.shippingresilience.ResponseClassifier;
 import dev.shippingresilience.ResponseSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -134,23 +138,28 @@ class PeekingResponseTest {
   }
 
   @Test
-  void bodyThatBreaksWhilePeekingIsClassifiedOnWhatArrivedAsCut() throws IOException {
+  void bodyThatBreaksWhilePeekingIsReadAsEndingEarlyNotAsCutByThePeekLimit() throws IOException {
+    // issue 11: marked "cut by the peek limit", a success code followed by a broken connection was SUCCEED
+    byte[] arrived = "{\"meta\":{\"status\":200},\"result\":{".getBytes(StandardCharsets.UTF_8);
     InputStream breaking = new InputStream() {
       private int sent;
 
       @Override
       public int read() throws IOException {
-        if (sent++ < 10) {
-          return 'x';
+        if (sent < arrived.length) {
+          return arrived[sent++];
         }
         throw new IOException("connection reset");
       }
     };
     PeekingResponse response = PeekingResponse.peek(new Source(breaking), PEEK);
-    assertThat(response.snapshot().bodyPrefix()).hasSize(10);
-    assertThat(response.snapshot().cutByPeekLimit()).isTrue();
+    assertThat(response.snapshot().bodyPrefix()).hasSize(arrived.length);
+    assertThat(response.snapshot().cutByPeekLimit()).isFalse();
+    Classification c = ResponseClassifier.builder().build().classify(
+        RequestSnapshot.of("POST", "https://www.clickpost.in/api/v3/create-order/"), response.snapshot());
+    assertThat(c.decision()).isNotEqualTo(Decision.SUCCEED);
     InputStream body = response.getBody();
-    assertThat(body.readNBytes(10)).hasSize(10);
+    assertThat(body.readNBytes(arrived.length)).hasSize(arrived.length);
     assertThatThrownBy(body::read).isInstanceOf(IOException.class);
   }
 
