@@ -38,11 +38,22 @@ public final class DeadlineRequestFactories {
    * @throws IllegalArgumentException if {@code readTimeout} is not positive
    */
   public static ClientHttpRequestFactory jdk(HttpClient client, @Nullable Duration readTimeout) {
+    return jdk(client, readTimeout, true);
+  }
+
+  /**
+   * Returns {@link #jdk(HttpClient, Duration)}'s factory, with Spring's decoding of gzip and deflate bodies on or off
+   * ({@code JdkClientHttpRequestFactory.enableCompression}; on by default). Off, the caller sees the encoded body and
+   * sets {@code Accept-Encoding} itself.
+   *
+   * @throws IllegalArgumentException if {@code readTimeout} is not positive
+   */
+  public static ClientHttpRequestFactory jdk(HttpClient client, @Nullable Duration readTimeout, boolean compression) {
     Objects.requireNonNull(client, "client");
     if (readTimeout != null && (readTimeout.isNegative() || readTimeout.isZero())) {
       throw new IllegalArgumentException("Invalid readTimeout (" + readTimeout + "): must be positive");
     }
-    return new DeadlineJdkRequestFactory(client, readTimeout);
+    return new DeadlineJdkRequestFactory(client, readTimeout, compression);
   }
 
   /**

@@ -22,13 +22,15 @@ public final class DeadlineJdkRequestFactory implements ClientHttpRequestFactory
   private final HttpClient client;
   private final Executor executor;
   private final @Nullable Duration readTimeout;
+  private final boolean compression;
   private final JdkClientHttpRequestFactory outsideAttempts;
 
-  /** Creates the factory; {@code readTimeout} {@code null} for none. */
-  public DeadlineJdkRequestFactory(HttpClient client, @Nullable Duration readTimeout) {
+  /** Creates the factory; {@code readTimeout} {@code null} for none; {@code compression} as Spring's factory has it. */
+  public DeadlineJdkRequestFactory(HttpClient client, @Nullable Duration readTimeout, boolean compression) {
     this.client = client;
     this.executor = client.executor().orElseGet(SimpleAsyncTaskExecutor::new);
     this.readTimeout = readTimeout;
+    this.compression = compression;
     this.outsideAttempts = factory(readTimeout);
   }
 
@@ -43,6 +45,7 @@ public final class DeadlineJdkRequestFactory implements ClientHttpRequestFactory
 
   private JdkClientHttpRequestFactory factory(@Nullable Duration timeout) {
     JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(client, executor);
+    factory.enableCompression(compression);
     if (timeout != null) {
       factory.setReadTimeout(timeout);
     }
@@ -51,6 +54,6 @@ public final class DeadlineJdkRequestFactory implements ClientHttpRequestFactory
 
   @Override
   public String toString() {
-    return "DeadlineJdkRequestFactory{readTimeout=" + readTimeout + "}";
+    return "DeadlineJdkRequestFactory{readTimeout=" + readTimeout + ", compression=" + compression + "}";
   }
 }
