@@ -7,6 +7,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.shippingresilience.testing.SlowProvider.DEADLINE;
+import static dev.shippingresilience.testing.SlowProvider.DELAY_MILLIS;
+import static dev.shippingresilience.testing.SlowProvider.PENDING_BODY;
+import static dev.shippingresilience.testing.SlowProvider.assertEndedAtTheDeadline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -44,14 +48,6 @@ import org.junit.jupiter.api.Test;
  */
 class DeadlineTest {
   private static final MediaType JSON = MediaType.get("application/json");
-  private static final Duration DEADLINE = Duration.ofSeconds(1);
-  private static final int PROVIDER_DELAY_MILLIS = 700;
-  /**
-   * How late the call may end after its deadline. The issue asks for 100 ms; this shared 2-core machine (and CI)
-   * stalls threads for longer now and then, so the bound is 400 ms: still far below the 1.4 s (poll) and 3 s
-   * (hanging request) these calls took before the deadline covered the request in flight.
-   */
-  private static final Duration LATENESS = Duration.ofMillis(400);
 
   private static final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -67,7 +63,7 @@ class DeadlineTest {
     wireMock.stubFor(post(urlPathEqualTo("/warm-up")).willReturn(aResponse().withBody("{}")));
     wireMock.stubFor(get(urlPathEqualTo("/warm-up/slow")).willReturn(aResponse().withBody("{}").withFixedDelay(300)));
     wireMock.stubFor(post(urlPathEqualTo("/api/v3/create-order/")).willReturn(aResponse()
-        .withBody("{\"meta\":{\"status\":102,\"message\":\"processing\"},\"result\":{}}").withFixedDelay(20)));
+        .withBody(PENDING_BODY).withFixedDelay(20)));
     DeadlineTest warmUp = new DeadlineTest();
     OkHttpClient client = warmUp.client(b -> {}, b -> {});
     CallOptions shortDeadline = CallOptions.builder().deadline(Duration.ofMillis(200)).build();
@@ -127,16 +123,16 @@ class DeadlineTest {
   /** Clickpost's create-order, answered "102 processing" after 700 ms every time: the engine polls it. */
   private Request slowlyPendingCreateOrder(CallOptions options) {
     wireMock.stubFor(post(urlPathEqualTo("/api/v3/create-order/")).willReturn(aResponse()
-        .withBody("{\"meta\":{\"status\":102,\"message\":\"processing\"},\"result\":{}}")
-        .withFixedDelay(PROVIDER_DELAY_MILLIS)));
+        .withBody(PENDING_BODY)
+        .withFixedDelay(DELAY_MILLIS)));
     return new Request.Builder().url(url("www.clickpost.in", "/api/v3/create-order/?username=u&key=SECRET"))
         .post(RequestBody.create("{\"courier_partner\":5,\"reference_number\":\"R1\"}", JSON))
         .tag(CallOptions.class, options)
         .build();
   }
 
-  /** Runs {@code call}, returning what it threw and asserting it ended within the deadline plus the lateness. */
-  private static Throwable failureAtTheDeadline(Call call, Duration deadline) {
+  /** Runs {@code call}, returning what it threw and asserting it ended at the deadline. */
+  private static Throwable failureAtTheDeadline(Call call) {
     long start = System.nanoTime();
     Throwable thrown = catchThrowable(() -> {
       try (Response ignored = call.execute()) {
@@ -145,8 +141,7 @@ class DeadlineTest {
     });
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(thrown).as("the call returned a response instead of failing at its deadline").isNotNull();
-    assertThat(took).as("time the call took").isLessThan(deadline.plus(LATENESS))
-        .isGreaterThan(deadline.minus(Duration.ofMillis(50)));
+    assertEndedAtTheDeadline(took);
     return thrown;
   }
 
@@ -176,7 +171,7 @@ class DeadlineTest {
     client(b -> {}, b -> {});
 
     // when
-    Throwable thrown = failureAtTheDeadline(client.newCall(request), DEADLINE);
+    Throwable thrown = failureAtTheDeadline(client.newCall(request));
 
     // then: not a PollTimeoutException 1.4 s in, after the poll's own answer
     assertThat(thrown).isInstanceOf(DeadlineExceededException.class);
@@ -188,7 +183,7 @@ class DeadlineTest {
     Request request = slowlyPendingCreateOrder(CallOptions.none());
     client(b -> b.deadline(DEADLINE), b -> {});
 
-    Throwable thrown = failureAtTheDeadline(client.newCall(request), DEADLINE);
+    Throwable thrown = failureAtTheDeadline(client.newCall(request));
 
     assertThat(thrown).isInstanceOf(DeadlineExceededException.class);
     assertEndedWithTheLastPendingAnswer(thrown);
@@ -199,7 +194,7 @@ class DeadlineTest {
     Request request = slowlyPendingCreateOrder(CallOptions.none());
     client(b -> {}, b -> b.callTimeout(DEADLINE));
 
-    Throwable thrown = failureAtTheDeadline(client.newCall(request), DEADLINE);
+    Throwable thrown = failureAtTheDeadline(client.newCall(request));
 
     // the engine ends its deadline just before OkHttp's call timeout cancels the call; should OkHttp's timer still
     // fire first, OkHttp reports InterruptedIOException("timeout") caused by the engine's exception
@@ -217,7 +212,7 @@ class DeadlineTest {
         .tag(CallOptions.class, CallOptions.builder().deadline(DEADLINE).build()).build();
 
     // when
-    Throwable thrown = failureAtTheDeadline(client.newCall(request), DEADLINE);
+    Throwable thrown = failureAtTheDeadline(client.newCall(request));
 
     // then: no answer to carry, one request sent
     assertThat(thrown).isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
@@ -238,7 +233,7 @@ class DeadlineTest {
         .tag(CallOptions.class, CallOptions.builder().deadline(DEADLINE).build()).build();
 
     // when
-    Throwable thrown = failureAtTheDeadline(client.newCall(request), DEADLINE);
+    Throwable thrown = failureAtTheDeadline(client.newCall(request));
 
     // then: not a 200 handed back with a broken body
     assertThat(thrown).isInstanceOfSatisfying(DeadlineExceededException.class,
@@ -253,7 +248,7 @@ class DeadlineTest {
     Call call = client.newCall(request);
     ScheduledExecutorService canceller = Executors.newSingleThreadScheduledExecutor();
     try {
-      canceller.schedule(call::cancel, PROVIDER_DELAY_MILLIS / 2, TimeUnit.MILLISECONDS);
+      canceller.schedule(call::cancel, DELAY_MILLIS / 2, TimeUnit.MILLISECONDS);
 
       // when
       long start = System.nanoTime();
