@@ -13,15 +13,20 @@ import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.AsyncTimeout;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 
@@ -47,6 +52,14 @@ import org.jspecify.annotations.Nullable;
  * {@code retryOnConnectionFailure} is switched off for the call, so a POST is never re-sent silently behind the
  * engine's back; {@code Call.cancel()} and the call timeout stop waits and polls promptly.
  *
+ * <p>The call's deadline ({@link CallOptions#deadline()}, the policy's, or the call timeout, whichever ends first)
+ * covers the request in flight: each attempt gets only the time left, as its connect, write and read timeouts
+ * (each the shorter of the client's and the time left; OkHttp applies the read timeout to each read) and as a
+ * limit on the whole exchange up to the classified peek of the body, after which the call is cancelled. The call
+ * then ends with {@link dev.shippingresilience.DeadlineExceededException} carrying the last classification. The
+ * caller's own read of the final body is bounded per read only. With a call timeout, the engine's deadline ends
+ * 10 ms (at most a tenth) before it, so that the engine, not OkHttp's timer, ends the call.
+ *
  * <p>The final response carries four added headers so callers can see the decision: {@value #DECISION_HEADER},
  * {@value #DUPLICATE_HEADER}, {@value #ATTEMPTS_HEADER} and, when the provider sent a code, {@value #CODE_HEADER}.
  *
@@ -64,6 +77,13 @@ public final class ShippingInterceptor implements Interceptor {
 
   /** Request bodies larger than this are not read to find the carrier scope: {@value} bytes. */
   public static final long MAX_SNAPSHOT_REQUEST_BODY = 256 * 1024;
+
+  /**
+   * How much earlier than the call timeout the engine's deadline ends (at most a tenth of the timeout). OkHttp starts
+   * the call timeout before this interceptor runs; ending a little earlier lets the engine end the call with
+   * {@link dev.shippingresilience.DeadlineExceededException} instead of being cancelled by OkHttp's timer.
+   */
+  private static final long CALL_TIMEOUT_MARGIN_MILLIS = 10;
 
   private final @Nullable ShippingPolicies policies;
   private final @Nullable ShippingPolicy policy;
@@ -85,25 +105,26 @@ public final class ShippingInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
+    long enteredNanos = System.nanoTime();
     Request request = chain.request();
     // HttpUrl.uri() re-encodes the URL on every call: convert once.
     URI uri = request.url().uri();
     ShippingPolicy selected = select(request, uri);
-    CallOptions options = options(request, chain);
     RequestBody body = request.body();
     boolean bodyRepeatable = body == null || (!body.isOneShot() && !body.isDuplex());
-    if (!bodyRepeatable) {
-      options = options.toBuilder().bodyRepeatable(false).build();
-    }
     RequestSnapshot snapshot = RequestSnapshot.of(request.method(), uri, headers(request.headers()),
         bodyRepeatable ? bodyBytes(body) : null);
     int peekLimit = selected.classifier().peekLimit();
     boolean idempotent = snapshot.idempotentMethod();
+    // Set when an attempt ran out of the call's time and this interceptor cancelled the call: not the caller's cancel.
+    AtomicBoolean ranOut = new AtomicBoolean();
+    // Last, so that a deadline taken from the call timeout counts the time already spent here.
+    CallOptions options = options(request, chain, bodyRepeatable, enteredNanos, ranOut);
     Attempt<Response> attempt = attemptRequest -> {
       Request toSend = build(request, attemptRequest);
       // OkHttp must not re-send a non-idempotent request on its own: the engine decides every repeat.
       Chain sendChain = idempotent || !attemptRequest.original() ? chain : chain.withRetryOnConnectionFailure(false);
-      return new OkHttpResponse(sendChain.proceed(toSend), peekLimit);
+      return send(sendChain, toSend, attemptRequest.timeLeft(), peekLimit, ranOut);
     };
     try {
       CallResult<Response> result = selected.execute(snapshot, options, attempt);
@@ -129,20 +150,103 @@ public final class ShippingInterceptor implements Interceptor {
     return policies.forUri(uri);
   }
 
-  private static CallOptions options(Request request, Chain chain) {
+  private static CallOptions options(Request request, Chain chain, boolean bodyRepeatable, long enteredNanos,
+      AtomicBoolean ranOut) {
     CallOptions tagged = request.tag(CallOptions.class);
     CallOptions.Builder b = tagged != null ? tagged.toBuilder() : CallOptions.builder();
+    if (!bodyRepeatable) {
+      b.bodyRepeatable(false);
+    }
     long callTimeoutNanos = chain.call().timeout().timeoutNanos();
     if (callTimeoutNanos > 0) {
-      Duration callTimeout = Duration.ofNanos(callTimeoutNanos);
+      // OkHttp's timer started just before this interceptor: end the engine's deadline a little earlier than it
+      long margin = Math.min(TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MARGIN_MILLIS), callTimeoutNanos / 10);
+      long spent = System.nanoTime() - enteredNanos;
+      Duration callTimeout = Duration.ofNanos(Math.max(1, callTimeoutNanos - margin - spent));
       if (tagged == null || tagged.deadline() == null || tagged.deadline().compareTo(callTimeout) > 0) {
         b.deadline(callTimeout);
       }
     }
+    Call call = chain.call();
     CancellationToken callerToken = tagged == null ? null : tagged.cancellation();
-    b.cancellation(CancellationToken.watching(
-        () -> chain.call().isCanceled() || (callerToken != null && callerToken.isCancelled())));
+    // A call this interceptor cancelled because an attempt ran out of time ends with the deadline, not as cancelled.
+    b.cancellation(CancellationToken.watching(() -> (call.isCanceled() && !ranOut.get())
+        || (callerToken != null && callerToken.isCancelled())));
     return b.build();
+  }
+
+  /**
+   * Sends one attempt with no more than {@code timeLeft}: as connect, write and read timeouts (the shorter of the
+   * client's and the time left), and as a limit on the whole exchange up to the peeked body, after which the call
+   * is cancelled (a body dripping in slowly passes every per-read timeout).
+   *
+   * @throws InterruptedIOException when the time ran out (the engine then ends the call at its deadline)
+   */
+  private static OkHttpResponse send(Chain chain, Request toSend, Duration timeLeft, int peekLimit,
+      AtomicBoolean ranOut) throws IOException {
+    long budgetMillis = ceilMillis(timeLeft);
+    Chain bounded = chain
+        .withConnectTimeout(bounded(chain.connectTimeoutMillis(), budgetMillis), TimeUnit.MILLISECONDS)
+        .withWriteTimeout(bounded(chain.writeTimeoutMillis(), budgetMillis), TimeUnit.MILLISECONDS)
+        .withReadTimeout(bounded(chain.readTimeoutMillis(), budgetMillis), TimeUnit.MILLISECONDS);
+    long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+    AttemptTimeout limit = new AttemptTimeout(chain.call(), ranOut);
+    limit.timeout(budgetMillis, TimeUnit.MILLISECONDS);
+    limit.enter();
+    OkHttpResponse response;
+    try {
+      response = new OkHttpResponse(bounded.proceed(toSend), peekLimit);
+    } catch (IOException e) {
+      throw limit.exit() ? ranOutOfTime(e) : e;
+    } catch (RuntimeException e) {
+      limit.exit();
+      throw e;
+    }
+    // A body cut off by the read timeout at the deadline is no answer either: end the call at its deadline.
+    if (limit.exit() || (response.peekBroken() && System.nanoTime() - deadlineNanos >= 0)) {
+      response.close();
+      throw ranOutOfTime(null);
+    }
+    return response;
+  }
+
+  private static InterruptedIOException ranOutOfTime(@Nullable IOException cause) {
+    InterruptedIOException e = new InterruptedIOException("the attempt ran out of the call's time");
+    if (cause != null) {
+      e.initCause(cause);
+    }
+    return e;
+  }
+
+  /** Returns {@code timeLeft} in milliseconds, rounded up so that a timeout never fires before the deadline. */
+  private static long ceilMillis(Duration timeLeft) {
+    long millis = timeLeft.toMillis();
+    return timeLeft.minusMillis(millis).isZero() ? Math.max(1, millis) : millis + 1;
+  }
+
+  /** Returns the shorter of a client timeout ({@code 0}: none) and {@code budgetMillis}, as OkHttp takes it. */
+  private static int bounded(int clientMillis, long budgetMillis) {
+    if (budgetMillis > Integer.MAX_VALUE) {
+      return clientMillis;
+    }
+    return clientMillis == 0 ? (int) budgetMillis : (int) Math.min(clientMillis, budgetMillis);
+  }
+
+  /** Cancels the call when an attempt runs out of time; on okio's watchdog thread, as OkHttp's call timeout does. */
+  private static final class AttemptTimeout extends AsyncTimeout {
+    private final Call call;
+    private final AtomicBoolean ranOut;
+
+    AttemptTimeout(Call call, AtomicBoolean ranOut) {
+      this.call = call;
+      this.ranOut = ranOut;
+    }
+
+    @Override
+    protected void timedOut() {
+      ranOut.set(true);
+      call.cancel();
+    }
   }
 
   private static Request build(Request original, AttemptRequest attempt) {
@@ -176,10 +280,12 @@ public final class ShippingInterceptor implements Interceptor {
   private static final class OkHttpResponse implements ProviderResponse<Response> {
     private final Response response;
     private final ResponseSnapshot snapshot;
+    private final boolean peekBroken;
 
     OkHttpResponse(Response response, int peekLimit) throws IOException {
       this.response = response;
       ResponseSnapshot s;
+      boolean broken = false;
       try {
         byte[] peeked = response.peekBody(peekLimit + 1L).bytes();
         boolean cut = peeked.length > peekLimit;
@@ -189,8 +295,15 @@ public final class ShippingInterceptor implements Interceptor {
         // A body that breaks while peeking is not a body the peek limit cut: nothing of it is readable, so it is
         // never a success where the body must carry the code. The caller's read fails too.
         s = ResponseSnapshot.of(response.code(), headers(response.headers()), new byte[0], false);
+        broken = true;
       }
       this.snapshot = s;
+      this.peekBroken = broken;
+    }
+
+    /** Returns {@code true} when reading the body for the snapshot failed. */
+    boolean peekBroken() {
+      return peekBroken;
     }
 
     @Override

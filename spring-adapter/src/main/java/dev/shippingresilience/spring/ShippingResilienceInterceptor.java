@@ -8,12 +8,15 @@ import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.spring.internal.AttemptDeadline;
 import dev.shippingresilience.spring.internal.AttemptHttpRequest;
 import dev.shippingresilience.spring.internal.AttributeOptions;
 import dev.shippingresilience.spring.internal.HostMappings;
 import dev.shippingresilience.spring.internal.PeekingResponse;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +34,7 @@ import org.springframework.http.client.ClientHttpResponse;
  *
  * <pre>{@code
  * RestClient client = RestClient.builder()
- *     .requestFactory(new JdkClientHttpRequestFactory())
+ *     .requestFactory(DeadlineRequestFactories.jdk(HttpClient.newHttpClient(), Duration.ofSeconds(30)))
  *     .apply(new ShippingResilienceCustomizer(ShippingResilienceInterceptor.of(ShippingPolicies.builder().build())))
  *     .build();
  * try {
@@ -70,6 +73,14 @@ import org.springframework.http.client.ClientHttpResponse;
  * client that does not re-send requests by itself: {@code JdkClientHttpRequestFactory} does not re-send a POST;
  * {@code SimpleClientHttpRequestFactory} ({@code HttpURLConnection}) may silently re-send one on a stale
  * keep-alive connection unless {@code -Dsun.net.http.retryPost=false}.
+ *
+ * <p><b>Deadline.</b> The call's deadline ({@link ShippingRequestAttributes#DEADLINE} or the policy's) bounds every
+ * wait, and each attempt's request gets only the time left when its request factory can take a time limit per
+ * request: {@link DeadlineRequestFactories#jdk(java.net.http.HttpClient, Duration)} (the whole exchange) and
+ * {@link DeadlineRequestFactories#simple()} (connect and each read). Spring's own factories hold their timeouts per
+ * factory: through them a request already sent runs to the factory's own timeouts. A factory of your own can read
+ * the time left with {@link #attemptTimeLeft()}. When an attempt runs out of time the call ends with
+ * {@link dev.shippingresilience.DeadlineExceededException}, carrying the last classification.
  *
  * <p>Thread-safe; share one instance. Add it as the first interceptor so that every attempt passes through the
  * interceptors after it (authentication, signing, logging), as {@link ShippingResilienceCustomizer} does.
@@ -123,6 +134,17 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
   }
 
   /**
+   * Returns the time left until the call's deadline for the attempt the current thread is sending through a
+   * {@code ShippingResilienceInterceptor}, rounded up to whole milliseconds, or {@code null} outside an attempt.
+   * Spring creates the transport request on the interceptor's thread, so a {@code ClientHttpRequestFactory} can call
+   * this from {@code createRequest} to give that one request no more time (as
+   * {@link DeadlineRequestFactories} does).
+   */
+  public static @Nullable Duration attemptTimeLeft() {
+    return AttemptDeadline.timeLeft();
+  }
+
+  /**
    * Returns the policy that applies to {@code request}, or {@code null} when it passes through untouched.
    *
    * @throws IllegalArgumentException if the {@link ShippingRequestAttributes#PROVIDER} attribute is not a known id
@@ -161,9 +183,18 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
     RequestSnapshot snapshot = RequestSnapshot.of(request.getMethod().name(), request.getURI(),
         PeekingResponse.headerValues(request.getHeaders()), body.length == 0 ? null : body);
     int peekLimit = policy.classifier().peekLimit();
-    Attempt<PeekingResponse> attempt = attemptRequest -> PeekingResponse.peek(
-        execution.execute(AttemptHttpRequest.of(request, attemptRequest), AttemptHttpRequest.body(body,
-            attemptRequest)), peekLimit);
+    Attempt<PeekingResponse> attempt = attemptRequest -> {
+      long deadline = AttemptDeadline.deadlineNanos(attemptRequest.timeLeft());
+      PeekingResponse response = AttemptDeadline.during(deadline, () -> PeekingResponse.peek(
+          execution.execute(AttemptHttpRequest.of(request, attemptRequest), AttemptHttpRequest.body(body,
+              attemptRequest)), peekLimit));
+      if (response.peekBroken() && System.nanoTime() - deadline >= 0) {
+        // The body was cut off when the attempt's time ran out: no answer, the call ends at its deadline.
+        response.close();
+        throw new InterruptedIOException("the attempt ran out of the call's time");
+      }
+      return response;
+    };
     CallResult<PeekingResponse> result = policy.execute(snapshot, options, attempt);
     PeekingResponse response = result.response();
     try {

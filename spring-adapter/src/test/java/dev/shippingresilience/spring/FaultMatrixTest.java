@@ -24,7 +24,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
@@ -79,11 +78,10 @@ class FaultMatrixTest {
    * itself, so the interceptor sees the encoded bytes (with decoding on, the gzip cell would not reach the classifier).
    */
   private static CountingRequestFactory leavingBodiesEncoded() {
-    JdkClientHttpRequestFactory jdk = new JdkClientHttpRequestFactory(
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
-    jdk.setReadTimeout(Duration.ofSeconds(10));
-    jdk.enableCompression(false);
-    return new CountingRequestFactory(jdk);
+    // the factory that gives each attempt only the deadline's time left (the slow-answer cells need it)
+    return new CountingRequestFactory(DeadlineRequestFactories.jdk(
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build(),
+        Duration.ofSeconds(10), false));
   }
 
   private static RestClient.RequestBodySpec request(RestClient client, Cell cell, int port) {

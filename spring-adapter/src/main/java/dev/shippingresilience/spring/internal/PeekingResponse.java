@@ -30,15 +30,17 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
   private final HttpHeaders headers;
   private final InputStream body;
   private final ResponseSnapshot snapshot;
+  private final boolean peekBroken;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PeekingResponse(ClientHttpResponse delegate, HttpStatusCode status, HttpHeaders headers, InputStream body,
-      ResponseSnapshot snapshot) {
+      ResponseSnapshot snapshot, boolean peekBroken) {
     this.delegate = delegate;
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.snapshot = snapshot;
+    this.peekBroken = peekBroken;
   }
 
   /**
@@ -84,7 +86,7 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
 
       InputStream peeked = new ByteArrayInputStream(buffer, 0, read);
       InputStream body = ended || in == null ? peeked : new SequenceInputStream(peeked, in);
-      return new PeekingResponse(response, status, headers, body, snapshot);
+      return new PeekingResponse(response, status, headers, body, snapshot, broken);
     } catch (IOException | RuntimeException e) {
       response.close();
       throw e;
@@ -101,6 +103,11 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
   /** Sets a response header the caller will see (the interceptor adds the decision headers this way). */
   public void setHeader(String name, String value) {
     headers.set(name, value);
+  }
+
+  /** Returns {@code true} when reading the body's first bytes failed (the snapshot is then marked as cut). */
+  public boolean peekBroken() {
+    return peekBroken;
   }
 
   /** Returns {@code true} once {@link #close()} has run. */
