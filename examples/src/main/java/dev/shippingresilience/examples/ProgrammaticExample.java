@@ -37,6 +37,7 @@ public final class ProgrammaticExample {
 
     CallResult<String> result = clickpost.execute(request, CallOptions.none(), attempt -> {
       HttpRequest.Builder send = HttpRequest.newBuilder(attempt.uri());
+      send.timeout(attempt.timeLeft());                              // never past the call's deadline
       attempt.extraHeaders().forEach(send::header);                  // e.g. an idempotency key
       send.method(attempt.method(), attempt.original()
           ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody());
