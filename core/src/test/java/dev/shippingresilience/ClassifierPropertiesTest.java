@@ -305,6 +305,10 @@ class ClassifierPropertiesTest {
    * classifier reads as no body.
    */
   private static boolean isBlank(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    if ((text.startsWith("\uFEFF") ? text.substring(1) : text).isBlank()) {
+      return true; // Jackson's own parser reports a lone BOM as an error, the classifier as no body
+    }
     try (com.fasterxml.jackson.core.JsonParser p = TREE.createParser(body)) {
       return p.nextToken() == null;
     } catch (IOException | RuntimeException e) {
