@@ -9,12 +9,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static dev.shippingresilience.testing.Compression.gzip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.shippingresilience.Fixtures;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
+import dev.shippingresilience.okhttp.testing.NoLeakedConnections;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -24,9 +25,9 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11 item 6: a provider's gzip-encoded body that OkHttp leaves encoded (the app set {@code Accept-Encoding}
@@ -37,36 +38,25 @@ class CompressedBodyTest {
   private static final String CREATE = "/api/v3/create-order/";
 
   // WireMock must send the stubbed bytes as they are: no gzip of its own.
-  private final WireMockServer wireMock =
-      new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true)).build();
+  @RegisterExtension
+  static final NoLeakedConnections connections = new NoLeakedConnections();
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final FakeSleeper sleeper = new FakeSleeper(clock);
   private OkHttpClient client;
 
   @BeforeEach
   void start() {
-    wireMock.start();
     ShippingPolicies policies = ShippingPolicies.builder()
         .configureAll(b -> b.clock(clock).sleeper(sleeper).random(new FixedRandom())
             .breaker(50, 4, 4, Duration.ofMinutes(1), 1))
         .build();
-    client = new OkHttpClient.Builder()
+    client = connections.watch(new OkHttpClient.Builder()
         .dns(host -> List.of(InetAddress.getLoopbackAddress()))
         .addInterceptor(ShippingInterceptor.of(policies))
-        .build();
-  }
-
-  @AfterEach
-  void noConnectionLeaked() {
-    try {
-      assertThat(client.connectionPool().connectionCount())
-          .as("connections still in use after the test (a response was not closed)")
-          .isEqualTo(client.connectionPool().idleConnectionCount());
-    } finally {
-      client.connectionPool().evictAll();
-      client.dispatcher().executorService().shutdown();
-      wireMock.stop();
-    }
+        .build());
   }
 
   private void serveGzipped(byte[] compressed) {
@@ -78,7 +68,7 @@ class CompressedBodyTest {
   /** A create-order call whose app asks for gzip itself, so OkHttp does not decode the response. */
   private Response createOrderAcceptingGzip() throws IOException {
     Request request = new Request.Builder()
-        .url("http://www.clickpost.in:" + wireMock.port() + CREATE + "?username=u&key=SECRET")
+        .url("http://www.clickpost.in:" + wireMock.getPort() + CREATE + "?username=u&key=SECRET")
         .header("Accept-Encoding", "gzip")
         .post(RequestBody.create("{\"courier_partner\":1,\"reference_number\":\"R1\"}", JSON))
         .build();
@@ -129,7 +119,7 @@ class CompressedBodyTest {
     byte[] plain = Fixtures.body("clickpost", "create-order-success.json");
     serveGzipped(gzip(plain));
     Request request = new Request.Builder()
-        .url("http://www.clickpost.in:" + wireMock.port() + CREATE + "?username=u&key=SECRET")
+        .url("http://www.clickpost.in:" + wireMock.getPort() + CREATE + "?username=u&key=SECRET")
         .post(RequestBody.create("{\"courier_partner\":1}", JSON))
         .build();
 

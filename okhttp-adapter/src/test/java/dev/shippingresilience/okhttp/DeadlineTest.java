@@ -14,13 +14,14 @@ import static dev.shippingresilience.testing.SlowProvider.assertEndedAtTheDeadli
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.shippingresilience.CallCancelledException;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.Decision;
 import dev.shippingresilience.DeadlineExceededException;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.okhttp.testing.NoLeakedConnections;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,11 +37,9 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12 item 2: the call's deadline covers the request in flight. These tests run on the real clock against
@@ -49,13 +48,16 @@ import org.junit.jupiter.api.Test;
 class DeadlineTest {
   private static final MediaType JSON = MediaType.get("application/json");
 
-  private static final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedConnections connections = new NoLeakedConnections();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private OkHttpClient client;
 
   @BeforeAll
-  static void startWireMockAndWarmUp() {
-    wireMock.start();
+  static void warmUp() {
     // The first calls through a cold JVM load OkHttp's, WireMock's and the engine's classes, which takes longer than
     // the lateness allowed: the timed calls run warm, as a service's calls do. A completed GET and POST, then both
     // ended by a short deadline.
@@ -77,29 +79,7 @@ class DeadlineTest {
     for (Request request : requests) {
       catchThrowable(() -> client.newCall(request).execute().close());
     }
-    warmUp.noConnectionLeaked();
-  }
-
-  @AfterAll
-  static void stopWireMock() {
-    wireMock.stop();
-  }
-
-  @BeforeEach
-  void resetWireMock() {
-    wireMock.resetAll();
-  }
-
-  @AfterEach
-  void noConnectionLeaked() {
-    try {
-      assertThat(client.connectionPool().connectionCount())
-          .as("connections still in use after the test (a response was not closed)")
-          .isEqualTo(client.connectionPool().idleConnectionCount());
-    } finally {
-      client.connectionPool().evictAll();
-      client.dispatcher().executorService().shutdown();
-    }
+    connections.check();
   }
 
   /** A client on the real clock whose engine never really waits, and whose DNS sends every host to WireMock. */
@@ -112,12 +92,12 @@ class DeadlineTest {
         .dns(host -> List.of(InetAddress.getLoopbackAddress()))
         .addInterceptor(ShippingInterceptor.of(policies));
     http.accept(b);
-    client = b.build();
+    client = connections.watch(b.build());
     return client;
   }
 
   private static String url(String host, String path) {
-    return "http://" + host + ":" + wireMock.port() + path;
+    return "http://" + host + ":" + wireMock.getPort() + path;
   }
 
   /** Clickpost's create-order, answered "102 processing" after 700 ms every time: the engine polls it. */

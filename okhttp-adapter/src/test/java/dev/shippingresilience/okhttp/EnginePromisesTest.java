@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.shippingresilience.BreakerOpenException;
 import dev.shippingresilience.Fixtures;
@@ -27,6 +27,7 @@ import dev.shippingresilience.testing.HookedSleeper;
 import dev.shippingresilience.testing.RecordingListener;
 import dev.shippingresilience.testing.ShownText;
 import dev.shippingresilience.testing.VirtualTimeSleeper;
+import dev.shippingresilience.okhttp.testing.NoLeakedConnections;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,9 +49,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12's promises of the engine, kept through a real OkHttp client against WireMock: a 429 pause holds back the
@@ -67,33 +67,14 @@ class EnginePromisesTest {
       + "\"5xx\": {\"decision\": \"BREAK\", \"reason\": \"server error\"}}}";
   private static final List<String> SECRETS = List.of("SECRET123456", "ACCT654321", "pw123456");
 
-  private final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedConnections connections = new NoLeakedConnections();
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final FakeSleeper fakeSleeper = new FakeSleeper(clock);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  private final List<OkHttpClient> clients = new ArrayList<>();
-
-  @BeforeEach
-  void start() {
-    wireMock.start();
-  }
-
-  @AfterEach
-  void noConnectionLeaked() {
-    try {
-      for (OkHttpClient client : clients) {
-        assertThat(client.connectionPool().connectionCount())
-            .as("connections still in use after the test (a response was not closed)")
-            .isEqualTo(client.connectionPool().idleConnectionCount());
-      }
-    } finally {
-      for (OkHttpClient client : clients) {
-        client.connectionPool().evictAll();
-        client.dispatcher().executorService().shutdown();
-      }
-      wireMock.stop();
-    }
-  }
 
   private ShippingPolicies policies(Consumer<ShippingPolicy.Builder> custom) {
     return ShippingPolicies.builder()
@@ -111,13 +92,11 @@ class EnginePromisesTest {
     for (Interceptor n : network) {
       builder.addNetworkInterceptor(n);
     }
-    OkHttpClient client = builder.build();
-    clients.add(client);
-    return client;
+    return connections.watch(builder.build());
   }
 
   private String url(String host, String path) {
-    return "http://" + host + ":" + wireMock.port() + path;
+    return "http://" + host + ":" + wireMock.getPort() + path;
   }
 
   private static String fixture(String provider, String name) {
@@ -241,7 +220,7 @@ class EnginePromisesTest {
       return chain.proceed(chain.request());
     });
     Request request = new Request.Builder()
-        .url("http://user:pw123456@secret-carrier.example:" + wireMock.port()
+        .url("http://user:pw123456@secret-carrier.example:" + wireMock.getPort()
             + "/shipments/1?api_token=SECRET123456&acct=ACCT654321")
         .build();
 

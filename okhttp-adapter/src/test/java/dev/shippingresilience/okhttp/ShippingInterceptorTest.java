@@ -14,7 +14,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.shippingresilience.BreakerOpenException;
@@ -26,6 +26,7 @@ import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
+import dev.shippingresilience.okhttp.testing.NoLeakedConnections;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,15 +51,19 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSink;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ShippingInterceptorTest {
   private static final MediaType JSON = MediaType.get("application/json");
 
-  private final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedConnections connections = new NoLeakedConnections();
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final FakeSleeper sleeper = new FakeSleeper(clock);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -66,7 +71,6 @@ class ShippingInterceptorTest {
 
   @BeforeEach
   void start() {
-    wireMock.start();
     client = client(b -> {});
   }
 
@@ -76,27 +80,14 @@ class ShippingInterceptorTest {
         .configureAll(b -> b.clock(clock).sleeper(sleeper).meterRegistry(meters).random(new FixedRandom()))
         .configureAll(custom)
         .build();
-    return new OkHttpClient.Builder()
+    return connections.watch(new OkHttpClient.Builder()
         .dns(host -> List.of(InetAddress.getLoopbackAddress()))
         .addInterceptor(ShippingInterceptor.of(policies))
-        .build();
-  }
-
-  @AfterEach
-  void noConnectionLeaked() {
-    try {
-      assertThat(client.connectionPool().connectionCount())
-          .as("connections still in use after the test (a response was not closed)")
-          .isEqualTo(client.connectionPool().idleConnectionCount());
-    } finally {
-      client.connectionPool().evictAll();
-      client.dispatcher().executorService().shutdown();
-      wireMock.stop();
-    }
+        .build());
   }
 
   private String url(String host, String path) {
-    return "http://" + host + ":" + wireMock.port() + path;
+    return "http://" + host + ":" + wireMock.getPort() + path;
   }
 
   private static String fixture(String provider, String name) {
@@ -289,11 +280,11 @@ class ShippingInterceptorTest {
           .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("ok"));
       wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).inScenario("reset").whenScenarioStateIs("ok")
           .willReturn(aResponse().withBody("{\"id\":1}")));
-      client = new OkHttpClient.Builder().retryOnConnectionFailure(false)
+      client = connections.watch(new OkHttpClient.Builder().retryOnConnectionFailure(false)
           .dns(host -> List.of(InetAddress.getLoopbackAddress()))
           .addInterceptor(ShippingInterceptor.of(ShippingPolicies.builder()
               .configureAll(b -> b.clock(clock).sleeper(sleeper).meterRegistry(meters)).build()))
-          .build();
+          .build());
       try (Response response = execute(getShipment())) {
         assertThat(response.code()).isEqualTo(200);
       }
@@ -377,10 +368,10 @@ class ShippingInterceptorTest {
   void cancellationDuringALongWaitEndsTheCallPromptly() throws Exception {
     wireMock.stubFor(get(urlPathEqualTo("/shipments/1"))
         .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "60")));
-    client = new OkHttpClient.Builder().dns(host -> List.of(InetAddress.getLoopbackAddress()))
+    client = connections.watch(new OkHttpClient.Builder().dns(host -> List.of(InetAddress.getLoopbackAddress()))
         .addInterceptor(ShippingInterceptor.of(ShippingPolicies.builder()
             .configureAll(b -> b.meterRegistry(meters)).build()))
-        .build();
+        .build());
     Call call = client.newCall(new Request.Builder().url(url("carrier.example", "/shipments/1")).build());
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread caller = new Thread(() -> {

@@ -9,21 +9,18 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static dev.shippingresilience.testing.Compression.gzip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.shippingresilience.Fixtures;
 import dev.shippingresilience.ShippingPolicies;
-import dev.shippingresilience.spring.testing.Clients;
 import dev.shippingresilience.spring.testing.CountingRequestFactory;
+import dev.shippingresilience.spring.testing.NoLeakedResponses;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpHeaders;
@@ -41,44 +38,27 @@ import org.springframework.web.client.RestClient;
 class CompressedBodyTest {
   private static final String CREATE = "/api/v3/create-order/";
   // WireMock must send the stubbed bytes as they are: no gzip of its own.
-  private static final WireMockServer wireMock =
-      new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1").gzipDisabled(true)).build();
+  @RegisterExtension
+  static final NoLeakedResponses responses = new NoLeakedResponses();
 
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final FakeSleeper sleeper = new FakeSleeper(clock);
   private CountingRequestFactory transport = leavingBodiesEncoded("jdk");
 
-  @BeforeAll
-  static void startWireMock() {
-    wireMock.start();
-  }
-
-  @AfterAll
-  static void stopWireMock() {
-    wireMock.stop();
-  }
-
-  @BeforeEach
-  void resetWireMock() {
-    wireMock.resetAll();
-  }
-
-  @AfterEach
-  void noResponseLeaked() {
-    assertThat(transport.leaked()).as("transport responses opened and never closed").isZero();
-  }
-
   /** A real request factory that hands the app the body as the server sent it. */
   private static CountingRequestFactory leavingBodiesEncoded(String kind) {
     if (kind.equals("simple")) {
-      return new CountingRequestFactory(new SimpleClientHttpRequestFactory());
+      return responses.watch(new CountingRequestFactory(new SimpleClientHttpRequestFactory()));
     }
     JdkClientHttpRequestFactory jdk = new JdkClientHttpRequestFactory(
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
     jdk.setReadTimeout(Duration.ofSeconds(10));
     // Spring 7 decodes gzip in this factory by default and drops Content-Encoding: the app asked to do it itself.
     jdk.enableCompression(false);
-    return new CountingRequestFactory(jdk);
+    return responses.watch(new CountingRequestFactory(jdk));
   }
 
   private RestClient client() {
@@ -91,7 +71,7 @@ class CompressedBodyTest {
         .build();
     return RestClient.builder()
         .requestFactory(transport)
-        .baseUrl("http://127.0.0.1:" + wireMock.port())
+        .baseUrl("http://127.0.0.1:" + wireMock.getPort())
         .apply(new ShippingResilienceCustomizer(interceptor))
         .build();
   }
@@ -152,7 +132,7 @@ class CompressedBodyTest {
   @Test
   void springDecodingJdkFactoryStillGivesOneSuccessfulSend() {
     // given Spring's default JDK factory, which decodes gzip itself
-    transport = Clients.jdk();
+    transport = responses.jdk();
     byte[] plain = Fixtures.body("clickpost", "create-order-success.json");
     serveGzipped(gzip(plain));
 

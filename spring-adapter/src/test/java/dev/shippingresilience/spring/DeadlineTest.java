@@ -15,12 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.shippingresilience.Decision;
 import dev.shippingresilience.DeadlineExceededException;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.spring.testing.CountingRequestFactory;
+import dev.shippingresilience.spring.testing.NoLeakedResponses;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -28,11 +29,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.http.MediaType;
@@ -47,15 +46,17 @@ import org.springframework.web.client.RestClient;
  * real delays (the delay is the point); the engine's own waits use a sleeper that returns at once.
  */
 class DeadlineTest {
-  private static final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedResponses responses = new NoLeakedResponses();
   private static final String CREATE = "/api/v3/create-order/";
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  private CountingRequestFactory transport;
 
   @BeforeAll
-  static void startWireMockAndWarmUp() {
-    wireMock.start();
+  static void warmUp() {
     // The first calls through a cold JVM load RestClient's, the HTTP clients', WireMock's and the engine's classes,
     // which takes longer than the lateness allowed: the timed calls run warm, as a service's calls do. A completed
     // GET and POST, then both ended by a short deadline.
@@ -74,23 +75,7 @@ class DeadlineTest {
       catchThrowable(() -> shortDeadline.post().uri(CREATE).attribute(ShippingRequestAttributes.PROVIDER, "clickpost")
           .contentType(MediaType.APPLICATION_JSON).body("{}").retrieve().toBodilessEntity());
     }
-  }
-
-  @AfterAll
-  static void stopWireMock() {
-    wireMock.stop();
-  }
-
-  @BeforeEach
-  void resetWireMock() {
-    wireMock.resetAll();
-  }
-
-  @AfterEach
-  void noResponseLeaked() {
-    if (transport != null) {
-      assertThat(transport.leaked()).as("transport responses opened and never closed").isZero();
-    }
+    responses.check();
   }
 
   /** The request factories that take a time limit per request, each over a real client with a 10 s read timeout. */
@@ -119,10 +104,10 @@ class DeadlineTest {
         .configureAll(b -> b.sleeper((delay, token) -> {}).meterRegistry(meters).pollInterval(Duration.ofMillis(10)))
         .configureAll(custom)
         .build();
-    transport = new CountingRequestFactory(factory);
+    CountingRequestFactory transport = responses.watch(new CountingRequestFactory(factory));
     return RestClient.builder()
         .requestFactory(transport)
-        .baseUrl("http://127.0.0.1:" + wireMock.port())
+        .baseUrl("http://127.0.0.1:" + wireMock.getPort())
         .apply(new ShippingResilienceCustomizer(ShippingResilienceInterceptor.of(policies)))
         .build();
   }

@@ -10,7 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.shippingresilience.BreakerOpenException;
 import dev.shippingresilience.Fixtures;
@@ -18,8 +18,8 @@ import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.ShippingCallException;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
-import dev.shippingresilience.spring.testing.Clients;
 import dev.shippingresilience.spring.testing.CountingRequestFactory;
+import dev.shippingresilience.spring.testing.NoLeakedResponses;
 import dev.shippingresilience.testing.CapturedLogs;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
@@ -43,11 +43,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -62,7 +59,11 @@ import org.springframework.web.client.RestClient;
  * backoff hands back the provider's last answer.
  */
 class EnginePromisesTest {
-  private static final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedResponses responses = new NoLeakedResponses();
   private static final String LABELS = "/postmen/v3/labels";
   private static final String CALLER_KEY = "caller-key-7f3a";
   /** A custom profile whose own secret query parameter ({@code acct}) the default redaction does not know. */
@@ -74,27 +75,7 @@ class EnginePromisesTest {
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final FakeSleeper fakeSleeper = new FakeSleeper(clock);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  private final CountingRequestFactory transport = Clients.jdk();
-
-  @BeforeAll
-  static void startWireMock() {
-    wireMock.start();
-  }
-
-  @AfterAll
-  static void stopWireMock() {
-    wireMock.stop();
-  }
-
-  @BeforeEach
-  void resetWireMock() {
-    wireMock.resetAll();
-  }
-
-  @AfterEach
-  void noResponseLeaked() {
-    assertThat(transport.leaked()).as("transport responses opened and never closed").isZero();
-  }
+  private final CountingRequestFactory transport = responses.jdk();
 
   private ShippingPolicies policies(Consumer<ShippingPolicy.Builder> custom) {
     return ShippingPolicies.builder()
@@ -113,7 +94,7 @@ class EnginePromisesTest {
       interceptor.host("127.0.0.1", provider);
     }
     RestClient.Builder builder = RestClient.builder().requestFactory(transport)
-        .baseUrl("http://127.0.0.1:" + wireMock.port());
+        .baseUrl("http://127.0.0.1:" + wireMock.getPort());
     for (ClientHttpRequestInterceptor i : perAttempt) {
       builder.requestInterceptor(i);
     }
@@ -240,7 +221,7 @@ class EnginePromisesTest {
       }
       return execution.execute(request, body);
     });
-    URI uri = URI.create("http://user:pw123456@127.0.0.1:" + wireMock.port()
+    URI uri = URI.create("http://user:pw123456@127.0.0.1:" + wireMock.getPort()
         + "/shipments/1?api_token=SECRET123456&acct=ACCT654321");
 
     // when the call fails (transport failure, then a 503 that opens the breaker) and the next is refused

@@ -8,7 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.shippingresilience.DeadlineExceededException;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
@@ -20,8 +20,8 @@ import dev.shippingresilience.spi.SharedLimits;
 import dev.shippingresilience.spring.internal.InvalidShippingPropertyException;
 import dev.shippingresilience.spring.internal.InvalidShippingPropertyFailureAnalyzer;
 import dev.shippingresilience.spring.internal.RedisLimitsShutdown;
-import dev.shippingresilience.spring.testing.Clients;
 import dev.shippingresilience.spring.testing.CountingRequestFactory;
+import dev.shippingresilience.spring.testing.NoLeakedResponses;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -42,10 +42,9 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,7 +73,11 @@ import org.springframework.web.client.RestClient;
  */
 class ShippingResilienceAutoConfigurationRedisTest {
   private static final String PASSWORD = "s3cret-Pa55";
-  private static final WireMockServer provider = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension provider = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedResponses responses = new NoLeakedResponses();
   private static RedisServer redis;
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -83,31 +86,15 @@ class ShippingResilienceAutoConfigurationRedisTest {
       .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
   /** Start-up waits this long for the first connection: the first one in a cold JVM can take a second. */
   private static final String CONNECT_TIMEOUT = "shipping.resilience.redis.connect-timeout=5s";
-  private final CountingRequestFactory transport = Clients.jdk();
+  private final CountingRequestFactory transport = responses.jdk();
   /** Keys of each test apart, on the one Redis the class shares. */
   private final String keyPrefix = "test-" + UUID.randomUUID() + ":";
 
-  @BeforeAll
-  static void startProvider() {
-    provider.start();
-  }
-
   @AfterAll
-  static void stop() {
-    provider.stop();
+  static void stopRedis() {
     if (redis != null) {
       redis.close();
     }
-  }
-
-  @BeforeEach
-  void resetProvider() {
-    provider.resetAll();
-  }
-
-  @AfterEach
-  void noResponseLeaked() {
-    assertThat(transport.leaked()).as("transport responses opened and never closed").isZero();
   }
 
   /** Returns the class's Redis, started on first use; skips the calling test when there is no redis-server. */
@@ -127,7 +114,7 @@ class ShippingResilienceAutoConfigurationRedisTest {
   private RestClient restClient(AssertableApplicationContext context) {
     return context.getBean(RestClient.Builder.class)
         .requestFactory(transport)
-        .baseUrl("http://127.0.0.1:" + provider.port())
+        .baseUrl("http://127.0.0.1:" + provider.getPort())
         .build();
   }
 

@@ -11,7 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.shippingresilience.Fixtures;
 import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.ShippingPolicies;
@@ -20,8 +20,8 @@ import dev.shippingresilience.spi.LocalLimits;
 import dev.shippingresilience.spi.SharedLimits;
 import dev.shippingresilience.spring.internal.InvalidShippingPropertyException;
 import dev.shippingresilience.spring.internal.InvalidShippingPropertyFailureAnalyzer;
-import dev.shippingresilience.spring.testing.Clients;
 import dev.shippingresilience.spring.testing.CountingRequestFactory;
+import dev.shippingresilience.spring.testing.NoLeakedResponses;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,12 +34,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -57,38 +54,22 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.client.RestClient;
 
 class ShippingResilienceAutoConfigurationTest {
-  private static final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedResponses responses = new NoLeakedResponses();
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(ShippingResilienceAutoConfiguration.class,
           RestClientAutoConfiguration.class));
-  private final CountingRequestFactory transport = Clients.jdk();
-
-  @BeforeAll
-  static void startWireMock() {
-    wireMock.start();
-  }
-
-  @AfterAll
-  static void stopWireMock() {
-    wireMock.stop();
-  }
-
-  @BeforeEach
-  void resetWireMock() {
-    wireMock.resetAll();
-  }
-
-  @AfterEach
-  void noResponseLeaked() {
-    assertThat(transport.leaked()).as("transport responses opened and never closed").isZero();
-  }
+  private final CountingRequestFactory transport = responses.jdk();
 
   /** A RestClient from the context's auto-configured builder, over the counting JDK transport, aimed at WireMock. */
   private RestClient restClient(AssertableApplicationContext context) {
     return context.getBean(RestClient.Builder.class)
         .requestFactory(transport)
-        .baseUrl("http://127.0.0.1:" + wireMock.port())
+        .baseUrl("http://127.0.0.1:" + wireMock.getPort())
         .build();
   }
 

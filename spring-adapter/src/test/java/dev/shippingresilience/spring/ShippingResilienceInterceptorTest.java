@@ -12,7 +12,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.shippingresilience.BreakerOpenException;
@@ -27,8 +27,8 @@ import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.Sleeper;
 import dev.shippingresilience.event.DecisionEvent;
 import dev.shippingresilience.event.ShippingListener;
-import dev.shippingresilience.spring.testing.Clients;
 import dev.shippingresilience.spring.testing.CountingRequestFactory;
+import dev.shippingresilience.spring.testing.NoLeakedResponses;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
@@ -48,12 +48,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
@@ -63,34 +60,18 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 class ShippingResilienceInterceptorTest {
-  private static final WireMockServer wireMock = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+  @RegisterExtension
+  static final WireMockExtension wireMock = WireMockExtension.newInstance()
+      .options(options().dynamicPort().bindAddress("127.0.0.1")).build();
+  @RegisterExtension
+  static final NoLeakedResponses responses = new NoLeakedResponses();
 
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final FakeSleeper sleeper = new FakeSleeper(clock);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final List<Classification> decisions = new CopyOnWriteArrayList<>();
-  private final CountingRequestFactory transport = Clients.jdk();
+  private final CountingRequestFactory transport = responses.jdk();
   private ShippingPolicies policies;
-
-  @BeforeAll
-  static void startWireMock() {
-    wireMock.start();
-  }
-
-  @AfterAll
-  static void stopWireMock() {
-    wireMock.stop();
-  }
-
-  @BeforeEach
-  void resetWireMock() {
-    wireMock.resetAll();
-  }
-
-  @AfterEach
-  void noResponseLeaked() {
-    assertThat(transport.leaked()).as("transport responses opened and never closed").isZero();
-  }
 
   /** A RestClient whose requests to WireMock (127.0.0.1) go through {@code provider}'s policy. */
   private RestClient client(String provider, Consumer<ShippingPolicy.Builder> custom) {
@@ -109,7 +90,7 @@ class ShippingResilienceInterceptorTest {
         .build();
     return RestClient.builder()
         .requestFactory(transport)
-        .baseUrl("http://127.0.0.1:" + wireMock.port())
+        .baseUrl("http://127.0.0.1:" + wireMock.getPort())
         .apply(new ShippingResilienceCustomizer(interceptor))
         .build();
   }
@@ -602,7 +583,7 @@ class ShippingResilienceInterceptorTest {
       wireMock.stubFor(get(urlPathEqualTo("/items")).willReturn(aResponse().withStatus(503)));
       RestClient client = RestClient.builder().requestFactory(transport)
           .apply(new ShippingResilienceCustomizer(interceptor(false))).build();
-      ResponseEntity<Void> response = client.get().uri("http://127.0.0.1:" + wireMock.port() + "/items")
+      ResponseEntity<Void> response = client.get().uri("http://127.0.0.1:" + wireMock.getPort() + "/items")
           .exchange((request, r) -> ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).build());
       assertThat(response.getStatusCode().value()).isEqualTo(503);
       assertThat(response.getHeaders().containsHeader(ShippingResilienceInterceptor.DECISION_HEADER)).isFalse();
