@@ -220,7 +220,8 @@ final class CallLoop<R> {
       } catch (IOException e) {
         onTransportFailure(acquired, sentAt, e);
         continue;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // whatever the transport throws, the breakers' permits go back
         releaseAll(acquired);
         throw e;
       }
@@ -367,7 +368,8 @@ final class CallLoop<R> {
       // A poll request built by the profile (GET /labels/{id}) is classified as its own operation.
       c = policy.classifier.classify(policy.profile, classified, snapshot,
           next.original() ? operationName : options.operation(), options.carrier());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // never expected from classification (it is bounded and total), but permits and the response go back
       releaseAll(acquired);
       response.close();
       throw e;
