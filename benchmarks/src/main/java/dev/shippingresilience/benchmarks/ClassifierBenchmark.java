@@ -1,6 +1,9 @@
 package dev.shippingresilience.benchmarks;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shippingresilience.Classification;
@@ -25,11 +28,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Classification cost per provider and body size, against a baseline measured in the same run: Jackson's
- * {@code ObjectMapper.readTree} of the whole body plus one JSON Pointer lookup of the code. The classifier does more
- * than the baseline (operation match, code table, item decisions, reason), but stops reading once it has what it
- * needs. The bodies are built by {@link BenchmarkBodies}; setup checks that each classifies as SUCCEED and that the
- * baseline finds the code.
+ * Classification cost per provider and body size, against baselines measured in the same run: Jackson's
+ * {@code ObjectMapper.readTree} of the whole body plus one JSON Pointer lookup of the code; and two lower bounds
+ * with Jackson's streaming parser: a full scan of every token (what any reader that must tell a complete body from
+ * a truncated one pays) and a scan that stops at the code (what a reader that trusts the rest of the body pays). The
+ * classifier does more than the baselines (operation match, code table, item decisions, reason) and reads the whole
+ * peek, so that a truncated body, content after the document or a member named twice is seen. The bodies are built
+ * by {@link BenchmarkBodies}; setup checks that each classifies as SUCCEED and that the baselines find the code.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +50,7 @@ public class ClassifierBenchmark {
   public String size;
 
   private final ResponseClassifier classifier = ResponseClassifier.builder().build();
+  private static final JsonFactory STREAMING = JsonFactory.builder().build();
   private final ObjectMapper mapper = new ObjectMapper();
   private ProviderProfile profile;
   private RequestSnapshot request;
@@ -66,6 +72,9 @@ public class ClassifierBenchmark {
     if (readTreeBaseline().isMissingNode()) {
       throw new IllegalStateException(provider + " " + size + ": the baseline found no " + pointer);
     }
+    if (scanToCode() == null) {
+      throw new IllegalStateException(provider + " " + size + ": the scan found no " + pointer);
+    }
   }
 
   /** The library: what the engine does for every response (explicit profile, as a policy does). */
@@ -78,5 +87,36 @@ public class ClassifierBenchmark {
   @Benchmark
   public JsonNode readTreeBaseline() throws IOException {
     return mapper.readTree(body).at(pointer);
+  }
+
+  /** Lower bound for reading the whole body: every token of it with the streaming parser, nothing kept. */
+  @Benchmark
+  public int fullScan() throws IOException {
+    int tokens = 0;
+    try (JsonParser parser = STREAMING.createParser(body)) {
+      while (parser.nextToken() != null) {
+        tokens++;
+      }
+    }
+    return tokens;
+  }
+
+  /**
+   * Lower bound for reading up to the code: the streaming parser stops at the first value at the code's pointer (an
+   * object for a success member such as Abicart's {@code /result}).
+   */
+  @Benchmark
+  public String scanToCode() throws IOException {
+    String last = pointer.last().getMatchingProperty();
+    try (JsonParser parser = STREAMING.createParser(body)) {
+      JsonToken t;
+      while ((t = parser.nextToken()) != null) {
+        if ((t.isScalarValue() || t.isStructStart()) && last.equals(parser.currentName())
+            && parser.getParsingContext().pathAsPointer().equals(pointer)) {
+          return parser.getText();
+        }
+      }
+    }
+    return null;
   }
 }

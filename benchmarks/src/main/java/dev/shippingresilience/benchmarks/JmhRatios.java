@@ -72,6 +72,7 @@ public final class JmhRatios {
             bytes(c.bytesPerOp()), bytes(b.bytesPerOp()));
       }
     }
+    printLowerBounds(scores, out);
     Score bare = scores.get("InterceptorBenchmark.bare");
     Score with = scores.get("InterceptorBenchmark.withInterceptor");
     if (bare != null && with != null) {
@@ -88,6 +89,35 @@ public final class JmhRatios {
             bytes(with.bytesPerOp() - bare.bytesPerOp()));
       }
     }
+  }
+
+  /** Classification against the streaming lower bounds: a full scan of the body, and a scan that stops at the code. */
+  private static void printLowerBounds(Map<String, Score> scores, PrintStream out) {
+    StringBuilder rows = new StringBuilder();
+    for (String provider : new String[] {"clickpost", "aftership-shipping", "17track", "abicart"}) {
+      for (String size : new String[] {"typical", "large"}) {
+        String params = " provider=" + provider + " size=" + size;
+        Score c = scores.get("ClassifierBenchmark.classify" + params);
+        Score full = scores.get("ClassifierBenchmark.fullScan" + params);
+        Score toCode = scores.get("ClassifierBenchmark.scanToCode" + params);
+        if (c == null || full == null || toCode == null) {
+          continue;
+        }
+        rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | **%.2f** | **%.2f** | %s |%n", provider, size,
+            time(full), time(toCode), c.mean() / full.mean(), c.mean() / toCode.mean(), bytes(full.bytesPerOp())));
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    out.println();
+    out.println("Classification vs the streaming lower bounds (Jackson's parser over every token; or stopping at the "
+        + "code), same run:");
+    out.println();
+    out.println("| provider | body | full scan | scan to code | classify / full scan | classify / scan to code | "
+        + "alloc full scan |");
+    out.println("|:--|:--|--:|--:|--:|--:|--:|");
+    out.print(rows);
   }
 
   private static String time(Score s) {
