@@ -136,6 +136,26 @@ class EnginePromisesTest {
   }
 
   @Test
+  void anErrorOutOfTheTransportStillReturnsTheBreakersPermit() throws IOException {
+    // given: a half-open breaker with a single trial permit
+    ShippingPolicy policy = policy("generic-http", b -> b.breaker(50, 2, 2, Duration.ofSeconds(1), 1));
+    var breaker = policy.breakers.get("generic-http/host:carrier.example");
+    breaker.transitionToOpenState();
+    breaker.transitionToHalfOpenState();
+    ScriptedTransport transport = new ScriptedTransport()
+        .then(r -> {
+          throw new StackOverflowError("from the transport");
+        })
+        .then(200, "ok");
+    // when: the trial call dies with an Error
+    assertThatThrownBy(() -> policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport))
+        .isInstanceOf(StackOverflowError.class);
+    // then: the permit went back, so the next trial is let through
+    CallResult<String> next = policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport);
+    assertThat(next.succeeded()).isTrue();
+  }
+
+  @Test
   void urlsInEventsAndToStringLoseTheirUserInfo() {
     assertThat(RequestSnapshot.of("GET", "https://user:pw123456@carrier.example/x?key=K1234567").toString())
         .doesNotContain("pw123456").doesNotContain("K1234567");
