@@ -23,9 +23,6 @@ import org.jspecify.annotations.Nullable;
  */
 public record AttemptRequest(int attempt, int poll, boolean original, String method, URI uri,
     Map<String, String> extraHeaders, Duration timeLeft) {
-  /** The time left of an attempt built without a deadline: {@value #NO_DEADLINE_DAYS} days. */
-  static final long NO_DEADLINE_DAYS = 3650;
-
   /**
    * Copies the headers.
    *
@@ -39,10 +36,10 @@ public record AttemptRequest(int attempt, int poll, boolean original, String met
     }
   }
 
-  /** Creates an attempt with no deadline of its own ({@value #NO_DEADLINE_DAYS} days left). */
+  /** Creates an attempt with no deadline of its own (the longest duration a policy takes, 3650 days, left). */
   public AttemptRequest(int attempt, int poll, boolean original, String method, URI uri,
       Map<String, String> extraHeaders) {
-    this(attempt, poll, original, method, uri, extraHeaders, Duration.ofDays(NO_DEADLINE_DAYS));
+    this(attempt, poll, original, method, uri, extraHeaders, ShippingPolicy.LONGEST);
   }
 
   /** Returns this attempt with {@code timeLeft} until the call's deadline. */

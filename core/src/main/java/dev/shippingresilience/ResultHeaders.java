@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The response headers every adapter adds to a call's final response, so callers can see what the engine decided
- * without touching the engine's types: see {@link CallResult#resultHeaders()}. Every value goes through
+ * without touching the engine's types: see {@link CallResult#resultHeaders()}. The code goes through
  * {@link #value(String)}, so a code read from a response body can never add a header or break the response.
  */
 public final class ResultHeaders {
@@ -25,14 +25,15 @@ public final class ResultHeaders {
 
   /**
    * Returns the headers for {@code result}, in order: {@link #DECISION}, {@link #DUPLICATE}, {@link #ATTEMPTS}
-   * and, when the provider sent a code, {@link #CODE}; every value passed through {@link #value(String)}.
+   * and, when the provider sent a code, {@link #CODE}. The code, the one value a response body supplies, goes
+   * through {@link #value(String)}; the others are an enum name, a boolean and a number.
    */
   static Map<String, String> of(CallResult<?> result) {
     Classification c = result.classification();
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(DECISION, value(c.decision().name()));
-    headers.put(DUPLICATE, value(Boolean.toString(result.duplicate())));
-    headers.put(ATTEMPTS, value(Integer.toString(result.attempts())));
+    headers.put(DECISION, c.decision().name());
+    headers.put(DUPLICATE, Boolean.toString(result.duplicate()));
+    headers.put(ATTEMPTS, Integer.toString(result.attempts()));
     if (c.code() != null) {
       headers.put(CODE, value(c.code()));
     }
