@@ -26,6 +26,16 @@ public record AttemptRequest(int attempt, int poll, boolean original, String met
   /**
    * Copies the headers.
    *
+   * @param attempt the attempt number, 1 for the first send (polls not counted)
+   * @param poll the poll number, 0 unless this send is a poll
+   * @param original {@code true} to send the original request; {@code false} to send {@link #method()} to
+   *     {@link #uri()} without a body and with the original headers
+   * @param method the method to send
+   * @param uri the URL to send to
+   * @param extraHeaders headers to add or replace (e.g. {@code Idempotency-Key})
+   * @param timeLeft the time left until the call's deadline when this attempt is handed to the transport (positive):
+   *     a transport should give the attempt no more than this for connecting, writing and reading, so that a request
+   *     already sent cannot outlive the deadline
    * @throws IllegalArgumentException if {@code timeLeft} is not positive
    */
   public AttemptRequest {
@@ -36,18 +46,36 @@ public record AttemptRequest(int attempt, int poll, boolean original, String met
     }
   }
 
-  /** Creates an attempt with no deadline of its own (the longest duration a policy takes, 3650 days, left). */
+  /**
+   * Creates an attempt with no deadline of its own (the longest duration a policy takes, 3650 days, left).
+   *
+   * @param attempt the attempt number, 1 for the first send (polls not counted)
+   * @param poll the poll number, 0 unless this send is a poll
+   * @param original {@code true} to send the original request; {@code false} to send {@link #method()} to
+   *     {@link #uri()} without a body and with the original headers
+   * @param method the method to send
+   * @param uri the URL to send to
+   * @param extraHeaders headers to add or replace (e.g. {@code Idempotency-Key})
+   */
   public AttemptRequest(int attempt, int poll, boolean original, String method, URI uri,
       Map<String, String> extraHeaders) {
     this(attempt, poll, original, method, uri, extraHeaders, ShippingPolicy.LONGEST);
   }
 
-  /** Returns this attempt with {@code timeLeft} until the call's deadline. */
+  /**
+   * {@return this attempt with {@code timeLeft} until the call's deadline}
+   *
+   * @param timeLeft the time left until the call's deadline; positive
+   */
   public AttemptRequest withTimeLeft(Duration timeLeft) {
     return new AttemptRequest(attempt, poll, original, method, uri, extraHeaders, timeLeft);
   }
 
-  /** Returns the extra header value for {@code name}, or {@code null}. */
+  /**
+   * {@return the extra header value for {@code name}, or {@code null}}
+   *
+   * @param name the header name, exactly as in {@link #extraHeaders()} (case-sensitive)
+   */
   public @Nullable String extraHeader(String name) {
     return extraHeaders.get(name);
   }

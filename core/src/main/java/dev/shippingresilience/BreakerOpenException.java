@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 public final class BreakerOpenException extends ShippingCallException {
   private static final long serialVersionUID = 1L;
 
+  /** The open breaker's scope, e.g. {@code clickpost/carrier:5}. */
   private final String scope;
 
   /**
@@ -24,7 +25,7 @@ public final class BreakerOpenException extends ShippingCallException {
     this.scope = scope;
   }
 
-  /** Returns the open breaker's scope. */
+  /** {@return the open breaker's scope} */
   public String scope() {
     return scope;
   }

@@ -29,58 +29,58 @@ public final class CallOptions {
     this.safeToRepeat = b.safeToRepeat;
   }
 
-  /** Returns options that override nothing. */
+  /** {@return options that override nothing} */
   public static CallOptions none() {
     return NONE;
   }
 
-  /** Returns a builder. */
+  /** {@return a builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the operation name to classify with instead of matching method and path, or {@code null}. */
+  /** {@return the operation name to classify with instead of matching method and path, or {@code null}} */
   public @Nullable String operation() {
     return operation;
   }
 
-  /** Returns the carrier id used as breaker scope, or {@code null} to read it from the exchange. */
+  /** {@return the carrier id used as breaker scope, or {@code null} to read it from the exchange} */
   public @Nullable String carrier() {
     return carrier;
   }
 
-  /** Returns the idempotency key to send on every attempt, or {@code null}. */
+  /** {@return the idempotency key to send on every attempt, or {@code null}} */
   public @Nullable String idempotencyKey() {
     return idempotencyKey;
   }
 
-  /** Returns the total deadline of this call, or {@code null} for the policy's. */
+  /** {@return the total deadline of this call, or {@code null} for the policy's} */
   public @Nullable Duration deadline() {
     return deadline;
   }
 
-  /** Returns the cancellation token, or {@code null}. */
+  /** {@return the cancellation token, or {@code null}} */
   public @Nullable CancellationToken cancellation() {
     return cancellation;
   }
 
   /**
-   * Returns {@code false} when the request body can be sent only once (a stream, a one-shot or duplex body): then
-   * the original request is never sent twice, whatever the decision. Default {@code true}.
+   * {@return {@code false} when the request body can be sent only once (a stream, a one-shot or duplex body): then
+   * the original request is never sent twice, whatever the decision} Default {@code true}.
    */
   public boolean bodyRepeatable() {
     return bodyRepeatable;
   }
 
   /**
-   * Returns {@code true} when the caller vouches that repeating this request is safe even though its method is
-   * not idempotent (a JSON-RPC read sent as POST, such as Abicart's {@code Order.get}). Default {@code false}.
+   * {@return {@code true} when the caller vouches that repeating this request is safe even though its method is
+   * not idempotent (a JSON-RPC read sent as POST, such as Abicart's {@code Order.get})} Default {@code false}.
    */
   public boolean safeToRepeat() {
     return safeToRepeat;
   }
 
-  /** Returns a builder holding these options. */
+  /** {@return a builder holding these options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.operation = operation;
@@ -105,13 +105,23 @@ public final class CallOptions {
 
     private Builder() {}
 
-    /** Sets the operation name (one of the profile's, or any name for metrics). */
+    /**
+     * Sets the operation name (one of the profile's, or any name for metrics).
+     *
+     * @param operation the operation name, or {@code null} to match it from the request's method and path
+     * @return this builder
+     */
     public Builder operation(@Nullable String operation) {
       this.operation = operation;
       return this;
     }
 
-    /** Sets the carrier id used as breaker scope. */
+    /**
+     * Sets the carrier id used as breaker scope.
+     *
+     * @param carrier the carrier id, or {@code null} to read it from the exchange
+     * @return this builder
+     */
     public Builder carrier(@Nullable String carrier) {
       this.carrier = carrier;
       return this;
@@ -120,6 +130,9 @@ public final class CallOptions {
     /**
      * Sets the idempotency key sent on every attempt of this call (the policy must name the header). With a key,
      * a non-idempotent request may be repeated.
+     *
+     * @param key the key, or {@code null} for none
+     * @return this builder
      */
     public Builder idempotencyKey(@Nullable String key) {
       this.idempotencyKey = key;
@@ -129,6 +142,8 @@ public final class CallOptions {
     /**
      * Sets the total deadline of this call.
      *
+     * @param deadline the deadline, or {@code null} for the policy's
+     * @return this builder
      * @throws IllegalArgumentException if not positive, or longer than 3650 days
      */
     public Builder deadline(@Nullable Duration deadline) {
@@ -139,13 +154,23 @@ public final class CallOptions {
       return this;
     }
 
-    /** Sets the token that cancels this call's waits and polls. */
+    /**
+     * Sets the token that cancels this call's waits and polls.
+     *
+     * @param token the token, or {@code null} for none
+     * @return this builder
+     */
     public Builder cancellation(@Nullable CancellationToken token) {
       this.cancellation = token;
       return this;
     }
 
-    /** Declares whether the request body may be sent more than once (default {@code true}). */
+    /**
+     * Declares whether the request body may be sent more than once (default {@code true}).
+     *
+     * @param repeatable {@code false} when the body is a stream, a one-shot or a duplex body
+     * @return this builder
+     */
     public Builder bodyRepeatable(boolean repeatable) {
       this.bodyRepeatable = repeatable;
       return this;
@@ -154,13 +179,16 @@ public final class CallOptions {
     /**
      * Vouches that this request may be repeated although its method is not idempotent (a read over POST).
      * Never needed for GET, PUT, DELETE or operations the profile marks repeat-safe.
+     *
+     * @param safe {@code true} when repeating this request cannot do harm
+     * @return this builder
      */
     public Builder safeToRepeat(boolean safe) {
       this.safeToRepeat = safe;
       return this;
     }
 
-    /** Returns the options. */
+    /** {@return the options} */
     public CallOptions build() {
       return new CallOptions(this);
     }

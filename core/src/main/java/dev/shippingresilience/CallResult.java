@@ -16,28 +16,36 @@ import java.util.Objects;
  * @param waited the total time spent waiting between sends
  */
 public record CallResult<R>(R response, Classification classification, int attempts, int polls, Duration waited) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param response the final response, body unread
+   * @param classification what the final response means
+   * @param attempts the sends made, polls included
+   * @param polls the polls made
+   * @param waited the total time spent waiting between sends
+   */
   public CallResult {
     Objects.requireNonNull(response, "response");
     Objects.requireNonNull(classification, "classification");
     Objects.requireNonNull(waited, "waited");
   }
 
-  /** Returns {@code true} when the call succeeded because an earlier attempt already reached the goal. */
+  /** {@return {@code true} when the call succeeded because an earlier attempt already reached the goal} */
   public boolean duplicate() {
     return classification.decision() == Decision.SUCCEED && classification.duplicate();
   }
 
   /**
-   * Returns the headers an adapter adds to the final response, in order: {@link ResultHeaders#DECISION},
+   * {@return the headers an adapter adds to the final response, in order: {@link ResultHeaders#DECISION},
    * {@link ResultHeaders#DUPLICATE}, {@link ResultHeaders#ATTEMPTS} and, when the provider sent a code,
-   * {@link ResultHeaders#CODE}; values made safe by {@link ResultHeaders#value(String)}.
+   * {@link ResultHeaders#CODE}; values made safe by {@link ResultHeaders#value(String)}}
    */
   public Map<String, String> resultHeaders() {
     return ResultHeaders.of(this);
   }
 
-  /** Returns {@code true} when the final decision is SUCCEED. */
+  /** {@return {@code true} when the final decision is SUCCEED} */
   public boolean succeeded() {
     return classification.decision() == Decision.SUCCEED;
   }

@@ -19,14 +19,16 @@ public final class CancellationToken {
     this.externalSignal = externalSignal;
   }
 
-  /** Returns a token cancelled only by {@link #cancel()}. */
+  /** {@return a token cancelled only by {@link #cancel()}} */
   public static CancellationToken create() {
     return new CancellationToken(() -> false);
   }
 
   /**
-   * Returns a token that also counts as cancelled when {@code externalSignal} answers {@code true} (checked at
-   * least every 25 ms while waiting), for transports that can be asked but not notified.
+   * {@return a token that also counts as cancelled when {@code externalSignal} answers {@code true} (checked at
+   * least every 25 ms while waiting), for transports that can be asked but not notified}
+   *
+   * @param externalSignal answers {@code true} once the transport's own call is cancelled; fast and never throwing
    */
   public static CancellationToken watching(BooleanSupplier externalSignal) {
     return new CancellationToken(externalSignal);
@@ -37,7 +39,7 @@ public final class CancellationToken {
     cancelled.countDown();
   }
 
-  /** Returns {@code true} once cancelled. */
+  /** {@return {@code true} once cancelled} */
   public boolean isCancelled() {
     return cancelled.getCount() == 0 || externalSignal.getAsBoolean();
   }
@@ -45,6 +47,7 @@ public final class CancellationToken {
   /**
    * Waits up to {@code duration}, returning early when cancelled.
    *
+   * @param duration the longest wait
    * @return {@code true} if cancelled
    * @throws InterruptedException if the thread is interrupted
    */

@@ -23,13 +23,13 @@ public final class HeaderValues {
     this.byLowerName = byLowerName;
   }
 
-  /** Returns headers with no fields. */
+  /** {@return headers with no fields} */
   public static HeaderValues empty() {
     return EMPTY;
   }
 
   /**
-   * Returns headers holding {@code fields}; names are compared case-insensitively, values keep their order.
+   * {@return headers holding {@code fields}; names are compared case-insensitively, values keep their order}
    *
    * @param fields header name to values; {@code null} values are skipped
    */
@@ -51,8 +51,9 @@ public final class HeaderValues {
   }
 
   /**
-   * Returns headers from alternating names and values: {@code of("Retry-After", "5", "X-Id", "1")}.
+   * {@return headers from alternating names and values: {@code of("Retry-After", "5", "X-Id", "1")}}
    *
+   * @param namesAndValues a name, then its value, repeated
    * @throws IllegalArgumentException if the number of arguments is odd
    */
   public static HeaderValues of(String... namesAndValues) {
@@ -66,18 +67,26 @@ public final class HeaderValues {
     return of(fields);
   }
 
-  /** Returns the first value of {@code name} (case-insensitive), or {@code null} when absent. */
+  /**
+   * {@return the first value of {@code name} (case-insensitive), or {@code null} when absent}
+   *
+   * @param name the header name, any case
+   */
   public @Nullable String first(String name) {
     List<String> values = byLowerName.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
-  /** Returns every value of {@code name} (case-insensitive), empty when absent. */
+  /**
+   * {@return every value of {@code name} (case-insensitive), empty when absent}
+   *
+   * @param name the header name, any case
+   */
   public List<String> all(String name) {
     return byLowerName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
   }
 
-  /** Returns the fields keyed by lower-case name. Unmodifiable. */
+  /** {@return the fields keyed by lower-case name} Unmodifiable. */
   public Map<String, List<String>> asMap() {
     return byLowerName;
   }

@@ -9,8 +9,11 @@ package dev.shippingresilience;
 public final class InvalidProfileException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The file or resource name. */
   private final String source;
+  /** The path of the offending field, empty for the whole document. */
   private final String field;
+  /** What is wrong, as a sentence. */
   private final String problem;
 
   /**
@@ -27,17 +30,17 @@ public final class InvalidProfileException extends IllegalArgumentException {
     this.problem = problem;
   }
 
-  /** Returns the file or resource name. */
+  /** {@return the file or resource name} */
   public String source() {
     return source;
   }
 
-  /** Returns the path of the offending field, empty for the whole document. */
+  /** {@return the path of the offending field, empty for the whole document} */
   public String field() {
     return field;
   }
 
-  /** Returns what is wrong. */
+  /** {@return what is wrong} */
   public String problem() {
     return problem;
   }

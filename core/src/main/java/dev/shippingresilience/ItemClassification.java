@@ -14,7 +14,15 @@ import org.jspecify.annotations.Nullable;
  */
 public record ItemClassification(@Nullable String id, Decision decision, @Nullable String code, String reason,
     boolean duplicate) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param id the item's identifier as the provider echoed it (tracking number, JSON-RPC id), or {@code null}
+   * @param decision what the response means for this item
+   * @param code the item's provider code, or {@code null} when the item carried none
+   * @param reason the rule that fired, as a sentence
+   * @param duplicate {@code true} when a SUCCEED means the item was already done (17TRACK -18019901)
+   */
   public ItemClassification {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(reason, "reason");

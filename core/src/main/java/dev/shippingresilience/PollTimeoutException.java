@@ -10,6 +10,7 @@ public final class PollTimeoutException extends ShippingCallException {
   private static final long serialVersionUID = 1L;
 
   private final transient @Nullable ResponseSnapshot lastResponse;
+  /** The polls made. */
   private final int polls;
 
   /**
@@ -30,12 +31,12 @@ public final class PollTimeoutException extends ShippingCallException {
     this.polls = polls;
   }
 
-  /** Returns the last pending response's snapshot, or {@code null} after deserialization. */
+  /** {@return the last pending response's snapshot, or {@code null} after deserialization} */
   public @Nullable ResponseSnapshot lastResponse() {
     return lastResponse;
   }
 
-  /** Returns the number of polls made. */
+  /** {@return the number of polls made} */
   public int polls() {
     return polls;
   }

@@ -44,22 +44,22 @@ public final class ProviderProfile {
         compiled.secrets().bodyFields());
   }
 
-  /** Returns the profile id, e.g. {@code clickpost}. */
+  /** {@return the profile id, e.g. {@code clickpost}} */
   public String id() {
     return compiled.id();
   }
 
-  /** Returns the display name, e.g. {@code Clickpost}. */
+  /** {@return the display name, e.g. {@code Clickpost}} */
   public String name() {
     return compiled.name();
   }
 
-  /** Returns the host suffixes that select this profile. */
+  /** {@return the host suffixes that select this profile} */
   public List<String> hosts() {
     return compiled.hosts();
   }
 
-  /** Returns the names of the profile's operations, in match order. */
+  /** {@return the names of the profile's operations, in match order} */
   public List<String> operations() {
     List<String> out = new ArrayList<>();
     for (OperationSpec op : compiled.operations()) {
@@ -68,17 +68,21 @@ public final class ProviderProfile {
     return out;
   }
 
-  /** Returns the file or resource the profile was loaded from. */
+  /** {@return the file or resource the profile was loaded from} */
   public String source() {
     return compiled.source();
   }
 
-  /** Returns the redaction for this provider: the defaults plus the profile's own secret names. */
+  /** {@return the redaction for this provider: the defaults plus the profile's own secret names} */
   public Redaction redaction() {
     return redaction;
   }
 
-  /** Returns {@code true} when {@code host} is one of this profile's hosts or a subdomain of one. */
+  /**
+   * {@return {@code true} when {@code host} is one of this profile's hosts or a subdomain of one}
+   *
+   * @param host the request's host name, any case
+   */
   public boolean matchesHost(String host) {
     return matchLength(host) > 0;
   }
@@ -95,8 +99,11 @@ public final class ProviderProfile {
   }
 
   /**
-   * Returns a copy where {@code code} in the default table means {@code decision}.
+   * {@return a copy where {@code code} in the default table means {@code decision}}
    *
+   * @param code the provider's business code, as the body carries it
+   * @param decision what the code means
+   * @param reason the rule's reason, as a sentence for logs and exceptions
    * @throws IllegalArgumentException if {@code code} is not a code a body can carry (an optional '-', then 1 to 40
    *     of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
@@ -105,9 +112,13 @@ public final class ProviderProfile {
   }
 
   /**
-   * Returns a copy where {@code code} means {@code decision} for {@code operation} (or the default table when
-   * {@code operation} is {@code null}). The breaker scope of a BREAK is the provider.
+   * {@return a copy where {@code code} means {@code decision} for {@code operation} (or the default table when
+   * {@code operation} is {@code null})} The breaker scope of a BREAK is the provider.
    *
+   * @param operation one of the profile's operation names, or {@code null} for the default table
+   * @param code the provider's business code, as the body carries it
+   * @param decision what the code means
+   * @param reason the rule's reason, as a sentence for logs and exceptions
    * @throws IllegalArgumentException if the operation does not exist, {@code code} is not a code a body can carry
    *     (an optional '-', then 1 to 40 of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
@@ -126,8 +137,8 @@ public final class ProviderProfile {
   }
 
   /**
-   * Returns every table row: the default table ({@code codes}), ranges ({@code codeRanges}), HTTP statuses
-   * ({@code httpStatuses}) and each operation's table ({@code operation:NAME}).
+   * {@return every table row: the default table ({@code codes}), ranges ({@code codeRanges}), HTTP statuses
+   * ({@code httpStatuses}) and each operation's table ({@code operation:NAME})}
    */
   public List<TableEntry> tableEntries() {
     List<TableEntry> out = new ArrayList<>();

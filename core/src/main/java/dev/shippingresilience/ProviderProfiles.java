@@ -38,8 +38,8 @@ public final class ProviderProfiles {
   }
 
   /**
-   * Returns the built-in profiles: {@code generic-http}, {@code clickpost}, {@code aftership-shipping},
-   * {@code 17track} and {@code abicart}. Loaded once.
+   * {@return the built-in profiles: {@code generic-http}, {@code clickpost}, {@code aftership-shipping},
+   * {@code 17track} and {@code abicart}} Loaded once.
    *
    * @throws InvalidProfileException if a built-in resource is broken (a packaging bug)
    */
@@ -69,6 +69,7 @@ public final class ProviderProfiles {
    *
    * @param sourceName the file name used in error messages
    * @param json the document; not closed
+   * @return the profile
    * @throws InvalidProfileException naming the file, field and problem
    */
   public static ProviderProfile parse(String sourceName, InputStream json) {
@@ -78,6 +79,8 @@ public final class ProviderProfiles {
   /**
    * Loads one profile file.
    *
+   * @param file the profile's JSON file
+   * @return the profile
    * @throws InvalidProfileException if the file is missing, unreadable or not a valid profile
    */
   public static ProviderProfile load(Path file) {
@@ -91,7 +94,11 @@ public final class ProviderProfiles {
     }
   }
 
-  /** Returns a copy that also holds {@code profiles}, replacing any with the same id. */
+  /**
+   * {@return a copy that also holds {@code profiles}, replacing any with the same id}
+   *
+   * @param profiles the profiles to add
+   */
   public ProviderProfiles with(Collection<ProviderProfile> profiles) {
     Map<String, ProviderProfile> map = new LinkedHashMap<>(byId);
     for (ProviderProfile p : profiles) {
@@ -100,19 +107,28 @@ public final class ProviderProfiles {
     return new ProviderProfiles(map);
   }
 
-  /** Returns a copy that also holds {@code profile}, replacing any with the same id. */
+  /**
+   * {@return a copy that also holds {@code profile}, replacing any with the same id}
+   *
+   * @param profile the profile to add
+   */
   public ProviderProfiles with(ProviderProfile profile) {
     return with(List.of(profile));
   }
 
-  /** Returns the profile with {@code id}, or {@code null}. */
+  /**
+   * {@return the profile with {@code id}, or {@code null}}
+   *
+   * @param id the profile id, e.g. {@code clickpost}
+   */
   public @Nullable ProviderProfile find(String id) {
     return byId.get(id);
   }
 
   /**
-   * Returns the profile with {@code id}.
+   * {@return the profile with {@code id}}
    *
+   * @param id the profile id, e.g. {@code clickpost}
    * @throws IllegalArgumentException naming the known ids when there is none
    */
   public ProviderProfile require(String id) {
@@ -124,7 +140,11 @@ public final class ProviderProfiles {
     return p;
   }
 
-  /** Returns the profile whose hosts match {@code uri}'s host (longest suffix wins), else {@code generic-http}. */
+  /**
+   * {@return the profile whose hosts match {@code uri}'s host (longest suffix wins), else {@code generic-http}}
+   *
+   * @param uri the request URI
+   */
   public ProviderProfile detect(URI uri) {
     String host = uri.getHost();
     ProviderProfile best = null;
@@ -141,13 +161,13 @@ public final class ProviderProfiles {
     return best != null ? best : generic();
   }
 
-  /** Returns the {@code generic-http} fallback profile. */
+  /** {@return the {@code generic-http} fallback profile} */
   public ProviderProfile generic() {
     ProviderProfile p = byId.get(GENERIC_HTTP);
     return p != null ? p : builtIn().require(GENERIC_HTTP);
   }
 
-  /** Returns every profile, in load order. */
+  /** {@return every profile, in load order} */
   public List<ProviderProfile> all() {
     return new ArrayList<>(byId.values());
   }

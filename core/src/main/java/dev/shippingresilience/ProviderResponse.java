@@ -9,10 +9,10 @@ import java.io.Closeable;
  * @param <R> the transport's response type (e.g. OkHttp's {@code Response})
  */
 public interface ProviderResponse<R> extends Closeable {
-  /** Returns the status, headers and a bounded body prefix; the full body stays readable in {@link #unwrap()}. */
+  /** {@return the status, headers and a bounded body prefix; the full body stays readable in {@link #unwrap()}} */
   ResponseSnapshot snapshot();
 
-  /** Returns the transport's response, body unread, for the caller. */
+  /** {@return the transport's response, body unread, for the caller} */
   R unwrap();
 
   /** Discards the response (intermediate attempts). Must not throw. */

@@ -94,14 +94,18 @@ public final class Redaction {
             + "|(?<![a-z0-9_\"'-])(" + headerName + "[ \\t]*+:[ \\t]*+)[^\\r\\n]*+", FLAGS);
   }
 
-  /** Returns the default redaction, covering every built-in provider's secrets. */
+  /** {@return the default redaction, covering every built-in provider's secrets} */
   public static Redaction defaults() {
     return DEFAULTS;
   }
 
   /**
-   * Returns a redaction that also masks the given names (case-insensitive: query parameters, headers and JSON
-   * fields alike).
+   * {@return a redaction that also masks the given names (case-insensitive: query parameters, headers and JSON
+   * fields alike)}
+   *
+   * @param moreQueryNames more query parameter names to mask
+   * @param moreHeaderNames more header names to mask
+   * @param moreBodyFields more JSON field names to mask
    */
   public Redaction with(Collection<String> moreQueryNames, Collection<String> moreHeaderNames,
       Collection<String> moreBodyFields) {
@@ -114,17 +118,29 @@ public final class Redaction {
     return new Redaction(q, h, b);
   }
 
-  /** Returns {@code url} with the values of secret query parameters (and fragment parameters) masked. */
+  /**
+   * {@return {@code url} with the values of secret query parameters (and fragment parameters) masked}
+   *
+   * @param url the URL, absolute or relative
+   */
   public String url(String url) {
     return queryPattern.matcher(uriCredentials(url)).replaceAll("$1" + Matcher.quoteReplacement(MASK));
   }
 
-  /** Returns {@code true} when the query parameter {@code name} carries a secret (case-insensitive). */
+  /**
+   * {@return {@code true} when the query parameter {@code name} carries a secret (case-insensitive)}
+   *
+   * @param name the query parameter name
+   */
   public boolean isSecretQueryName(String name) {
     return queryNames.contains(name.toLowerCase(Locale.ROOT)) || SECRET_ENDING_NAME.matcher(name).matches();
   }
 
-  /** Returns {@code true} when the header {@code name} carries a secret (case-insensitive). */
+  /**
+   * {@return {@code true} when the header {@code name} carries a secret (case-insensitive)}
+   *
+   * @param name the header name
+   */
   public boolean isSecretHeader(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return headerNames.contains(lower) || lower.startsWith("as-signature-")
@@ -132,10 +148,12 @@ public final class Redaction {
   }
 
   /**
-   * Returns the values the request carries in secret query parameters (raw and percent-decoded) and secret headers
+   * {@return the values the request carries in secret query parameters (raw and percent-decoded) and secret headers
    * (the whole value, the credentials after an auth scheme such as {@code Bearer t}, and the value of each
-   * {@code name=value} pair, as in {@code Cookie}), for checking that nothing shown to a user echoes one of them.
+   * {@code name=value} pair, as in {@code Cookie}), for checking that nothing shown to a user echoes one of them}
    * Values shorter than {@value #MIN_SECRET_LENGTH} characters are left out: they would match ordinary words.
+   *
+   * @param request the request whose secrets are looked for
    */
   public List<String> secretValues(RequestSnapshot request) {
     List<String> out = new ArrayList<>(2);
@@ -172,8 +190,8 @@ public final class Redaction {
   }
 
   /**
-   * Returns {@code true} when {@code value} (say a code or message read from a response body) contains, or is, one
-   * of the request's {@linkplain #secretValues secret values}, so it must not be shown.
+   * {@return {@code true} when {@code value} (say a code or message read from a response body) contains, or is, one
+   * of the request's {@linkplain #secretValues secret values}, so it must not be shown}
    *
    * @param request the request the response answers
    * @param value the value to check
@@ -194,24 +212,33 @@ public final class Redaction {
     }
   }
 
-  /** Returns {@code value}, or {@value #MASK} when header {@code name} carries a secret. */
+  /**
+   * {@return {@code value}, or {@value #MASK} when header {@code name} carries a secret}
+   *
+   * @param name the header name
+   * @param value the header value
+   */
   public String headerValue(String name, String value) {
     return isSecretHeader(name) ? MASK : value;
   }
 
   /**
-   * Returns JSON (or any text) with the values of secret fields ({@code "apiKey": "v"}, {@code "Key":"v"}, any
-   * spacing, any case) replaced by {@code "***"}.
+   * {@return JSON (or any text) with the values of secret fields ({@code "apiKey": "v"}, {@code "Key":"v"}, any
+   * spacing, any case) replaced by {@code "***"}}
+   *
+   * @param json the JSON text
    */
   public String json(String json) {
     return jsonPattern.matcher(json).replaceAll("$1\"" + Matcher.quoteReplacement(MASK) + "\"");
   }
 
   /**
-   * Returns free text (a log line, an exception message, a pasted response or curl command) with these masked:
+   * {@return free text (a log line, an exception message, a pasted response or curl command) with these masked:
    * URI credentials; {@code Bearer} tokens; {@code name=value} pairs of any secret name anywhere (at the start, after
    * {@code ?}, {@code &}, {@code ;}, {@code ,}, whitespace or a quote); secret JSON fields; and secret headers
-   * {@code Name: value} anywhere in a line (to the closing quote when quoted, else to the end of the line).
+   * {@code Name: value} anywhere in a line (to the closing quote when quoted, else to the end of the line)}
+   *
+   * @param text the text
    */
   public String text(String text) {
     String out = BEARER.matcher(uriCredentials(text)).replaceAll("$1" + Matcher.quoteReplacement(MASK));
@@ -222,10 +249,10 @@ public final class Redaction {
   }
 
   /**
-   * Returns {@code true} when {@code value} (say a code or message read from a response body) is short and plain
+   * {@return {@code true} when {@code value} (say a code or message read from a response body) is short and plain
    * enough to show in a reason, a summary or a header: 1 to {@code maxLength} characters from
    * {@code [A-Za-z0-9_.:-]} (so a negative number like {@code -18019909} passes), no whitespace, no control
-   * characters, no quotes or other markup.
+   * characters, no quotes or other markup}
    *
    * @param value the value, or {@code null} (never showable)
    * @param maxLength the longest showable value
@@ -263,6 +290,9 @@ public final class Redaction {
    * {@code redis://user:***@host}, {@code redis://***@host} (without a colon the whole user info is the password,
    * as Lettuce reads it). A password may itself contain {@code @}: the user info runs to the last {@code @} before
    * the host.
+   *
+   * @param text the text, which may hold URIs
+   * @return the text with every URI's credentials masked
    */
   public String uriCredentials(String text) {
     Matcher m = USER_INFO.matcher(text);
@@ -277,9 +307,12 @@ public final class Redaction {
   }
 
   /**
-   * Returns {@code text} (a message that may quote {@code uri} whole, in part, or its password alone) with every
+   * {@return {@code text} (a message that may quote {@code uri} whole, in part, or its password alone) with every
    * occurrence of {@code uri}'s password masked, raw or percent-decoded, then every URI's credentials as
-   * {@link #uriCredentials(String)} does.
+   * {@link #uriCredentials(String)} does}
+   *
+   * @param text the text to mask
+   * @param uri the URI whose password must not appear, e.g. a {@code redis://} URI
    */
   public String uriCredentials(String text, String uri) {
     String masked = text;

@@ -26,7 +26,7 @@ public final class RequestSnapshot {
   }
 
   /**
-   * Returns a snapshot of a request.
+   * {@return a snapshot of a request}
    *
    * @param method the HTTP method, any case
    * @param uri the absolute request URI
@@ -41,32 +41,37 @@ public final class RequestSnapshot {
     return new RequestSnapshot(method.toUpperCase(Locale.ROOT), uri, headers, body);
   }
 
-  /** Returns a body-less snapshot of {@code method url}, e.g. {@code of("GET", "https://api.17track.net/x")}. */
+  /**
+   * {@return a body-less snapshot of {@code method url}, e.g. {@code of("GET", "https://api.17track.net/x")}}
+   *
+   * @param method the HTTP method, any case
+   * @param url the absolute request URL
+   */
   public static RequestSnapshot of(String method, String url) {
     return of(method, URI.create(url), HeaderValues.empty(), null);
   }
 
-  /** Returns the upper-case HTTP method. */
+  /** {@return the upper-case HTTP method} */
   public String method() {
     return method;
   }
 
-  /** Returns the request URI, including any secret query parameters: redact before logging. */
+  /** {@return the request URI, including any secret query parameters: redact before logging} */
   public URI uri() {
     return uri;
   }
 
-  /** Returns the request headers. */
+  /** {@return the request headers} */
   public HeaderValues headers() {
     return headers;
   }
 
-  /** Returns the body bytes, or {@code null} when unknown. Do not modify the array. */
+  /** {@return the body bytes, or {@code null} when unknown} Do not modify the array. */
   public byte @Nullable [] body() {
     return body;
   }
 
-  /** Returns {@code true} for methods RFC 9110 defines as idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE). */
+  /** {@return {@code true} for methods RFC 9110 defines as idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE)} */
   public boolean idempotentMethod() {
     switch (method) {
       case "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE":

@@ -31,22 +31,28 @@ public final class ResponseClassifier {
     this.peekLimit = b.peekLimit;
   }
 
-  /** Returns a builder with the built-in profiles, the system clock and a 64 KiB peek limit. */
+  /** {@return a builder with the built-in profiles, the system clock and a 64 KiB peek limit} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the profiles this classifier knows. */
+  /** {@return the profiles this classifier knows} */
   public ProviderProfiles profiles() {
     return profiles;
   }
 
-  /** Returns the number of body bytes read at most. */
+  /** {@return the number of body bytes read at most} */
   public int peekLimit() {
     return peekLimit;
   }
 
-  /** Classifies with the profile detected from the request host ({@code generic-http} when none matches). */
+  /**
+   * Classifies with the profile detected from the request host ({@code generic-http} when none matches).
+   *
+   * @param request the request the response answers
+   * @param response the response snapshot
+   * @return the classification
+   */
   public Classification classify(RequestSnapshot request, ResponseSnapshot response) {
     return classify(profiles.detect(request.uri()), request, response, null, null);
   }
@@ -54,6 +60,10 @@ public final class ResponseClassifier {
   /**
    * Classifies with the profile {@code providerId}.
    *
+   * @param providerId the profile id, e.g. {@code clickpost}
+   * @param request the request the response answers
+   * @param response the response snapshot
+   * @return the classification
    * @throws IllegalArgumentException if no profile has that id
    */
   public Classification classify(String providerId, RequestSnapshot request, ResponseSnapshot response) {
@@ -68,6 +78,7 @@ public final class ResponseClassifier {
    * @param response the response snapshot
    * @param operation the operation name to use instead of matching method and path, or {@code null}
    * @param carrier the carrier id to use as breaker scope instead of reading it from the exchange, or {@code null}
+   * @return the classification
    */
   public Classification classify(ProviderProfile profile, RequestSnapshot request, ResponseSnapshot response,
       @Nullable String operation, @Nullable String carrier) {
@@ -115,13 +126,23 @@ public final class ResponseClassifier {
 
     private Builder() {}
 
-    /** Sets the profiles to classify with. Default: {@link ProviderProfiles#builtIn()}. */
+    /**
+     * Sets the profiles to classify with. Default: {@link ProviderProfiles#builtIn()}.
+     *
+     * @param profiles the profiles
+     * @return this builder
+     */
     public Builder profiles(ProviderProfiles profiles) {
       this.profiles = Objects.requireNonNull(profiles, "profiles");
       return this;
     }
 
-    /** Sets the clock used to turn reset times into waits. Default: the system UTC clock. */
+    /**
+     * Sets the clock used to turn reset times into waits. Default: the system UTC clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -130,6 +151,8 @@ public final class ResponseClassifier {
     /**
      * Sets how many body bytes are read at most. Default {@value ResponseSnapshot#DEFAULT_PEEK_LIMIT}.
      *
+     * @param bytes the most body bytes read; at least 64
+     * @return this builder
      * @throws IllegalArgumentException if {@code bytes} is below 64
      */
     public Builder peekLimit(int bytes) {
@@ -140,7 +163,7 @@ public final class ResponseClassifier {
       return this;
     }
 
-    /** Returns the classifier. */
+    /** {@return the classifier} */
     public ResponseClassifier build() {
       return new ResponseClassifier(this);
     }

@@ -27,7 +27,7 @@ public final class ResponseSnapshot {
   }
 
   /**
-   * Returns a snapshot.
+   * {@return a snapshot}
    *
    * @param status the HTTP status code
    * @param headers the response headers
@@ -40,32 +40,43 @@ public final class ResponseSnapshot {
     return new ResponseSnapshot(status, headers, bodyPrefix, cutByPeekLimit);
   }
 
-  /** Returns a snapshot of a complete body given as UTF-8 text (convenient for tests and the CLI). */
+  /**
+   * {@return a snapshot of a complete body given as UTF-8 text (convenient for tests and the CLI)}
+   *
+   * @param status the HTTP status code
+   * @param headers the response headers
+   * @param body the whole body
+   */
   public static ResponseSnapshot of(int status, HeaderValues headers, String body) {
     return of(status, headers, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
   }
 
-  /** Returns a snapshot with no body. */
+  /**
+   * {@return a snapshot with no body}
+   *
+   * @param status the HTTP status code
+   * @param headers the response headers
+   */
   public static ResponseSnapshot withoutBody(int status, HeaderValues headers) {
     return of(status, headers, NO_BYTES, false);
   }
 
-  /** Returns the HTTP status code. */
+  /** {@return the HTTP status code} */
   public int status() {
     return status;
   }
 
-  /** Returns the response headers. */
+  /** {@return the response headers} */
   public HeaderValues headers() {
     return headers;
   }
 
-  /** Returns the body prefix. Do not modify the array. */
+  /** {@return the body prefix} Do not modify the array. */
   public byte[] bodyPrefix() {
     return bodyPrefix;
   }
 
-  /** Returns {@code true} when the body is longer than {@link #bodyPrefix()}. */
+  /** {@return {@code true} when the body is longer than {@link #bodyPrefix()}} */
   public boolean cutByPeekLimit() {
     return cutByPeekLimit;
   }

@@ -12,9 +12,13 @@ import org.jspecify.annotations.Nullable;
 public class ShippingCallException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The provider id. */
   private final String provider;
+  /** The last decision, or {@code null} when no response arrived. */
   private final @Nullable Decision decision;
+  /** The last provider code, or {@code null}. */
   private final @Nullable String code;
+  /** The attempts made, polls included. */
   private final int attempts;
   private final transient @Nullable Classification classification;
 
@@ -51,27 +55,27 @@ public class ShippingCallException extends IOException {
     return sb.toString();
   }
 
-  /** Returns the provider id. */
+  /** {@return the provider id} */
   public String provider() {
     return provider;
   }
 
-  /** Returns the last decision, or {@code null} when no response arrived. */
+  /** {@return the last decision, or {@code null} when no response arrived} */
   public @Nullable Decision decision() {
     return decision;
   }
 
-  /** Returns the last provider code, or {@code null}. */
+  /** {@return the last provider code, or {@code null}} */
   public @Nullable String code() {
     return code;
   }
 
-  /** Returns the number of sends, polls included. */
+  /** {@return the number of sends, polls included} */
   public int attempts() {
     return attempts;
   }
 
-  /** Returns the last classification, or {@code null} when no response arrived. */
+  /** {@return the last classification, or {@code null} when no response arrived} */
   public @Nullable Classification classification() {
     return classification;
   }

@@ -29,19 +29,24 @@ public final class ShippingPolicies {
     this.byId = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byId));
   }
 
-  /** Returns a builder over the built-in profiles. */
+  /** {@return a builder over the built-in profiles} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the policy for {@code providerId}, or {@code null}. */
+  /**
+   * {@return the policy for {@code providerId}, or {@code null}}
+   *
+   * @param providerId the profile id, e.g. {@code clickpost}
+   */
   public @Nullable ShippingPolicy find(String providerId) {
     return byId.get(providerId);
   }
 
   /**
-   * Returns the policy for {@code providerId}.
+   * {@return the policy for {@code providerId}}
    *
+   * @param providerId the profile id, e.g. {@code clickpost}
    * @throws IllegalArgumentException naming the known ids when there is none
    */
   public ShippingPolicy require(String providerId) {
@@ -53,17 +58,21 @@ public final class ShippingPolicies {
     return p;
   }
 
-  /** Returns the policy of the profile whose hosts match {@code uri}, else the generic-http policy. */
+  /**
+   * {@return the policy of the profile whose hosts match {@code uri}, else the generic-http policy}
+   *
+   * @param uri the request URI
+   */
   public ShippingPolicy forUri(URI uri) {
     return require(profiles.detect(uri).id());
   }
 
-  /** Returns every policy, in profile order. */
+  /** {@return every policy, in profile order} */
   public List<ShippingPolicy> all() {
     return List.copyOf(byId.values());
   }
 
-  /** Returns the profiles the policies were built from. */
+  /** {@return the profiles the policies were built from} */
   public ProviderProfiles profiles() {
     return profiles;
   }
@@ -76,33 +85,54 @@ public final class ShippingPolicies {
 
     private Builder() {}
 
-    /** Sets the profiles (default: the built-in ones). */
+    /**
+     * Sets the profiles (default: the built-in ones).
+     *
+     * @param profiles the profiles, one policy each
+     * @return this builder
+     */
     public Builder profiles(ProviderProfiles profiles) {
       this.profiles = Objects.requireNonNull(profiles, "profiles");
       return this;
     }
 
-    /** Adds or replaces profiles. */
+    /**
+     * Adds or replaces profiles.
+     *
+     * @param more the profiles to add; one with a known id replaces it
+     * @return this builder
+     */
     public Builder addProfiles(Collection<ProviderProfile> more) {
       this.profiles = profiles.with(more);
       return this;
     }
 
-    /** Applies {@code customizer} to every provider's policy builder (clock, sleeper, registry, listener...). */
+    /**
+     * Applies {@code customizer} to every provider's policy builder (clock, sleeper, registry, listener...).
+     *
+     * @param customizer called once per provider with its policy builder
+     * @return this builder
+     */
     public Builder configureAll(Consumer<ShippingPolicy.Builder> customizer) {
       Consumer<ShippingPolicy.Builder> before = common;
       this.common = before.andThen(Objects.requireNonNull(customizer, "customizer"));
       return this;
     }
 
-    /** Applies {@code customizer} to {@code providerId}'s policy builder, after {@link #configureAll}. */
+    /**
+     * Applies {@code customizer} to {@code providerId}'s policy builder, after {@link #configureAll}.
+     *
+     * @param providerId the profile id, e.g. {@code clickpost}
+     * @param customizer called with that provider's policy builder
+     * @return this builder
+     */
     public Builder configure(String providerId, Consumer<ShippingPolicy.Builder> customizer) {
       perProvider.merge(providerId, Objects.requireNonNull(customizer, "customizer"), Consumer::andThen);
       return this;
     }
 
     /**
-     * Returns the registry.
+     * {@return the registry}
      *
      * @throws IllegalArgumentException if a customized provider has no profile
      */

@@ -186,23 +186,25 @@ public final class ShippingPolicy {
   }
 
   /**
-   * Returns a builder with the profile's defaults (falling back to this class's {@code DEFAULT_*} constants).
+   * {@return a builder with the profile's defaults (falling back to this class's {@code DEFAULT_*} constants)}
+   *
+   * @param profile the provider's profile
    */
   public static Builder builder(ProviderProfile profile) {
     return new Builder(profile);
   }
 
-  /** Returns the provider id. */
+  /** {@return the provider id} */
   public String provider() {
     return profile.id();
   }
 
-  /** Returns the provider's profile. */
+  /** {@return the provider's profile} */
   public ProviderProfile profile() {
     return profile;
   }
 
-  /** Returns the classifier this policy uses. */
+  /** {@return the classifier this policy uses} */
   public ResponseClassifier classifier() {
     return classifier;
   }
@@ -212,9 +214,11 @@ public final class ShippingPolicy {
    * response with its classification. FAIL and exhausted retries return the provider's last response (unless
    * {@link Builder#throwOnFailure(boolean)}); intermediate responses are closed.
    *
+   * @param <R> the transport's response type
    * @param request the request as sent the first time (its body is used to find the carrier scope)
    * @param options per-call overrides
    * @param attempt the transport
+   * @return the final response, its classification and the attempts, polls and waits it took
    * @throws BreakerOpenException if the scope's breaker is open (no request sent)
    * @throws PollTimeoutException if polling ran out of polls, time or deadline
    * @throws DeadlineExceededException if the deadline ran out with no response to hand back
@@ -229,14 +233,14 @@ public final class ShippingPolicy {
     return new CallLoop<>(this, request, options, attempt).run();
   }
 
-  /** Returns the state of every breaker kept, by scope (e.g. {@code clickpost/carrier:5 -> OPEN}). */
+  /** {@return the state of every breaker kept, by scope (e.g. {@code clickpost/carrier:5 -> OPEN})} */
   public Map<String, String> breakerStates() {
     return breakers.states();
   }
 
   /**
-   * Returns the retry budget's remaining tokens: the budget of the policy's account or, for a {@code byHost} profile
-   * (one budget per host), the lowest among the hosts' budgets kept; the full size when no call was made yet.
+   * {@return the retry budget's remaining tokens: the budget of the policy's account or, for a {@code byHost} profile
+   * (one budget per host), the lowest among the hosts' budgets kept; the full size when no call was made yet}
    */
   public double retryBudgetTokens() {
     double[] lowest = {budgetTokens};
@@ -244,72 +248,72 @@ public final class ShippingPolicy {
     return lowest[0];
   }
 
-  /** Returns the attempts allowed per call, counting the first. */
+  /** {@return the attempts allowed per call, counting the first} */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** Returns the poll interval. */
+  /** {@return the poll interval} */
   public Duration pollInterval() {
     return pollInterval;
   }
 
-  /** Returns the longest time spent polling. */
+  /** {@return the longest time spent polling} */
   public Duration maxPollDuration() {
     return maxPollDuration;
   }
 
-  /** Returns the most polls per call. */
+  /** {@return the most polls per call} */
   public int maxPolls() {
     return maxPolls;
   }
 
-  /** Returns the default total deadline per call. */
+  /** {@return the default total deadline per call} */
   public Duration deadline() {
     return deadline;
   }
 
-  /** Returns the longest wait a response may ask for that the engine honours. */
+  /** {@return the longest wait a response may ask for that the engine honours} */
   public Duration maxRetryAfter() {
     return maxRetryAfter;
   }
 
-  /** Returns the longest random delay added after a provider-wide pause ends. */
+  /** {@return the longest random delay added after a provider-wide pause ends} */
   public Duration pauseJitter() {
     return pauseJitter;
   }
 
-  /** Returns the client-side rate limit, e.g. {@code 10 per PT1S}, or {@code none}. */
+  /** {@return the client-side rate limit, e.g. {@code 10 per PT1S}, or {@code none}} */
   public String rateLimitDescription() {
     return rateLimit == null ? "none" : rateLimit.toString();
   }
 
-  /** Returns the client-side rate limit, or {@code null} when there is none. */
+  /** {@return the client-side rate limit, or {@code null} when there is none} */
   public @Nullable RateLimit rateLimit() {
     return rateLimit;
   }
 
-  /** Returns where the rate limit, pauses and breaker hints live. */
+  /** {@return where the rate limit, pauses and breaker hints live} */
   public SharedLimits sharedLimits() {
     return limits;
   }
 
-  /** Returns the account key the rate limit and pauses are kept under (default: the provider id). */
+  /** {@return the account key the rate limit and pauses are kept under (default: the provider id)} */
   public String account() {
     return account;
   }
 
-  /** Returns the first backoff ceiling (the wait is drawn below it: full jitter). */
+  /** {@return the first backoff ceiling (the wait is drawn below it: full jitter)} */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** Returns the largest backoff ceiling. */
+  /** {@return the largest backoff ceiling} */
   public Duration maxBackoff() {
     return maxBackoff;
   }
 
-  /** Returns the settings every breaker of this provider gets. */
+  /** {@return the settings every breaker of this provider gets} */
   public BreakerSettings breaker() {
     return new BreakerSettings(breakerConfig.getFailureRateThreshold(), breakerConfig.getSlidingWindowSize(),
         breakerConfig.getMinimumNumberOfCalls(),
@@ -317,7 +321,7 @@ public final class ShippingPolicy {
         breakerConfig.getPermittedNumberOfCallsInHalfOpenState());
   }
 
-  /** Returns the breaker settings as text (failure rate, window, minimum calls, open wait). */
+  /** {@return the breaker settings as text (failure rate, window, minimum calls, open wait)} */
   public String breakerDescription() {
     BreakerSettings b = breaker();
     return b.failureRatePercent() + "% of " + b.windowSize() + " calls (min " + b.minimumCalls() + "), open "
@@ -422,7 +426,12 @@ public final class ShippingPolicy {
       return value;
     }
 
-    /** Sets the attempts per call, counting the first (polls are counted separately). Default from the profile. */
+    /**
+     * Sets the attempts per call, counting the first (polls are counted separately). Default from the profile.
+     *
+     * @param maxAttempts the attempts per call; at least 1
+     * @return this builder
+     */
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = atLeast("maxAttempts", maxAttempts, 1);
       return this;
@@ -431,6 +440,10 @@ public final class ShippingPolicy {
     /**
      * Sets the exponential backoff: the n-th retry waits a random time in [0, min(max, initial * 2^(n-1))]
      * (full jitter) unless the response named a wait.
+     *
+     * @param initial the first retry's backoff ceiling
+     * @param max the largest backoff ceiling; not below {@code initial}
+     * @return this builder
      */
     public Builder backoff(Duration initial, Duration max) {
       positive("initialBackoff", initial);
@@ -444,25 +457,45 @@ public final class ShippingPolicy {
       return this;
     }
 
-    /** Sets the wait between polls (a longer Retry-After on a poll response wins). */
+    /**
+     * Sets the wait between polls (a longer Retry-After on a poll response wins).
+     *
+     * @param interval the wait between polls
+     * @return this builder
+     */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive("pollInterval", interval);
       return this;
     }
 
-    /** Sets the longest time spent polling in one call. */
+    /**
+     * Sets the longest time spent polling in one call.
+     *
+     * @param duration the longest time spent polling
+     * @return this builder
+     */
     public Builder maxPollDuration(Duration duration) {
       this.maxPollDuration = positive("maxPollDuration", duration);
       return this;
     }
 
-    /** Sets the most polls in one call. */
+    /**
+     * Sets the most polls in one call.
+     *
+     * @param maxPolls the most polls; at least 1
+     * @return this builder
+     */
     public Builder maxPolls(int maxPolls) {
       this.maxPolls = atLeast("maxPolls", maxPolls, 1);
       return this;
     }
 
-    /** Sets the default total deadline of one logical call; waits never overshoot it. Default 5 min. */
+    /**
+     * Sets the default total deadline of one logical call; waits never overshoot it. Default 5 min.
+     *
+     * @param deadline the total deadline of a call
+     * @return this builder
+     */
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
       this.deadlineSet = true;
@@ -474,6 +507,9 @@ public final class ShippingPolicy {
      * rate-limit window): callers then resume spread over that time instead of all at the reset instant, so fewer of
      * them meet the limit again. Set it to the provider's rate-limit window. Never earlier than the reset, never past
      * the deadline. {@code ZERO} disables it. Default 1 s.
+     *
+     * @param maxJitter the longest random delay, or {@code ZERO} for none
+     * @return this builder
      */
     public Builder pauseJitter(Duration maxJitter) {
       Objects.requireNonNull(maxJitter, "pauseJitter");
@@ -488,6 +524,8 @@ public final class ShippingPolicy {
      * Sets the longest wait a response may ask for (Retry-After, rate-limit reset) that the engine honours; a longer
      * request ends the call with that response. Never waits less than the provider asked. Default 2 min.
      *
+     * @param max the longest wait honoured
+     * @return this builder
      * @throws IllegalArgumentException if not positive, or not below 3650 days: a header wait is read up to that
      *     bound, so a policy honouring it could retry before a provider's even later time
      */
@@ -505,6 +543,13 @@ public final class ShippingPolicy {
      * Sets the circuit breaker of every scope: open when {@code failureRatePercent} of the last {@code windowSize}
      * calls (at least {@code minimumCalls}) were BREAK, stay open {@code openWait}, then let
      * {@code halfOpenCalls} trial calls through.
+     *
+     * @param failureRatePercent the share of BREAK calls that opens the breaker, in percent (above 0, at most 100)
+     * @param windowSize the number of last calls counted
+     * @param minimumCalls the calls needed before the rate counts
+     * @param openWait how long the breaker stays open
+     * @param halfOpenCalls the trial calls let through once the wait is over
+     * @return this builder
      */
     public Builder breaker(float failureRatePercent, int windowSize, int minimumCalls, Duration openWait,
         int halfOpenCalls) {
@@ -525,20 +570,33 @@ public final class ShippingPolicy {
      * recently used one is evicted, an idle CLOSED one first; the provider's own breaker never is (for the generic
      * fallback, whose hosts are unbounded, a host's breaker may be, except while a call to that host creates one), and
      * an OPEN breaker not called for twice its open wait expires. Default 1000.
+     *
+     * @param maxBreakers the most breakers kept; at least 1
+     * @return this builder
      */
     public Builder maxBreakers(int maxBreakers) {
       this.maxBreakers = atLeast("maxBreakers", maxBreakers, 1);
       return this;
     }
 
-    /** Sets the client-side rate limit: {@code permits} requests per {@code period}. Default from the profile. */
+    /**
+     * Sets the client-side rate limit: {@code permits} requests per {@code period}. Default from the profile.
+     *
+     * @param permits the requests allowed per period; at least 1
+     * @param period the period
+     * @return this builder
+     */
     public Builder rateLimit(int permits, Duration period) {
       this.limitForPeriod = atLeast("rateLimit permits", permits, 1);
       this.limitRefreshPeriod = positive("rateLimit period", period);
       return this;
     }
 
-    /** Removes the client-side rate limit. */
+    /**
+     * Removes the client-side rate limit.
+     *
+     * @return this builder
+     */
     public Builder noRateLimit() {
       this.limitForPeriod = 0;
       return this;
@@ -549,6 +607,10 @@ public final class ShippingPolicy {
      * retries stop while half or fewer remain. A throttling answer that names its reset (a 429 with
      * {@code Retry-After}) takes none: the pause already holds every caller back until then. One budget per account,
      * so per host for the generic fallback (at most {@value ShippingPolicy#MAX_RETRY_BUDGETS}). Defaults 10 and 0.25.
+     *
+     * @param maxTokens the budget's size in tokens
+     * @param ratio the share of a token each success gives back
+     * @return this builder
      */
     public Builder retryBudget(int maxTokens, double ratio) {
       this.budgetTokens = atLeast("retryBudget maxTokens", maxTokens, 1);
@@ -564,6 +626,10 @@ public final class ShippingPolicy {
      * {@code automatic}, every non-idempotent call gets a random key, reused on each of its attempts. A call with a
      * key is treated as safe to repeat after an ambiguous failure: set this only for a provider that really
      * deduplicates on the header, or a repeated create may book twice (none of the built-in providers documents one).
+     *
+     * @param header the header name, e.g. {@code Idempotency-Key}, or {@code null} for none
+     * @param automatic {@code true} to give every non-idempotent call a random key
+     * @return this builder
      */
     public Builder idempotencyKey(@Nullable String header, boolean automatic) {
       if (header != null && !header.matches("[A-Za-z0-9-]+")) {
@@ -577,7 +643,12 @@ public final class ShippingPolicy {
       return this;
     }
 
-    /** Sets how many body bytes are read to classify. Default 64 KiB. */
+    /**
+     * Sets how many body bytes are read to classify. Default 64 KiB.
+     *
+     * @param bytes the most body bytes read
+     * @return this builder
+     */
     public Builder peekLimit(int bytes) {
       this.peekLimit = atLeast("peekLimit", bytes, 64);
       return this;
@@ -586,37 +657,65 @@ public final class ShippingPolicy {
     /**
      * With {@code true}, FAIL and exhausted retries throw {@link ShippingCallException} (closing the response)
      * instead of returning it. Default {@code false}.
+     *
+     * @param throwOnFailure {@code true} to throw instead of returning the response
+     * @return this builder
      */
     public Builder throwOnFailure(boolean throwOnFailure) {
       this.throwOnFailure = throwOnFailure;
       return this;
     }
 
-    /** Sets the clock (tests inject a fake one). */
+    /**
+     * Sets the clock (tests inject a fake one).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets the sleeper (tests inject one that advances a fake clock). */
+    /**
+     * Sets the sleeper (tests inject one that advances a fake clock).
+     *
+     * @param sleeper the sleeper
+     * @return this builder
+     */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    /** Sets the random source of backoff jitter. */
+    /**
+     * Sets the random source of backoff jitter.
+     *
+     * @param random the random source
+     * @return this builder
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
-    /** Sets the Micrometer registry. Default: the global composite registry. */
+    /**
+     * Sets the Micrometer registry. Default: the global composite registry.
+     *
+     * @param registry the registry the policy's meters go to
+     * @return this builder
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
       return this;
     }
 
-    /** Sets the listener for events. */
+    /**
+     * Sets the listener for events.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(ShippingListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -625,6 +724,9 @@ public final class ShippingPolicy {
     /**
      * Sets where the rate limit and pauses live: default {@link LocalLimits} (this process). Give every instance of a
      * fleet the same shared implementation (the {@code redis-limits} module) so they draw from one bucket.
+     *
+     * @param limits the limits store
+     * @return this builder
      */
     public Builder sharedLimits(SharedLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
@@ -634,6 +736,9 @@ public final class ShippingPolicy {
     /**
      * Sets the account key the rate limit and pauses are kept under, for several accounts of one provider
      * (default: the provider id).
+     *
+     * @param account the account key
+     * @return this builder
      */
     public Builder account(String account) {
       if (account == null || account.isBlank()) {
@@ -646,13 +751,16 @@ public final class ShippingPolicy {
     /**
      * With {@code true}, an opened breaker is announced through {@link SharedLimits#hintOpen} and a hint from
      * another instance fails calls to that scope fast until it expires. Default {@code false}.
+     *
+     * @param share {@code true} to share and honour breaker hints
+     * @return this builder
      */
     public Builder shareBreakerHints(boolean share) {
       this.shareBreakerHints = share;
       return this;
     }
 
-    /** Returns the policy. */
+    /** {@return the policy} */
     public ShippingPolicy build() {
       if (!deadlineSet && maxPollDuration.plusSeconds(30).compareTo(deadline) > 0) {
         // Unless a deadline was set, it grows to fit the longest polling (whenever maxPollDuration was set).

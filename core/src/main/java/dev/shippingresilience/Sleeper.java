@@ -15,6 +15,8 @@ public interface Sleeper {
   /**
    * Waits for {@code duration} or until {@code token} is cancelled.
    *
+   * @param duration the longest wait
+   * @param token the call's cancellation token
    * @throws InterruptedException if the thread is interrupted while waiting
    */
   void sleep(Duration duration, CancellationToken token) throws InterruptedException;

@@ -9,15 +9,31 @@ public interface ShippingListener {
   /** A listener that ignores everything. */
   ShippingListener NONE = new ShippingListener() {};
 
-  /** A request is about to be sent. */
+  /**
+   * A request is about to be sent.
+   *
+   * @param event the attempt about to be sent
+   */
   default void onAttempt(AttemptEvent event) {}
 
-  /** A response was classified. */
+  /**
+   * A response was classified.
+   *
+   * @param event the classification and the attempt it answers
+   */
   default void onDecision(DecisionEvent event) {}
 
-  /** The engine is about to wait. */
+  /**
+   * The engine is about to wait.
+   *
+   * @param event the wait's length and cause
+   */
   default void onWait(WaitEvent event) {}
 
-  /** A circuit breaker changed state. */
+  /**
+   * A circuit breaker changed state.
+   *
+   * @param event the breaker and its old and new states
+   */
   default void onBreakerStateChange(BreakerEvent event) {}
 }

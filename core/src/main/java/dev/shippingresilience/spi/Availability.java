@@ -25,18 +25,24 @@ public record Availability(State state, String description) {
     UNAVAILABLE_FAIL_CLOSED
   }
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param state the store's state
+   * @param description one line for operators, without secrets: what calls get meanwhile and why, e.g.
+   *     {@code local limits (fail-open); last error: java.net.ConnectException: Connection refused}
+   */
   public Availability {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(description, "description");
   }
 
-  /** Returns the availability of limits kept in this process: {@link State#IN_PROCESS}, {@code in-process}. */
+  /** {@return the availability of limits kept in this process: {@link State#IN_PROCESS}, {@code in-process}} */
   public static Availability inProcess() {
     return IN_PROCESS;
   }
 
-  /** Returns {@code true} unless the state is one of the {@code UNAVAILABLE_*} ones. */
+  /** {@return {@code true} unless the state is one of the {@code UNAVAILABLE_*} ones} */
   public boolean available() {
     return state == State.IN_PROCESS || state == State.AVAILABLE;
   }

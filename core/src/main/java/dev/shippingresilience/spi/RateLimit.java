@@ -10,7 +10,12 @@ import java.util.Objects;
  * @param period the period, positive
  */
 public record RateLimit(int permits, Duration period) {
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param permits requests allowed per period, at least 1
+   * @param period the period, positive
+   */
   public RateLimit {
     Objects.requireNonNull(period, "period");
     if (permits < 1) {

@@ -25,26 +25,42 @@ public interface SharedLimits {
    */
   @Nullable Duration acquire(String account, RateLimit limit, Duration maxWait);
 
-  /** Pauses {@code account} until {@code until} (a 429 with a reset, a quota code); the later pause wins. */
+  /**
+   * Pauses {@code account} until {@code until} (a 429 with a reset, a quota code); the later pause wins.
+   *
+   * @param account the account key
+   * @param until when the pause ends
+   */
   void pause(String account, Instant until);
 
-  /** Returns when {@code account}'s pause ends, or {@code null} when it is not paused. */
+  /**
+   * {@return when {@code account}'s pause ends, or {@code null} when it is not paused}
+   *
+   * @param account the account key
+   */
   @Nullable Instant pausedUntil(String account);
 
   /**
    * Shares that the breaker of {@code scope} opened until {@code until}, so other instances can skip a round of
    * failures. Local breakers stay the source of truth. Default: ignored.
+   *
+   * @param scope the breaker scope, e.g. {@code clickpost/carrier:5}
+   * @param until when the breaker's open wait ends
    */
   default void hintOpen(String scope, Instant until) {}
 
-  /** Returns until when another instance reported {@code scope}'s breaker open, or {@code null}. Default: none. */
+  /**
+   * {@return until when another instance reported {@code scope}'s breaker open, or {@code null}} Default: none.
+   *
+   * @param scope the breaker scope, e.g. {@code clickpost/carrier:5}
+   */
   default @Nullable Instant openHint(String scope) {
     return null;
   }
 
   /**
-   * Returns whether this store answers now and, when it does not, what calls get meanwhile (the implementation's
-   * failure mode: limits kept in this process, or no permit). For health checks: fast, never blocks and never
+   * {@return whether this store answers now and, when it does not, what calls get meanwhile (the implementation's
+   * failure mode: limits kept in this process, or no permit)} For health checks: fast, never blocks and never
    * throws, so it reports the state the implementation already tracks instead of asking the store. The
    * description holds no secrets.
    *

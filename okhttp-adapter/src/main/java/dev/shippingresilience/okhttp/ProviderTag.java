@@ -9,7 +9,11 @@ import java.util.Objects;
  * @param providerId the profile id, e.g. {@code clickpost}
  */
 public record ProviderTag(String providerId) {
-  /** Validates the id. */
+  /**
+   * Validates the id.
+   *
+   * @param providerId the profile id, e.g. {@code clickpost}
+   */
   public ProviderTag {
     Objects.requireNonNull(providerId, "providerId");
   }

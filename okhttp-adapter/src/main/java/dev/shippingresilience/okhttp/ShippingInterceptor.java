@@ -93,12 +93,20 @@ public final class ShippingInterceptor implements Interceptor {
     this.policy = policy;
   }
 
-  /** Returns an interceptor that picks each request's policy from {@code policies} by host or tag. */
+  /**
+   * {@return an interceptor that picks each request's policy from {@code policies} by host or tag}
+   *
+   * @param policies the policies, one per provider
+   */
   public static ShippingInterceptor of(ShippingPolicies policies) {
     return new ShippingInterceptor(Objects.requireNonNull(policies, "policies"), null);
   }
 
-  /** Returns an interceptor that applies {@code policy} to every request. */
+  /**
+   * {@return an interceptor that applies {@code policy} to every request}
+   *
+   * @param policy the policy
+   */
   public static ShippingInterceptor of(ShippingPolicy policy) {
     return new ShippingInterceptor(null, Objects.requireNonNull(policy, "policy"));
   }

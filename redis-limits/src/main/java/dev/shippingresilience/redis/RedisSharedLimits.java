@@ -239,7 +239,10 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     }
   }
 
-  /** Returns a builder; set exactly one of {@link Builder#uri}, {@link Builder#client} or {@link Builder#connection}. */
+  /**
+   * {@return a builder; set exactly one of {@link Builder#uri}, {@link Builder#client} or
+   * {@link Builder#connection}}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -335,7 +338,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
 
   // ---- state ----------------------------------------------------------------------------------------------
 
-  /** Returns {@code true} while a Redis connection is established (it may still be slow); for health checks. */
+  /** {@return {@code true} while a Redis connection is established (it may still be slow); for health checks} */
   public boolean connected() {
     Backend b = backend.get();
     return b != null && b.connection.isOpen();
@@ -365,18 +368,18 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
             "calls needing a permit fail (fail-closed)" + why);
   }
 
-  /** Returns the failure mode. */
+  /** {@return the failure mode} */
   public FailureMode failureMode() {
     return failureMode;
   }
 
-  /** Returns the prefix of every key this instance writes. */
+  /** {@return the prefix of every key this instance writes} */
   public String keyPrefix() {
     return keyPrefix;
   }
 
   /**
-   * Returns the key of the bucket for {@code account} at {@code limit} (for operators and tests).
+   * {@return the key of the bucket for {@code account} at {@code limit} (for operators and tests)}
    *
    * @param account the provider account
    * @param limit the account's rate
@@ -707,6 +710,8 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
      * {@code rediss://} for TLS) with a client this object creates, configures (command timeout, fail-fast while
      * disconnected, reconnection at least once a second) and closes.
      *
+     * @param uri the Redis URI; it may hold a password, which no message shows
+     * @return this builder
      * @throws IllegalArgumentException if the URI is blank or not a Redis URI
      */
     public Builder uri(String uri) {
@@ -726,6 +731,9 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
      * Opens this object's connection with an existing client (e.g. the application's, from Spring Data Redis's
      * {@code LettuceConnectionFactory#getNativeClient()}); the client's own options apply and it is not shut down
      * by {@link RedisSharedLimits#close()}. Every operation is still bounded by {@link #commandTimeout}.
+     *
+     * @param client the client to connect with
+     * @return this builder
      */
     public Builder client(RedisClient client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -735,13 +743,21 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     /**
      * Uses an existing connection with a byte-array codec ({@code client.connect(ByteArrayCodec.INSTANCE)}); it is
      * not closed by {@link RedisSharedLimits#close()}. Every operation is still bounded by {@link #commandTimeout}.
+     *
+     * @param connection the connection, with a byte-array codec
+     * @return this builder
      */
     public Builder connection(StatefulRedisConnection<byte[], byte[]> connection) {
       this.connection = Objects.requireNonNull(connection, "connection");
       return this;
     }
 
-    /** Sets the prefix of every key, to share one Redis between applications. Default {@value #DEFAULT_KEY_PREFIX}. */
+    /**
+     * Sets the prefix of every key, to share one Redis between applications. Default {@value #DEFAULT_KEY_PREFIX}.
+     *
+     * @param keyPrefix the prefix; non-blank, no whitespace
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       if (keyPrefix == null || keyPrefix.isBlank() || keyPrefix.chars().anyMatch(Character::isWhitespace)) {
         throw new IllegalArgumentException("Invalid keyPrefix (" + keyPrefix + "): must be non-blank, no spaces");
@@ -753,13 +769,21 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     /**
      * Sets the longest wait for one Redis operation (a permit is one compare-and-swap: a GET and a script). Keep it
      * short: a call pays it (a few times) whenever Redis is slow. Default 100 ms.
+     *
+     * @param timeout the longest wait; positive
+     * @return this builder
      */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = positive("commandTimeout", timeout);
       return this;
     }
 
-    /** Sets how long a bucket's key outlives the moment the bucket is full again (idle). Default 1 min. */
+    /**
+     * Sets how long a bucket's key outlives the moment the bucket is full again (idle). Default 1 min.
+     *
+     * @param expiry how long an idle bucket's key is kept; positive
+     * @return this builder
+     */
     public Builder idleKeyExpiry(Duration expiry) {
       this.idleKeyExpiry = positive("idleKeyExpiry", expiry);
       return this;
@@ -768,6 +792,9 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     /**
      * Sets the longest wait for a connection: {@link #build()} waits that long for the first one (then goes on
      * with the fallback while connecting in the background). Default 1 s.
+     *
+     * @param timeout the longest wait; positive
+     * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connectTimeout", timeout);
@@ -777,37 +804,65 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     /**
      * Sets the shortest interval between two connection attempts while Redis has never been reached (once
      * connected, Lettuce reconnects by itself). Default 1 s.
+     *
+     * @param interval the shortest interval; positive
+     * @return this builder
      */
     public Builder reconnectInterval(Duration interval) {
       this.reconnectInterval = positive("reconnectInterval", interval);
       return this;
     }
 
-    /** Sets the shortest interval between two "Redis unavailable" warnings. Default 1 min. */
+    /**
+     * Sets the shortest interval between two "Redis unavailable" warnings. Default 1 min.
+     *
+     * @param interval the shortest interval; positive
+     * @return this builder
+     */
     public Builder warningInterval(Duration interval) {
       this.warningInterval = positive("warningInterval", interval);
       return this;
     }
 
-    /** Sets what happens when Redis does not answer. Default {@link FailureMode#FAIL_OPEN}. */
+    /**
+     * Sets what happens when Redis does not answer. Default {@link FailureMode#FAIL_OPEN}.
+     *
+     * @param mode the failure mode
+     * @return this builder
+     */
     public Builder failureMode(FailureMode mode) {
       this.failureMode = Objects.requireNonNull(mode, "failureMode");
       return this;
     }
 
-    /** Sets where {@value RedisSharedLimits#FALLBACK_METER} is reported. Default: the global composite registry. */
+    /**
+     * Sets where {@value RedisSharedLimits#FALLBACK_METER} is reported. Default: the global composite registry.
+     *
+     * @param registry the registry
+     * @return this builder
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
       return this;
     }
 
-    /** Sets the clock of the buckets, pauses and hints (Bucket4j's client-side clock). Default: system UTC. */
+    /**
+     * Sets the clock of the buckets, pauses and hints (Bucket4j's client-side clock). Default: system UTC.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Sets the limits used while Redis is down (FAIL_OPEN). Default: a new {@link LocalLimits}. */
+    /**
+     * Sets the limits used while Redis is down (FAIL_OPEN). Default: a new {@link LocalLimits}.
+     *
+     * @param fallback the limits used while Redis is down
+     * @return this builder
+     */
     public Builder fallback(SharedLimits fallback) {
       this.fallback = Objects.requireNonNull(fallback, "fallback");
       return this;
@@ -817,6 +872,9 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
      * Sets how many instances share the account while Redis is down: each then allows {@code 1/instances} of the
      * rate locally (the same permits over {@code instances} periods), so the fleet stays near the account's rate.
      * Default 1 (each instance allows the whole rate: the fleet may exceed it during an outage).
+     *
+     * @param instances the instances sharing the account; at least 1
+     * @return this builder
      */
     public Builder fallbackFleetSize(int instances) {
       if (instances < 1) {
@@ -827,8 +885,8 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
     }
 
     /**
-     * Returns the limits, connected or connecting: waits up to {@link #connectTimeout} for Redis, and when it is
-     * not reachable yet, starts anyway on the failure mode and keeps trying in the background.
+     * {@return the limits, connected or connecting: waits up to {@link #connectTimeout} for Redis, and when it is
+     * not reachable yet, starts anyway on the failure mode and keeps trying in the background}
      *
      * @throws IllegalStateException unless exactly one of {@link #uri}, {@link #client}, {@link #connection} is set
      */

@@ -27,8 +27,8 @@ public final class DeadlineRequestFactories {
   private DeadlineRequestFactories() {}
 
   /**
-   * Returns a factory over the JDK {@link HttpClient} (Spring's {@code JdkClientHttpRequestFactory}, one per
-   * attempt) whose read timeout for an attempt is the shorter of {@code readTimeout} and the time left. Spring applies
+   * {@return a factory over the JDK {@link HttpClient} (Spring's {@code JdkClientHttpRequestFactory}, one per
+   * attempt) whose read timeout for an attempt is the shorter of {@code readTimeout} and the time left} Spring applies
    * it to the whole exchange: connecting, sending, waiting for the answer and reading the body, up to the closing of
    * the response. So the caller must also finish reading the final response's body before the call's deadline.
    * Never re-sends a POST by itself. Thread-safe.
@@ -42,10 +42,13 @@ public final class DeadlineRequestFactories {
   }
 
   /**
-   * Returns {@link #jdk(HttpClient, Duration)}'s factory, with Spring's decoding of gzip and deflate bodies on or off
-   * ({@code JdkClientHttpRequestFactory.enableCompression}; on by default). Off, the caller sees the encoded body and
+   * {@return {@link #jdk(HttpClient, Duration)}'s factory, with Spring's decoding of gzip and deflate bodies on or off
+   * ({@code JdkClientHttpRequestFactory.enableCompression}; on by default)} Off, the caller sees the encoded body and
    * sets {@code Accept-Encoding} itself.
    *
+   * @param client the client (its connect timeout still applies)
+   * @param readTimeout the longest exchange outside the deadline, or {@code null} for none
+   * @param compression {@code true} to decode gzip and deflate bodies
    * @throws IllegalArgumentException if {@code readTimeout} is not positive
    */
   public static ClientHttpRequestFactory jdk(HttpClient client, @Nullable Duration readTimeout, boolean compression) {
@@ -57,8 +60,8 @@ public final class DeadlineRequestFactories {
   }
 
   /**
-   * Returns a {@link SimpleClientHttpRequestFactory} ({@code HttpURLConnection}) whose connect and read timeouts for
-   * an attempt are the shorter of its own (set them as usual) and the time left. {@code HttpURLConnection} applies
+   * {@return a {@link SimpleClientHttpRequestFactory} ({@code HttpURLConnection}) whose connect and read timeouts for
+   * an attempt are the shorter of its own (set them as usual) and the time left} {@code HttpURLConnection} applies
    * the read timeout to each read: a body dripping in slowly can still outlast the deadline. Like Spring's, it may
    * re-send a POST on a stale keep-alive connection unless {@code -Dsun.net.http.retryPost=false}.
    */

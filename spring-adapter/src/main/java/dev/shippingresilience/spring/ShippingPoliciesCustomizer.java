@@ -18,6 +18,10 @@ import dev.shippingresilience.ShippingPolicies;
  */
 @FunctionalInterface
 public interface ShippingPoliciesCustomizer {
-  /** Customizes {@code builder}; called once, at start-up, on the thread creating the bean. */
+  /**
+   * Customizes {@code builder}; called once, at start-up, on the thread creating the bean.
+   *
+   * @param builder the builder of the application's policies
+   */
   void customize(ShippingPolicies.Builder builder);
 }

@@ -21,12 +21,16 @@ import org.springframework.web.client.RestClient;
 public final class ShippingResilienceCustomizer implements Consumer<RestClient.Builder> {
   private final ShippingResilienceInterceptor interceptor;
 
-  /** Creates a customizer that adds {@code interceptor}. */
+  /**
+   * Creates a customizer that adds {@code interceptor}.
+   *
+   * @param interceptor the interceptor to add
+   */
   public ShippingResilienceCustomizer(ShippingResilienceInterceptor interceptor) {
     this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
   }
 
-  /** Returns the interceptor this customizer adds. */
+  /** {@return the interceptor this customizer adds} */
   public ShippingResilienceInterceptor interceptor() {
     return interceptor;
   }

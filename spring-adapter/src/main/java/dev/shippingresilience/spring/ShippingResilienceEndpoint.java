@@ -40,7 +40,7 @@ public final class ShippingResilienceEndpoint {
     this.hosts = Map.copyOf(hosts);
   }
 
-  /** Returns {@code providers} (by id) and {@code hostMappings}. */
+  /** {@return {@code providers} (by id) and {@code hostMappings}} */
   @ReadOperation
   public Map<String, Object> describe() {
     Map<String, Object> providers = new LinkedHashMap<>();

@@ -42,7 +42,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 public final class ShippingResilienceHealthIndicator implements HealthIndicator {
   private final ShippingPolicies policies;
 
-  /** Creates an indicator over {@code policies}. */
+  /**
+   * Creates an indicator over {@code policies}.
+   *
+   * @param policies the policies whose breakers and limits are reported
+   */
   public ShippingResilienceHealthIndicator(ShippingPolicies policies) {
     this.policies = Objects.requireNonNull(policies, "policies");
   }

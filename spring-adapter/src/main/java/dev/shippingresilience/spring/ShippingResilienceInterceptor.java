@@ -106,36 +106,42 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
   }
 
   /**
-   * Returns an interceptor that picks each request's policy from {@code policies} by the
-   * {@link ShippingRequestAttributes#PROVIDER} attribute or the request host, falling back to {@code generic-http}.
+   * {@return an interceptor that picks each request's policy from {@code policies} by the
+   * {@link ShippingRequestAttributes#PROVIDER} attribute or the request host, falling back to {@code generic-http}}
+   *
+   * @param policies the policies, one per provider
    */
   public static ShippingResilienceInterceptor of(ShippingPolicies policies) {
     return builder(policies).build();
   }
 
-  /** Returns a builder over {@code policies}. */
+  /**
+   * {@return a builder over {@code policies}}
+   *
+   * @param policies the policies, one per provider
+   */
   public static Builder builder(ShippingPolicies policies) {
     return new Builder(policies);
   }
 
-  /** Returns the policies this interceptor picks from. */
+  /** {@return the policies this interceptor picks from} */
   public ShippingPolicies policies() {
     return policies;
   }
 
-  /** Returns the extra host mappings, host to provider id. */
+  /** {@return the extra host mappings, host to provider id} */
   public Map<String, String> hosts() {
     return hosts.asMap();
   }
 
-  /** Returns whether requests to hosts no profile claims get the {@code generic-http} policy. */
+  /** {@return whether requests to hosts no profile claims get the {@code generic-http} policy} */
   public boolean genericFallback() {
     return genericFallback;
   }
 
   /**
-   * Returns the time left until the call's deadline for the attempt the current thread is sending through a
-   * {@code ShippingResilienceInterceptor}, rounded up to whole milliseconds, or {@code null} outside an attempt.
+   * {@return the time left until the call's deadline for the attempt the current thread is sending through a
+   * {@code ShippingResilienceInterceptor}, rounded up to whole milliseconds, or {@code null} outside an attempt}
    * Spring creates the transport request on the interceptor's thread, so a {@code ClientHttpRequestFactory} can call
    * this from {@code createRequest} to give that one request no more time (as
    * {@link DeadlineRequestFactories} does).
@@ -145,8 +151,9 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
   }
 
   /**
-   * Returns the policy that applies to {@code request}, or {@code null} when it passes through untouched.
+   * {@return the policy that applies to {@code request}, or {@code null} when it passes through untouched}
    *
+   * @param request the request
    * @throws IllegalArgumentException if the {@link ShippingRequestAttributes#PROVIDER} attribute is not a known id
    */
   public @Nullable ShippingPolicy policyFor(HttpRequest request) {
@@ -228,6 +235,9 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
      * host detection (for a provider behind a proxy or gateway host, or a sandbox host the profile lacks). The
      * longest matching host wins.
      *
+     * @param host the host name
+     * @param providerId the profile id, e.g. {@code clickpost}
+     * @return this builder
      * @throws IllegalArgumentException if {@code host} is blank or {@code providerId} has no policy
      */
     public Builder host(String host, String providerId) {
@@ -244,7 +254,12 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
       return this;
     }
 
-    /** Adds every mapping of {@code hostToProvider}, as {@link #host(String, String)} does. */
+    /**
+     * Adds every mapping of {@code hostToProvider}, as {@link #host(String, String)} does.
+     *
+     * @param hostToProvider host names to profile ids
+     * @return this builder
+     */
     public Builder hosts(Map<String, String> hostToProvider) {
       hostToProvider.forEach(this::host);
       return this;
@@ -253,13 +268,16 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
     /**
      * Sets whether a request to a host that no profile or mapping claims gets the {@code generic-http} policy
      * ({@code true}, the default) or passes through untouched ({@code false}).
+     *
+     * @param genericFallback {@code false} to let such requests pass through untouched
+     * @return this builder
      */
     public Builder genericFallback(boolean genericFallback) {
       this.genericFallback = genericFallback;
       return this;
     }
 
-    /** Returns the interceptor. */
+    /** {@return the interceptor} */
     public ShippingResilienceInterceptor build() {
       return new ShippingResilienceInterceptor(this);
     }

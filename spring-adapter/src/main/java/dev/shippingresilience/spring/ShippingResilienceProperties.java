@@ -67,62 +67,82 @@ public class ShippingResilienceProperties {
   /** Fleet-wide limits on Redis (needs the shipping-resilience-redis-limits module on the classpath). */
   private final Redis redis = new Redis();
 
-  /** Returns whether the auto-configuration is on. Default {@code true}. */
+  /** {@return whether the auto-configuration is on} Default {@code true}. */
   public boolean isEnabled() {
     return enabled;
   }
 
-  /** Sets whether the auto-configuration is on. */
+  /**
+   * Sets whether the auto-configuration is on.
+   *
+   * @param enabled whether the auto-configuration is on
+   */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
-  /** Returns the extra profile locations. */
+  /** {@return the extra profile locations} */
   public List<String> getProfiles() {
     return profiles;
   }
 
-  /** Sets the extra profile locations. */
+  /**
+   * Sets the extra profile locations.
+   *
+   * @param profiles the extra profile locations
+   */
   public void setProfiles(List<String> profiles) {
     this.profiles = profiles;
   }
 
-  /** Returns the extra host-to-provider mappings. */
+  /** {@return the extra host-to-provider mappings} */
   public Map<String, String> getHosts() {
     return hosts;
   }
 
-  /** Sets the extra host-to-provider mappings. */
+  /**
+   * Sets the extra host-to-provider mappings.
+   *
+   * @param hosts the extra host-to-provider mappings
+   */
   public void setHosts(Map<String, String> hosts) {
     this.hosts = hosts;
   }
 
-  /** Returns whether unknown hosts get the generic HTTP policy. Default {@code false}. */
+  /** {@return whether unknown hosts get the generic HTTP policy} Default {@code false}. */
   public boolean isGenericFallback() {
     return genericFallback;
   }
 
-  /** Sets whether unknown hosts get the generic HTTP policy. */
+  /**
+   * Sets whether unknown hosts get the generic HTTP policy.
+   *
+   * @param genericFallback whether unknown hosts get the generic HTTP policy
+   */
   public void setGenericFallback(boolean genericFallback) {
     this.genericFallback = genericFallback;
   }
 
-  /** Returns the per-provider overrides. */
+  /** {@return the per-provider overrides} */
   public Map<String, ProviderSettings> getProviders() {
     return providers;
   }
 
-  /** Sets the per-provider overrides. */
+  /**
+   * Sets the per-provider overrides.
+   *
+   * @param providers the per-provider overrides
+   */
   public void setProviders(Map<String, ProviderSettings> providers) {
     this.providers = providers;
   }
 
-  /** Returns the health indicator settings. */
+  /** {@return the health indicator settings} */
   public Health getHealth() {
     return health;
   }
 
-  /** Returns the Redis settings. */
+  /** {@return the Redis settings} */
   public Redis getRedis() {
     return redis;
   }
@@ -132,12 +152,16 @@ public class ShippingResilienceProperties {
     /** Whether to register the shippingResilience health indicator (when Spring Boot health is present). */
     private boolean enabled = true;
 
-    /** Returns whether the health indicator is registered. Default {@code true}. */
+    /** {@return whether the health indicator is registered} Default {@code true}. */
     public boolean isEnabled() {
       return enabled;
     }
 
-    /** Sets whether the health indicator is registered. */
+    /**
+     * Sets whether the health indicator is registered.
+     *
+     * @param enabled whether the health indicator is registered
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
@@ -192,82 +216,114 @@ public class ShippingResilienceProperties {
     /** How long an idle (full) rate-limit bucket is kept in Redis before it expires. */
     private Duration idleKeyExpiry = Duration.ofMinutes(1);
 
-    /** Returns whether Redis limits are on, or {@code null} for "on exactly when a uri is set". */
+    /** {@return whether Redis limits are on, or {@code null} for "on exactly when a uri is set"} */
     public @Nullable Boolean getEnabled() {
       return enabled;
     }
 
-    /** Sets whether Redis limits are on; {@code null} means "on exactly when a uri is set". */
+    /**
+     * Sets whether Redis limits are on; {@code null} means "on exactly when a uri is set".
+     *
+     * @param enabled whether Redis limits are on; {@code null} means "on exactly when a uri is set"
+     */
     public void setEnabled(@Nullable Boolean enabled) {
       this.enabled = enabled;
     }
 
-    /** Returns the Redis URI, or {@code null}. It may hold a password: never log it. */
+    /** {@return the Redis URI, or {@code null}} It may hold a password: never log it. */
     public @Nullable String getUri() {
       return uri;
     }
 
-    /** Sets the Redis URI. */
+    /**
+     * Sets the Redis URI.
+     *
+     * @param uri the Redis URI
+     */
     public void setUri(@Nullable String uri) {
       this.uri = uri;
     }
 
-    /** Returns the key prefix. Default {@code shipres:}. */
+    /** {@return the key prefix} Default {@code shipres:}. */
     public String getKeyPrefix() {
       return keyPrefix;
     }
 
-    /** Sets the key prefix. */
+    /**
+     * Sets the key prefix.
+     *
+     * @param keyPrefix the key prefix
+     */
     public void setKeyPrefix(String keyPrefix) {
       this.keyPrefix = keyPrefix;
     }
 
-    /** Returns the longest wait for one Redis operation. Default 100 ms. */
+    /** {@return the longest wait for one Redis operation} Default 100 ms. */
     public Duration getCommandTimeout() {
       return commandTimeout;
     }
 
-    /** Sets the longest wait for one Redis operation. */
+    /**
+     * Sets the longest wait for one Redis operation.
+     *
+     * @param commandTimeout the longest wait for one Redis operation
+     */
     public void setCommandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
     }
 
-    /** Returns the longest wait for a connection. Default 1 s. */
+    /** {@return the longest wait for a connection} Default 1 s. */
     public Duration getConnectTimeout() {
       return connectTimeout;
     }
 
-    /** Sets the longest wait for a connection. */
+    /**
+     * Sets the longest wait for a connection.
+     *
+     * @param connectTimeout the longest wait for a connection
+     */
     public void setConnectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
     }
 
-    /** Returns the failure mode, {@code fail-open} (default) or {@code fail-closed}. */
+    /** {@return the failure mode, {@code fail-open} (default) or {@code fail-closed}} */
     public String getFailureMode() {
       return failureMode;
     }
 
-    /** Sets the failure mode: {@code fail-open} or {@code fail-closed}. */
+    /**
+     * Sets the failure mode: {@code fail-open} or {@code fail-closed}.
+     *
+     * @param failureMode the failure mode: {@code fail-open} or {@code fail-closed}
+     */
     public void setFailureMode(String failureMode) {
       this.failureMode = failureMode;
     }
 
-    /** Returns the number of instances sharing an account while Redis is down. Default 1. */
+    /** {@return the number of instances sharing an account while Redis is down} Default 1. */
     public int getFallbackFleetSize() {
       return fallbackFleetSize;
     }
 
-    /** Sets the number of instances sharing an account while Redis is down. */
+    /**
+     * Sets the number of instances sharing an account while Redis is down.
+     *
+     * @param fallbackFleetSize the number of instances sharing an account while Redis is down
+     */
     public void setFallbackFleetSize(int fallbackFleetSize) {
       this.fallbackFleetSize = fallbackFleetSize;
     }
 
-    /** Returns how long an idle bucket's key is kept. Default 1 min. */
+    /** {@return how long an idle bucket's key is kept} Default 1 min. */
     public Duration getIdleKeyExpiry() {
       return idleKeyExpiry;
     }
 
-    /** Sets how long an idle bucket's key is kept. */
+    /**
+     * Sets how long an idle bucket's key is kept.
+     *
+     * @param idleKeyExpiry how long an idle bucket's key is kept
+     */
     public void setIdleKeyExpiry(Duration idleKeyExpiry) {
       this.idleKeyExpiry = idleKeyExpiry;
     }
@@ -336,162 +392,226 @@ public class ShippingResilienceProperties {
      */
     private @Nullable Boolean shareBreakerHints;
 
-    /** Returns the attempts per call, or {@code null}. */
+    /** {@return the attempts per call, or {@code null}} */
     public @Nullable Integer getMaxAttempts() {
       return maxAttempts;
     }
 
-    /** Sets the attempts per call, counting the first. */
+    /**
+     * Sets the attempts per call, counting the first.
+     *
+     * @param maxAttempts the attempts per call, counting the first
+     */
     public void setMaxAttempts(@Nullable Integer maxAttempts) {
       this.maxAttempts = maxAttempts;
     }
 
-    /** Returns the first backoff, or {@code null}. */
+    /** {@return the first backoff, or {@code null}} */
     public @Nullable Duration getInitialBackoff() {
       return initialBackoff;
     }
 
-    /** Sets the first backoff. */
+    /**
+     * Sets the first backoff.
+     *
+     * @param initialBackoff the first backoff
+     */
     public void setInitialBackoff(@Nullable Duration initialBackoff) {
       this.initialBackoff = initialBackoff;
     }
 
-    /** Returns the longest backoff, or {@code null}. */
+    /** {@return the longest backoff, or {@code null}} */
     public @Nullable Duration getMaxBackoff() {
       return maxBackoff;
     }
 
-    /** Sets the longest backoff. */
+    /**
+     * Sets the longest backoff.
+     *
+     * @param maxBackoff the longest backoff
+     */
     public void setMaxBackoff(@Nullable Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
     }
 
-    /** Returns the poll interval, or {@code null}. */
+    /** {@return the poll interval, or {@code null}} */
     public @Nullable Duration getPollInterval() {
       return pollInterval;
     }
 
-    /** Sets the poll interval. */
+    /**
+     * Sets the poll interval.
+     *
+     * @param pollInterval the poll interval
+     */
     public void setPollInterval(@Nullable Duration pollInterval) {
       this.pollInterval = pollInterval;
     }
 
-    /** Returns the most polls per call, or {@code null}. */
+    /** {@return the most polls per call, or {@code null}} */
     public @Nullable Integer getMaxPolls() {
       return maxPolls;
     }
 
-    /** Sets the most polls per call. */
+    /**
+     * Sets the most polls per call.
+     *
+     * @param maxPolls the most polls per call
+     */
     public void setMaxPolls(@Nullable Integer maxPolls) {
       this.maxPolls = maxPolls;
     }
 
-    /** Returns the longest time spent polling, or {@code null}. */
+    /** {@return the longest time spent polling, or {@code null}} */
     public @Nullable Duration getMaxPollDuration() {
       return maxPollDuration;
     }
 
-    /** Sets the longest time spent polling. */
+    /**
+     * Sets the longest time spent polling.
+     *
+     * @param maxPollDuration the longest time spent polling
+     */
     public void setMaxPollDuration(@Nullable Duration maxPollDuration) {
       this.maxPollDuration = maxPollDuration;
     }
 
-    /** Returns the total deadline of a call, or {@code null}. */
+    /** {@return the total deadline of a call, or {@code null}} */
     public @Nullable Duration getDeadline() {
       return deadline;
     }
 
-    /** Sets the total deadline of a call. */
+    /**
+     * Sets the total deadline of a call.
+     *
+     * @param deadline the total deadline of a call
+     */
     public void setDeadline(@Nullable Duration deadline) {
       this.deadline = deadline;
     }
 
-    /** Returns the peek limit, or {@code null}. */
+    /** {@return the peek limit, or {@code null}} */
     public @Nullable DataSize getPeekLimit() {
       return peekLimit;
     }
 
-    /** Sets the peek limit (e.g. {@code 128KB}). */
+    /**
+     * Sets the peek limit (e.g. {@code 128KB}).
+     *
+     * @param peekLimit the peek limit (e.g. {@code 128KB})
+     */
     public void setPeekLimit(@Nullable DataSize peekLimit) {
       this.peekLimit = peekLimit;
     }
 
-    /** Returns the longest honoured wait a response may ask for, or {@code null}. */
+    /** {@return the longest honoured wait a response may ask for, or {@code null}} */
     public @Nullable Duration getMaxRetryAfter() {
       return maxRetryAfter;
     }
 
-    /** Sets the longest honoured wait a response may ask for. */
+    /**
+     * Sets the longest honoured wait a response may ask for.
+     *
+     * @param maxRetryAfter the longest honoured wait a response may ask for
+     */
     public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
       this.maxRetryAfter = maxRetryAfter;
     }
 
-    /** Returns the spread after a rate-limit pause, or {@code null}. */
+    /** {@return the spread after a rate-limit pause, or {@code null}} */
     public @Nullable Duration getPauseJitter() {
       return pauseJitter;
     }
 
-    /** Sets the spread after a rate-limit pause ({@code 0s} disables it). */
+    /**
+     * Sets the spread after a rate-limit pause ({@code 0s} disables it).
+     *
+     * @param pauseJitter the spread after a rate-limit pause ({@code 0s} disables it)
+     */
     public void setPauseJitter(@Nullable Duration pauseJitter) {
       this.pauseJitter = pauseJitter;
     }
 
-    /** Returns the breaker settings, or {@code null}. */
+    /** {@return the breaker settings, or {@code null}} */
     public @Nullable Breaker getBreaker() {
       return breaker;
     }
 
-    /** Sets the breaker settings. */
+    /**
+     * Sets the breaker settings.
+     *
+     * @param breaker the breaker settings
+     */
     public void setBreaker(@Nullable Breaker breaker) {
       this.breaker = breaker;
     }
 
-    /** Returns the rate-limit settings, or {@code null}. */
+    /** {@return the rate-limit settings, or {@code null}} */
     public @Nullable RateLimit getRateLimit() {
       return rateLimit;
     }
 
-    /** Sets the rate-limit settings. */
+    /**
+     * Sets the rate-limit settings.
+     *
+     * @param rateLimit the rate-limit settings
+     */
     public void setRateLimit(@Nullable RateLimit rateLimit) {
       this.rateLimit = rateLimit;
     }
 
-    /** Returns the retry-budget settings, or {@code null}. */
+    /** {@return the retry-budget settings, or {@code null}} */
     public @Nullable RetryBudget getRetryBudget() {
       return retryBudget;
     }
 
-    /** Sets the retry-budget settings. */
+    /**
+     * Sets the retry-budget settings.
+     *
+     * @param retryBudget the retry-budget settings
+     */
     public void setRetryBudget(@Nullable RetryBudget retryBudget) {
       this.retryBudget = retryBudget;
     }
 
-    /** Returns the account key, or {@code null} for the provider id. */
+    /** {@return the account key, or {@code null} for the provider id} */
     public @Nullable String getAccount() {
       return account;
     }
 
-    /** Sets the account key the rate limit and pauses are kept under. */
+    /**
+     * Sets the account key the rate limit and pauses are kept under.
+     *
+     * @param account the account key the rate limit and pauses are kept under
+     */
     public void setAccount(@Nullable String account) {
       this.account = account;
     }
 
-    /** Returns whether this provider uses the shared limits, or {@code null} (yes, when there are any). */
+    /** {@return whether this provider uses the shared limits, or {@code null} (yes, when there are any)} */
     public @Nullable Boolean getSharedLimits() {
       return sharedLimits;
     }
 
-    /** Sets whether this provider uses the shared limits. */
+    /**
+     * Sets whether this provider uses the shared limits.
+     *
+     * @param sharedLimits whether this provider uses the shared limits
+     */
     public void setSharedLimits(@Nullable Boolean sharedLimits) {
       this.sharedLimits = sharedLimits;
     }
 
-    /** Returns whether opened breakers are announced to the fleet, or {@code null} (no). */
+    /** {@return whether opened breakers are announced to the fleet, or {@code null} (no)} */
     public @Nullable Boolean getShareBreakerHints() {
       return shareBreakerHints;
     }
 
-    /** Sets whether opened breakers are announced to the fleet. */
+    /**
+     * Sets whether opened breakers are announced to the fleet.
+     *
+     * @param shareBreakerHints whether opened breakers are announced to the fleet
+     */
     public void setShareBreakerHints(@Nullable Boolean shareBreakerHints) {
       this.shareBreakerHints = shareBreakerHints;
     }
@@ -514,52 +634,72 @@ public class ShippingResilienceProperties {
     /** Trial calls let through while half-open. */
     private @Nullable Integer halfOpenCalls;
 
-    /** Returns the failure rate in percent, or {@code null}. */
+    /** {@return the failure rate in percent, or {@code null}} */
     public @Nullable Float getFailureRate() {
       return failureRate;
     }
 
-    /** Sets the failure rate in percent. */
+    /**
+     * Sets the failure rate in percent.
+     *
+     * @param failureRate the failure rate in percent
+     */
     public void setFailureRate(@Nullable Float failureRate) {
       this.failureRate = failureRate;
     }
 
-    /** Returns the window size, or {@code null}. */
+    /** {@return the window size, or {@code null}} */
     public @Nullable Integer getWindowSize() {
       return windowSize;
     }
 
-    /** Sets the window size. */
+    /**
+     * Sets the window size.
+     *
+     * @param windowSize the window size
+     */
     public void setWindowSize(@Nullable Integer windowSize) {
       this.windowSize = windowSize;
     }
 
-    /** Returns the minimum calls, or {@code null}. */
+    /** {@return the minimum calls, or {@code null}} */
     public @Nullable Integer getMinimumCalls() {
       return minimumCalls;
     }
 
-    /** Sets the minimum calls. */
+    /**
+     * Sets the minimum calls.
+     *
+     * @param minimumCalls the minimum calls
+     */
     public void setMinimumCalls(@Nullable Integer minimumCalls) {
       this.minimumCalls = minimumCalls;
     }
 
-    /** Returns the open wait, or {@code null}. */
+    /** {@return the open wait, or {@code null}} */
     public @Nullable Duration getOpenWait() {
       return openWait;
     }
 
-    /** Sets the open wait. */
+    /**
+     * Sets the open wait.
+     *
+     * @param openWait the open wait
+     */
     public void setOpenWait(@Nullable Duration openWait) {
       this.openWait = openWait;
     }
 
-    /** Returns the half-open trial calls, or {@code null}. */
+    /** {@return the half-open trial calls, or {@code null}} */
     public @Nullable Integer getHalfOpenCalls() {
       return halfOpenCalls;
     }
 
-    /** Sets the half-open trial calls. */
+    /**
+     * Sets the half-open trial calls.
+     *
+     * @param halfOpenCalls the half-open trial calls
+     */
     public void setHalfOpenCalls(@Nullable Integer halfOpenCalls) {
       this.halfOpenCalls = halfOpenCalls;
     }
@@ -573,22 +713,30 @@ public class ShippingResilienceProperties {
     /** Length of a period (default 1s when the provider has no limiter). */
     private @Nullable Duration period;
 
-    /** Returns the permits per period, or {@code null}. */
+    /** {@return the permits per period, or {@code null}} */
     public @Nullable Integer getPermits() {
       return permits;
     }
 
-    /** Sets the permits per period; 0 removes the limiter. */
+    /**
+     * Sets the permits per period; 0 removes the limiter.
+     *
+     * @param permits the permits per period; 0 removes the limiter
+     */
     public void setPermits(@Nullable Integer permits) {
       this.permits = permits;
     }
 
-    /** Returns the period, or {@code null}. */
+    /** {@return the period, or {@code null}} */
     public @Nullable Duration getPeriod() {
       return period;
     }
 
-    /** Sets the period. */
+    /**
+     * Sets the period.
+     *
+     * @param period the period
+     */
     public void setPeriod(@Nullable Duration period) {
       this.period = period;
     }
@@ -602,22 +750,30 @@ public class ShippingResilienceProperties {
     /** Tokens a success gives back, in (0, 1]. */
     private @Nullable Double ratio;
 
-    /** Returns the bucket size, or {@code null}. */
+    /** {@return the bucket size, or {@code null}} */
     public @Nullable Integer getMaxTokens() {
       return maxTokens;
     }
 
-    /** Sets the bucket size. */
+    /**
+     * Sets the bucket size.
+     *
+     * @param maxTokens the bucket size
+     */
     public void setMaxTokens(@Nullable Integer maxTokens) {
       this.maxTokens = maxTokens;
     }
 
-    /** Returns the ratio, or {@code null}. */
+    /** {@return the ratio, or {@code null}} */
     public @Nullable Double getRatio() {
       return ratio;
     }
 
-    /** Sets the ratio. */
+    /**
+     * Sets the ratio.
+     *
+     * @param ratio the ratio
+     */
     public void setRatio(@Nullable Double ratio) {
       this.ratio = ratio;
     }
