@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -118,7 +119,7 @@ final class ClassifyArguments implements Callable<Integer> {
     try {
       options = options(command.profiles(), command.peekLimit());
     } catch (UsageException e) {
-      return Cli.mistake(java.util.Objects.requireNonNull(spec), stderr, e.getMessage());
+      return Cli.mistake(Objects.requireNonNull(spec), stderr, e.getMessage());
     }
     return command.run(options, stdin, stdout, stderr);
   }

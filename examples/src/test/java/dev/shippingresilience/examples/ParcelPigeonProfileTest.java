@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -171,13 +170,8 @@ class ParcelPigeonProfileTest {
 
   @Test
   void docQuotesTheCompiledOkHttpExample() throws IOException {
-    String source = Files.readString(
-        Path.of("src/main/java/dev/shippingresilience/examples/ParcelPigeonExample.java"), StandardCharsets.UTF_8);
-    int start = source.indexOf("// doc:start\n") + "// doc:start\n".length();
-    int end = source.indexOf("  // doc:end");
-    String snippet = Arrays.stream(source.substring(start, end).stripTrailing().split("\n"))
-        .map(line -> line.startsWith("  ") ? line.substring(2) : line)
-        .collect(Collectors.joining("\n"));
+    String snippet = ReadmeExampleTest.snippet(
+        "src/main/java/dev/shippingresilience/examples/ParcelPigeonExample.java", "doc");
 
     assertThat(doc()).as("docs/profile-format.md must quote ParcelPigeonExample between its doc markers verbatim")
         .contains("```java\n" + snippet + "\n```");
