@@ -111,26 +111,39 @@ final class ByteExtractor {
 
   private Map<String, String> valueMap(PlanTrie.Node[] nodes) {
     int count = 0;
-    int last = -1;
     for (int k = 0; k < nodes.length; k++) {
       if (values[k] != null) {
         count++;
-        last = k;
       }
     }
     if (count == 0) {
       return Map.of();
     }
-    if (count == 1) {
-      return Map.of(nodes[last].path, values[last]);
-    }
-    Map<String, String> out = new HashMap<>(count * 2);
+    String[] pairs = new String[count * 2];
+    int at = 0;
     for (int k = 0; k < nodes.length; k++) {
       if (values[k] != null) {
-        out.put(nodes[k].path, values[k]);
+        pairs[at++] = nodes[k].path;
+        pairs[at++] = values[k];
       }
     }
-    return Map.copyOf(out);
+    switch (count) {
+      case 1:
+        return Map.of(pairs[0], pairs[1]);
+      case 2:
+        return Map.of(pairs[0], pairs[1], pairs[2], pairs[3]);
+      case 3:
+        return Map.of(pairs[0], pairs[1], pairs[2], pairs[3], pairs[4], pairs[5]);
+      case 4:
+        return Map.of(pairs[0], pairs[1], pairs[2], pairs[3], pairs[4], pairs[5], pairs[6], pairs[7]);
+      default: {
+        Map<String, String> out = new HashMap<>(count * 2);
+        for (int i = 0; i < pairs.length; i += 2) {
+          out.put(pairs[i], pairs[i + 1]);
+        }
+        return Map.copyOf(out);
+      }
+    }
   }
 
   private Set<String> pointers(PlanTrie.Node[] nodes, byte flag) {

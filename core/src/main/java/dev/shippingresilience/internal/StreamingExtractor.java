@@ -331,6 +331,9 @@ public final class StreamingExtractor {
     if (n == 0 || n > MAX_NUMBER_LENGTH) {
       return null;
     }
+    if (isPlainInteger(text)) {
+      return text; // the usual code: already canonical
+    }
     int i = 0;
     boolean negative = text.charAt(0) == '-';
     if (negative) {
@@ -399,6 +402,21 @@ public final class StreamingExtractor {
     }
     String magnitude = digits.substring(k);
     return negative && !magnitude.equals("0") ? "-" + magnitude : magnitude;
+  }
+
+  /** Whether {@code text} is an integer as canonical text writes it: digits without a leading zero, "-" allowed. */
+  private static boolean isPlainInteger(String text) {
+    int start = text.charAt(0) == '-' ? 1 : 0;
+    int n = text.length();
+    if (start == n || text.charAt(start) == '0' && (n - start > 1 || start == 1)) {
+      return false; // "-", "-0", "01": canonicalNumber decides
+    }
+    for (int i = start; i < n; i++) {
+      if (!isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isDigit(char c) {
