@@ -24,6 +24,18 @@ public final class Codes {
 
   /** Returns {@code true} when {@code code} is a plain code ({@link #PLAIN_CODE}). */
   public static boolean isPlain(String code) {
-    return PLAIN_CODE.matcher(code).matches();
+    int length = code.length();
+    if (length == 0 || length > (code.charAt(0) == '-' ? MAX_LENGTH + 1 : MAX_LENGTH)) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = code.charAt(i);
+      boolean allowed = c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+          || c == '_' || c == '.' || c == ':' || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true; // what PLAIN_CODE matches, without a matcher per call (CodesTest holds the two equal)
   }
 }

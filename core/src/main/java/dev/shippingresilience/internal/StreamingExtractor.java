@@ -45,8 +45,23 @@ public final class StreamingExtractor {
 
   private StreamingExtractor() {}
 
-  /** Reads {@code plan}'s fields from the first {@code length} bytes of {@code body}. */
+  /**
+   * Reads {@code plan}'s fields from the first {@code length} bytes of {@code body}: a complete, valid UTF-8 document
+   * without repeated wanted members is read by {@link ByteExtractor} straight from the bytes; anything else (and
+   * anything that reader is unsure of) by Jackson's streaming parser. Both give the same {@link Extraction}.
+   */
   public static Extraction extract(byte[] body, int length, ExtractionPlan plan) {
+    if (!isBlank(body, length)) {
+      Extraction fast = ByteExtractor.extract(body, length, plan);
+      if (fast != null) {
+        return fast;
+      }
+    }
+    return extractWithJackson(body, length, plan);
+  }
+
+  /** Reads with Jackson's streaming parser only (the reference reading; tests compare the fast path to it). */
+  static Extraction extractWithJackson(byte[] body, int length, ExtractionPlan plan) {
     Sink top = new Sink(plan.scalarPointers, plan.presencePointers, plan.interest);
     Reader reader = new Reader(plan, top, length);
     if (isBlank(body, length)) {
@@ -316,6 +331,9 @@ public final class StreamingExtractor {
     if (n == 0 || n > MAX_NUMBER_LENGTH) {
       return null;
     }
+    if (isPlainInteger(text)) {
+      return text; // the usual code: already canonical
+    }
     int i = 0;
     boolean negative = text.charAt(0) == '-';
     if (negative) {
@@ -384,6 +402,21 @@ public final class StreamingExtractor {
     }
     String magnitude = digits.substring(k);
     return negative && !magnitude.equals("0") ? "-" + magnitude : magnitude;
+  }
+
+  /** Whether {@code text} is an integer as canonical text writes it: digits without a leading zero, "-" allowed. */
+  private static boolean isPlainInteger(String text) {
+    int start = text.charAt(0) == '-' ? 1 : 0;
+    int n = text.length();
+    if (start == n || text.charAt(start) == '0' && (n - start > 1 || start == 1)) {
+      return false; // "-", "-0", "01": canonicalNumber decides
+    }
+    for (int i = start; i < n; i++) {
+      if (!isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isDigit(char c) {
