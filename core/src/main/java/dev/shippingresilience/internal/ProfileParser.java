@@ -1,13 +1,11 @@
 package dev.shippingresilience.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.shippingresilience.Decision;
 import dev.shippingresilience.InvalidProfileException;
 import dev.shippingresilience.internal.ProfileModel.BreakerSpec;
@@ -32,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,8 +62,9 @@ public final class ProfileParser {
   /** The largest breaker slidingWindowSize: {@value} (each breaker keeps an array of this many calls). */
   private static final int MAX_SLIDING_WINDOW = 1_000;
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+  /** Repeated keys are errors: a code listed twice would silently keep only its last rule. */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
       .build();
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -88,14 +86,15 @@ public final class ProfileParser {
    */
   public static CompiledProfile parse(String source, InputStream in) {
     ProfileParser p = new ProfileParser(source);
-    JsonNode root;
+    JsonValue root;
     try {
       byte[] bytes = in.readAllBytes();
-      try (JsonParser parser = MAPPER.createParser(bytes)) {
-        root = MAPPER.readTree(parser);
-        if (root != null) {
-          p.rejectTrailingContent(bytes, parser.currentLocation().getByteOffset());
+      try (JsonParser parser = FACTORY.createParser(bytes)) {
+        if (parser.nextToken() == null) {
+          throw p.error("", "the document is empty");
         }
+        root = JsonValue.read(parser);
+        p.rejectTrailingContent(bytes, parser.currentLocation().getByteOffset());
       }
     } catch (JsonParseException e) {
       throw new InvalidProfileException(source, pathOf(e.getProcessor()), "not valid JSON: "
@@ -105,9 +104,6 @@ public final class ProfileParser {
       throw new InvalidProfileException(source, "", "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new InvalidProfileException(source, "", "could not be read: " + e.getMessage());
-    }
-    if (root == null || root.isMissingNode()) {
-      throw new InvalidProfileException(source, "", "the document is empty");
     }
     return p.profile(root);
   }
@@ -164,72 +160,66 @@ public final class ProfileParser {
     return new InvalidProfileException(source, field, problem);
   }
 
-  private void allowOnly(JsonNode node, String path, String... allowed) {
+  private void allowOnly(JsonValue node, String path, String... allowed) {
     if (!node.isObject()) {
-      throw error(path, "expected an object, got " + kind(node));
+      throw error(path, "expected an object, got " + node.kind());
     }
     Set<String> ok = new HashSet<>(Arrays.asList(allowed));
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String n = names.next();
+    for (String n : node.members().keySet()) {
       if (!ok.contains(n)) {
         throw error(child(path, n), "unknown field (allowed here: " + String.join(", ", allowed) + ")");
       }
     }
   }
 
-  private static String kind(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(Locale.ROOT);
-  }
-
-  private String requiredText(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
+  private String requiredText(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       throw error(child(path, name), "is required");
     }
-    if (!n.isTextual() || n.asText().isBlank()) {
-      throw error(child(path, name), "expected a non-empty string, got " + kind(n));
+    if (!n.isString() || n.text().isBlank()) {
+      throw error(child(path, name), "expected a non-empty string, got " + n.kind());
     }
-    return n.asText();
+    return n.text();
   }
 
-  private @Nullable String optionalText(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
+  private @Nullable String optionalText(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isTextual()) {
-      throw error(child(path, name), "expected a string, got " + kind(n));
+    if (!n.isString()) {
+      throw error(child(path, name), "expected a string, got " + n.kind());
     }
-    return n.asText();
+    return n.text();
   }
 
-  private boolean optionalBoolean(JsonNode parent, String path, String name, boolean dflt) {
-    JsonNode n = parent.get(name);
+  private boolean optionalBoolean(JsonValue parent, String path, String name, boolean dflt) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return dflt;
     }
     if (!n.isBoolean()) {
-      throw error(child(path, name), "expected true or false, got " + kind(n));
+      throw error(child(path, name), "expected true or false, got " + n.kind());
     }
     return n.booleanValue();
   }
 
-  private List<String> stringList(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
+  private List<String> stringList(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return List.of();
     }
     if (!n.isArray()) {
-      throw error(child(path, name), "expected an array of strings, got " + kind(n));
+      throw error(child(path, name), "expected an array of strings, got " + n.kind());
     }
     List<String> out = new ArrayList<>();
-    for (int i = 0; i < n.size(); i++) {
-      JsonNode e = n.get(i);
-      if (!e.isTextual()) {
-        throw error(child(path, name) + "[" + i + "]", "expected a string, got " + kind(e));
+    for (int i = 0; i < n.elements().size(); i++) {
+      JsonValue e = n.elements().get(i);
+      if (!e.isString()) {
+        throw error(child(path, name) + "[" + i + "]", "expected a string, got " + e.kind());
       }
-      out.add(e.asText());
+      out.add(e.text());
     }
     return out;
   }
@@ -247,7 +237,7 @@ public final class ProfileParser {
   }
 
   /** Reads a list of strings and checks each with {@code check}, naming the element that fails. */
-  private List<String> checkedList(JsonNode parent, String path, String name,
+  private List<String> checkedList(JsonValue parent, String path, String name,
       java.util.function.Function<String, @Nullable String> check) {
     List<String> values = stringList(parent, path, name);
     for (int i = 0; i < values.size(); i++) {
@@ -256,12 +246,12 @@ public final class ProfileParser {
     return values;
   }
 
-  private @Nullable String optionalPointer(JsonNode parent, String path, String name) {
+  private @Nullable String optionalPointer(JsonValue parent, String path, String name) {
     String value = optionalText(parent, path, name);
     return value == null ? null : pointer(child(path, name), value);
   }
 
-  private CompiledProfile profile(JsonNode root) {
+  private CompiledProfile profile(JsonValue root) {
     allowOnly(root, "", "id", "name", "description", "hosts", "envelope", "codes", "codeRanges", "httpStatuses",
         "messageOverrides", "items", "refine", "operations", "scope", "secrets", "defaults");
     String id = requiredText(root, "", "id");
@@ -275,13 +265,13 @@ public final class ProfileParser {
       hosts.add(h.toLowerCase(Locale.ROOT));
     }
 
-    JsonNode env = root.path("envelope");
+    JsonValue env = root.get("envelope");
     List<String> codePointers = List.of();
     List<String> messagePointers = List.of();
     String retryablePointer = null;
     String successPointer = null;
     boolean bodySignalsSuccess = false;
-    if (!env.isMissingNode()) {
+    if (env != null) {
       allowOnly(env, "envelope", "codePointers", "messagePointers", "retryablePointer", "successPointer",
           "bodySignalsSuccess");
       codePointers = pointers(env, "envelope", "codePointers");
@@ -307,8 +297,9 @@ public final class ProfileParser {
     Refine refine = refine(root.get("refine"), "refine");
     List<OperationSpec> operations = operations(root);
     List<ScopeSource> carrierSources = scope(root);
-    JsonNode scopeNode = root.path("scope");
-    boolean scopeByHost = scopeNode.isObject() && optionalBoolean(scopeNode, "scope", "byHost", false);
+    JsonValue scopeNode = root.get("scope");
+    boolean scopeByHost = scopeNode != null && scopeNode.isObject()
+        && optionalBoolean(scopeNode, "scope", "byHost", false);
     Secrets secrets = secrets(root);
     Defaults defaults = defaults(root);
     CompiledProfile compiled = new CompiledProfile(source, id, name, hosts, codePointers, messagePointers,
@@ -344,7 +335,7 @@ public final class ProfileParser {
     }
   }
 
-  private List<String> pointers(JsonNode parent, String path, String name) {
+  private List<String> pointers(JsonValue parent, String path, String name) {
     List<String> values = stringList(parent, path, name);
     for (int i = 0; i < values.size(); i++) {
       pointer(child(path, name) + "[" + i + "]", values.get(i));
@@ -352,19 +343,17 @@ public final class ProfileParser {
     return values;
   }
 
-  private Map<String, CodeRule> codeTable(JsonNode parent, String path, String name, boolean statuses) {
-    JsonNode table = parent.get(name);
+  private Map<String, CodeRule> codeTable(JsonValue parent, String path, String name, boolean statuses) {
+    JsonValue table = parent.get(name);
     String tablePath = child(path, name);
     Map<String, CodeRule> out = new LinkedHashMap<>();
     if (table == null || table.isNull()) {
       return out;
     }
     if (!table.isObject()) {
-      throw error(tablePath, "expected an object of code to rule, got " + kind(table));
+      throw error(tablePath, "expected an object of code to rule, got " + table.kind());
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = table.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
+    for (Map.Entry<String, JsonValue> e : table.members().entrySet()) {
       String code = e.getKey();
       String codePath = child(tablePath, code);
       if (statuses && !STATUS_KEY.matcher(code).matches()) {
@@ -378,7 +367,7 @@ public final class ProfileParser {
     return out;
   }
 
-  private CodeRule rule(JsonNode node, String path, Set<String> extraFields) {
+  private CodeRule rule(JsonValue node, String path, Set<String> extraFields) {
     List<String> allowed = new ArrayList<>(List.of("decision", "reason", "scope", "duplicate", "notProcessed"));
     allowed.addAll(extraFields);
     allowOnly(node, path, allowed.toArray(String[]::new));
@@ -409,18 +398,18 @@ public final class ProfileParser {
     return new CodeRule(decision, reason, scope, duplicate, notProcessed);
   }
 
-  private List<CodeRange> ranges(JsonNode root) {
-    JsonNode n = root.get("codeRanges");
+  private List<CodeRange> ranges(JsonValue root) {
+    JsonValue n = root.get("codeRanges");
     List<CodeRange> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("codeRanges", "expected an array, got " + kind(n));
+      throw error("codeRanges", "expected an array, got " + n.kind());
     }
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "codeRanges[" + i + "]";
-      JsonNode r = n.get(i);
+      JsonValue r = n.elements().get(i);
       allowOnly(r, path, "from", "to", "decision", "reason", "scope", "duplicate", "notProcessed");
       long from = requiredLong(r, path, "from");
       long to = requiredLong(r, path, "to");
@@ -439,26 +428,26 @@ public final class ProfileParser {
     return out;
   }
 
-  private long requiredLong(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
-    if (n == null || !n.canConvertToLong() || !n.isIntegralNumber()) {
+  private long requiredLong(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
+    if (n == null || !n.isLong()) {
       throw error(child(path, name), "expected an integer");
     }
     return n.longValue();
   }
 
-  private List<MessageOverride> overrides(JsonNode root) {
-    JsonNode n = root.get("messageOverrides");
+  private List<MessageOverride> overrides(JsonValue root) {
+    JsonValue n = root.get("messageOverrides");
     List<MessageOverride> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("messageOverrides", "expected an array, got " + kind(n));
+      throw error("messageOverrides", "expected an array, got " + n.kind());
     }
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "messageOverrides[" + i + "]";
-      JsonNode o = n.get(i);
+      JsonValue o = n.elements().get(i);
       allowOnly(o, path, "code", "pattern", "decision", "reason", "scope", "duplicate", "notProcessed");
       String code = code(child(path, "code"), requiredText(o, path, "code"));
       Pattern pattern = regex(child(path, "pattern"), requiredText(o, path, "pattern"));
@@ -481,31 +470,31 @@ public final class ProfileParser {
     }
   }
 
-  private List<ItemSpec> items(JsonNode root) {
-    JsonNode n = root.get("items");
+  private List<ItemSpec> items(JsonValue root) {
+    JsonValue n = root.get("items");
     List<ItemSpec> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("items", "expected an array, got " + kind(n));
+      throw error("items", "expected an array, got " + n.kind());
     }
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "items[" + i + "]";
-      JsonNode it = n.get(i);
+      JsonValue it = n.elements().get(i);
       allowOnly(it, path, "arrayPointer", "idPointer", "codePointer", "messagePointer", "successPointer",
           "decision", "reason", "scope", "duplicate", "notProcessed");
-      JsonNode arrayPointer = it.get("arrayPointer");
-      if (arrayPointer == null || !arrayPointer.isTextual()) {
+      JsonValue arrayPointer = it.get("arrayPointer");
+      if (arrayPointer == null || !arrayPointer.isString()) {
         throw error(child(path, "arrayPointer"), "is required (\"\" for a top-level array)");
       }
-      String array = pointer(child(path, "arrayPointer"), arrayPointer.asText());
+      String array = pointer(child(path, "arrayPointer"), arrayPointer.text());
       String idPointer = optionalPointer(it, path, "idPointer");
       String codePointer = optionalPointer(it, path, "codePointer");
       String messagePointer = optionalPointer(it, path, "messagePointer");
       String successPointer = optionalPointer(it, path, "successPointer");
-      CodeRule fixed = it.has("decision") ? rule(it, path, Set.of("arrayPointer", "idPointer", "codePointer",
-          "messagePointer", "successPointer")) : null;
+      CodeRule fixed = it.get("decision") == null ? null : rule(it, path, Set.of("arrayPointer", "idPointer",
+          "codePointer", "messagePointer", "successPointer"));
       if (fixed == null && codePointer == null && successPointer == null) {
         throw error(path, "needs a fixed decision, a codePointer or a successPointer");
       }
@@ -514,20 +503,18 @@ public final class ProfileParser {
     return out;
   }
 
-  private @Nullable Refine refine(@Nullable JsonNode n, String path) {
+  private @Nullable Refine refine(@Nullable JsonValue n, String path) {
     if (n == null || n.isNull()) {
       return null;
     }
     allowOnly(n, path, "pointer", "values");
     String pointer = pointer(child(path, "pointer"), requiredText(n, path, "pointer"));
     Map<String, CodeRule> values = new LinkedHashMap<>();
-    JsonNode v = n.get("values");
-    if (v == null || !v.isObject() || v.isEmpty()) {
+    JsonValue v = n.get("values");
+    if (v == null || !v.isObject() || v.members().isEmpty()) {
       throw error(child(path, "values"), "expected a non-empty object of value to rule");
     }
-    Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonValue> e : v.members().entrySet()) {
       String value = e.getKey();
       String field = child(child(path, "values"), value);
       if (!value.equals(value.strip())) {
@@ -543,19 +530,19 @@ public final class ProfileParser {
     return new Refine(pointer, java.util.Collections.unmodifiableMap(values));
   }
 
-  private List<OperationSpec> operations(JsonNode root) {
-    JsonNode n = root.get("operations");
+  private List<OperationSpec> operations(JsonValue root) {
+    JsonValue n = root.get("operations");
     List<OperationSpec> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("operations", "expected an array, got " + kind(n));
+      throw error("operations", "expected an array, got " + n.kind());
     }
     Set<String> names = new HashSet<>();
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "operations[" + i + "]";
-      JsonNode op = n.get(i);
+      JsonValue op = n.elements().get(i);
       allowOnly(op, path, "name", "method", "path", "repeatSafe", "codes", "refine", "poll");
       String name = requiredText(op, path, "name");
       if (!ID.matcher(name).matches()) {
@@ -586,7 +573,7 @@ public final class ProfileParser {
     return out;
   }
 
-  private @Nullable PollSpec poll(@Nullable JsonNode n, String path) {
+  private @Nullable PollSpec poll(@Nullable JsonValue n, String path) {
     if (n == null || n.isNull()) {
       return null;
     }
@@ -601,19 +588,17 @@ public final class ProfileParser {
     }
     checked(child(path, "path"), template, ProfileSyntax.pathProblem(template));
     Map<String, String> variables = new LinkedHashMap<>();
-    JsonNode v = n.get("variables");
+    JsonValue v = n.get("variables");
     if (v != null && !v.isNull()) {
       if (!v.isObject()) {
         throw error(child(path, "variables"), "expected an object of name to JSON Pointer");
       }
-      Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonValue> e : v.members().entrySet()) {
         String field = child(child(path, "variables"), e.getKey());
-        if (!e.getValue().isTextual()) {
+        if (!e.getValue().isString()) {
           throw error(field, "expected a JSON Pointer string");
         }
-        variables.put(e.getKey(), pointer(field, e.getValue().asText()));
+        variables.put(e.getKey(), pointer(field, e.getValue().text()));
       }
     }
     java.util.regex.Matcher m = Pattern.compile("\\{([^}]*)}").matcher(template);
@@ -625,23 +610,23 @@ public final class ProfileParser {
     return new PollSpec(method, template, java.util.Collections.unmodifiableMap(variables));
   }
 
-  private List<ScopeSource> scope(JsonNode root) {
-    JsonNode n = root.get("scope");
+  private List<ScopeSource> scope(JsonValue root) {
+    JsonValue n = root.get("scope");
     List<ScopeSource> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     allowOnly(n, "scope", "carrier", "byHost");
-    JsonNode carrier = n.get("carrier");
+    JsonValue carrier = n.get("carrier");
     if (carrier == null || carrier.isNull()) {
       return out;
     }
     if (!carrier.isArray()) {
       throw error("scope.carrier", "expected an array of sources");
     }
-    for (int i = 0; i < carrier.size(); i++) {
+    for (int i = 0; i < carrier.elements().size(); i++) {
       String path = "scope.carrier[" + i + "]";
-      JsonNode s = carrier.get(i);
+      JsonValue s = carrier.elements().get(i);
       allowOnly(s, path, "source", "pointer", "name", "pattern");
       String sourceText = requiredText(s, path, "source");
       ScopeSource.Source kind;
@@ -672,8 +657,8 @@ public final class ProfileParser {
     return out;
   }
 
-  private Secrets secrets(JsonNode root) {
-    JsonNode n = root.get("secrets");
+  private Secrets secrets(JsonValue root) {
+    JsonValue n = root.get("secrets");
     if (n == null || n.isNull()) {
       return Secrets.NONE;
     }
@@ -697,8 +682,8 @@ public final class ProfileParser {
     return null;
   }
 
-  private Defaults defaults(JsonNode root) {
-    JsonNode n = root.get("defaults");
+  private Defaults defaults(JsonValue root) {
+    JsonValue n = root.get("defaults");
     if (n == null || n.isNull()) {
       return Defaults.NONE;
     }
@@ -719,7 +704,7 @@ public final class ProfileParser {
     }
     Integer maxPolls = boundedInt(n, p, "maxPolls", MAX_POLLS);
     RateLimitSpec rateLimit = null;
-    JsonNode rl = n.get("rateLimit");
+    JsonValue rl = n.get("rateLimit");
     if (rl != null && !rl.isNull()) {
       String rp = child(p, "rateLimit");
       allowOnly(rl, rp, "limitForPeriod", "period");
@@ -731,13 +716,14 @@ public final class ProfileParser {
       rateLimit = new RateLimitSpec(limit, period);
     }
     BreakerSpec breaker = null;
-    JsonNode br = n.get("breaker");
+    JsonValue br = n.get("breaker");
     if (br != null && !br.isNull()) {
       String bp = child(p, "breaker");
       allowOnly(br, bp, "failureRateThreshold", "minimumNumberOfCalls", "slidingWindowSize",
           "waitDurationInOpenState");
-      JsonNode rate = br.get("failureRateThreshold");
-      if (rate == null || !rate.isNumber() || rate.floatValue() <= 0 || rate.floatValue() > 100) {
+      JsonValue rateValue = br.get("failureRateThreshold");
+      float rate = rateValue == null || !rateValue.isNumber() ? Float.NaN : (float) rateValue.doubleValue();
+      if (!(rate > 0 && rate <= 100)) {
         throw error(child(bp, "failureRateThreshold"), "expected a percentage in (0, 100]");
       }
       Integer window = boundedInt(br, bp, "slidingWindowSize", MAX_SLIDING_WINDOW);
@@ -751,7 +737,7 @@ public final class ProfileParser {
         throw error(bp, "needs failureRateThreshold, minimumNumberOfCalls, slidingWindowSize and "
             + "waitDurationInOpenState");
       }
-      breaker = new BreakerSpec(rate.floatValue(), minCalls, window, wait);
+      breaker = new BreakerSpec(rate, minCalls, window, wait);
     }
     String keyHeader = optionalText(n, p, "idempotencyKeyHeader");
     if (keyHeader != null) {
@@ -762,19 +748,19 @@ public final class ProfileParser {
   }
 
   /** Reads an optional integer from 1 to {@code max}. */
-  private @Nullable Integer boundedInt(JsonNode parent, String path, String name, int max) {
-    JsonNode n = parent.get(name);
+  private @Nullable Integer boundedInt(JsonValue parent, String path, String name, int max) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1 || n.intValue() > max) {
+    if (!n.isInt() || n.intValue() < 1 || n.intValue() > max) {
       throw error(child(path, name), "expected an integer from 1 to " + max + ", got " + n);
     }
     return n.intValue();
   }
 
   /** Reads an optional ISO-8601 duration from {@link #MIN_DURATION} to {@code max}. */
-  private @Nullable Duration duration(JsonNode parent, String path, String name, Duration max) {
+  private @Nullable Duration duration(JsonValue parent, String path, String name, Duration max) {
     String text = optionalText(parent, path, name);
     if (text == null) {
       return null;
