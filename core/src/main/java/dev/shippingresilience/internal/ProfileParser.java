@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,11 +68,29 @@ public final class ProfileParser {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
       .build();
+  /** ISO-8601 durations, told apart from the simple form as Spring Boot does: a {@code P} after an optional sign. */
+  private static final Pattern ISO_DURATION = Pattern.compile("[+-]?[pP].*");
+  /** Spring Boot's simple duration form: a whole number and a unit of at most two letters ({@code 30s}). */
+  private static final Pattern SIMPLE_DURATION = Pattern.compile("([+-]?[0-9]+)([a-zA-Z]{0,2})");
+  /** The simple form's units, as Spring Boot reads them (case-insensitive). */
+  private static final Map<String, ChronoUnit> SIMPLE_UNITS = orderedUnits();
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern STATUS_KEY = Pattern.compile("[1-5]([0-9][0-9]|xx)");
   private static final String DECISIONS = Arrays.toString(Decision.values()).replaceAll("[\\[\\]]", "");
 
   private final String source;
+
+  private static Map<String, ChronoUnit> orderedUnits() {
+    Map<String, ChronoUnit> units = new LinkedHashMap<>();
+    units.put("ns", ChronoUnit.NANOS);
+    units.put("us", ChronoUnit.MICROS);
+    units.put("ms", ChronoUnit.MILLIS);
+    units.put("s", ChronoUnit.SECONDS);
+    units.put("m", ChronoUnit.MINUTES);
+    units.put("h", ChronoUnit.HOURS);
+    units.put("d", ChronoUnit.DAYS);
+    return java.util.Collections.unmodifiableMap(units);
+  }
 
   private ProfileParser(String source) {
     this.source = source;
@@ -759,22 +778,56 @@ public final class ProfileParser {
     return n.intValue();
   }
 
-  /** Reads an optional ISO-8601 duration from {@link #MIN_DURATION} to {@code max}. */
+  /**
+   * Reads an optional duration from {@link #MIN_DURATION} to {@code max}, in ISO-8601 ({@code PT30S}) or in Spring
+   * Boot's simple form ({@code 30s}), so a duration is written the same way in a profile and in Spring properties.
+   */
   private @Nullable Duration duration(JsonValue parent, String path, String name, Duration max) {
-    String text = optionalText(parent, path, name);
-    if (text == null) {
+    JsonValue n = parent.get(name);
+    if (n == null || n.isNull()) {
       return null;
     }
-    Duration d;
-    try {
-      d = Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw error(child(path, name), "expected an ISO-8601 duration like PT5S, got '" + ProfileSyntax.shown(text)
-          + "'");
+    String field = child(path, name);
+    if (!n.isString()) {
+      throw error(field, "expected a duration string like \"5s\" or \"PT5S\", got " + n.kind()
+          + (n.isNumber() ? " " + n + " (write the unit, e.g. \"" + n + "ms\" or \"" + n + "s\")" : ""));
     }
-    if (d.compareTo(MIN_DURATION) < 0 || d.compareTo(max) > 0) {
-      throw error(child(path, name), "must be from " + MIN_DURATION + " to " + max + ", got " + text);
+    String text = n.text();
+    Duration d = parseDuration(field, text);
+    if (d == null || d.compareTo(MIN_DURATION) < 0 || d.compareTo(max) > 0) {
+      throw error(field, "must be from " + MIN_DURATION + " to " + max + ", got " + ProfileSyntax.shown(text));
     }
     return d;
+  }
+
+  /**
+   * Parses a duration the way Spring Boot's {@code DurationStyle} tells the two forms apart: text starting with
+   * {@code P} (after an optional sign) is ISO-8601, a whole number and a unit is the simple form. Returns
+   * {@code null} for a simple duration too long for {@link Duration}.
+   */
+  private @Nullable Duration parseDuration(String field, String text) {
+    java.util.regex.Matcher simple = SIMPLE_DURATION.matcher(text);
+    if (!ISO_DURATION.matcher(text).matches() && simple.matches()) {
+      String amount = simple.group(1);
+      String suffix = simple.group(2);
+      ChronoUnit unit = SIMPLE_UNITS.get(suffix.toLowerCase(Locale.ROOT));
+      if (unit == null) {
+        throw error(field, (suffix.isEmpty() ? "'" + text + "' has no unit" : "unknown unit '"
+            + ProfileSyntax.shown(suffix) + "' in '" + ProfileSyntax.shown(text) + "'") + ": write e.g. " + amount
+            + "ms or " + amount + "s (units " + String.join(", ", SIMPLE_UNITS.keySet()) + ")");
+      }
+      try {
+        return Duration.of(Long.parseLong(amount), unit);
+      } catch (NumberFormatException | ArithmeticException e) {
+        return null;
+      }
+    }
+    try {
+      return Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      throw error(field, "expected an ISO-8601 duration like PT5S or a simple one like 5s, 500ms or 2m (a whole "
+          + "number and one of the units " + String.join(", ", SIMPLE_UNITS.keySet()) + "), got '"
+          + ProfileSyntax.shown(text) + "'");
+    }
   }
 }
