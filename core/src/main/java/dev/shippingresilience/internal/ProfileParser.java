@@ -271,8 +271,9 @@ public final class ProfileParser {
   }
 
   private CompiledProfile profile(JsonValue root) {
-    allowOnly(root, "", "id", "name", "description", "hosts", "envelope", "codes", "codeRanges", "httpStatuses",
-        "messageOverrides", "items", "refine", "operations", "scope", "secrets", "defaults");
+    allowOnly(root, "", "$schema", "id", "name", "description", "hosts", "envelope", "codes", "codeRanges",
+        "httpStatuses", "messageOverrides", "items", "refine", "operations", "scope", "secrets", "defaults");
+    optionalText(root, "", "$schema"); // for editors (profile.schema.json); the loader needs no schema
     String id = requiredText(root, "", "id");
     if (!ID.matcher(id).matches()) {
       throw error("id", "'" + id + "' must be lowercase letters, digits and '-'");
