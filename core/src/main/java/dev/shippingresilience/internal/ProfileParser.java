@@ -1,13 +1,11 @@
 package dev.shippingresilience.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.shippingresilience.Decision;
 import dev.shippingresilience.InvalidProfileException;
 import dev.shippingresilience.internal.ProfileModel.BreakerSpec;
@@ -27,12 +25,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,15 +63,34 @@ public final class ProfileParser {
   /** The largest breaker slidingWindowSize: {@value} (each breaker keeps an array of this many calls). */
   private static final int MAX_SLIDING_WINDOW = 1_000;
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+  /** Repeated keys are errors: a code listed twice would silently keep only its last rule. */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
       .build();
+  /** ISO-8601 durations, told apart from the simple form as Spring Boot does: a {@code P} after an optional sign. */
+  private static final Pattern ISO_DURATION = Pattern.compile("[+-]?[pP].*");
+  /** Spring Boot's simple duration form: a whole number and a unit of at most two letters ({@code 30s}). */
+  private static final Pattern SIMPLE_DURATION = Pattern.compile("([+-]?[0-9]+)([a-zA-Z]{0,2})");
+  /** The simple form's units, as Spring Boot reads them (case-insensitive). */
+  private static final Map<String, ChronoUnit> SIMPLE_UNITS = orderedUnits();
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern STATUS_KEY = Pattern.compile("[1-5]([0-9][0-9]|xx)");
   private static final String DECISIONS = Arrays.toString(Decision.values()).replaceAll("[\\[\\]]", "");
 
   private final String source;
+
+  private static Map<String, ChronoUnit> orderedUnits() {
+    Map<String, ChronoUnit> units = new LinkedHashMap<>();
+    units.put("ns", ChronoUnit.NANOS);
+    units.put("us", ChronoUnit.MICROS);
+    units.put("ms", ChronoUnit.MILLIS);
+    units.put("s", ChronoUnit.SECONDS);
+    units.put("m", ChronoUnit.MINUTES);
+    units.put("h", ChronoUnit.HOURS);
+    units.put("d", ChronoUnit.DAYS);
+    return java.util.Collections.unmodifiableMap(units);
+  }
 
   private ProfileParser(String source) {
     this.source = source;
@@ -88,14 +105,15 @@ public final class ProfileParser {
    */
   public static CompiledProfile parse(String source, InputStream in) {
     ProfileParser p = new ProfileParser(source);
-    JsonNode root;
+    JsonValue root;
     try {
       byte[] bytes = in.readAllBytes();
-      try (JsonParser parser = MAPPER.createParser(bytes)) {
-        root = MAPPER.readTree(parser);
-        if (root != null) {
-          p.rejectTrailingContent(bytes, parser.currentLocation().getByteOffset());
+      try (JsonParser parser = FACTORY.createParser(bytes)) {
+        if (parser.nextToken() == null) {
+          throw p.error("", "the document is empty");
         }
+        root = JsonValue.read(parser);
+        p.rejectTrailingContent(bytes, parser.currentLocation().getByteOffset());
       }
     } catch (JsonParseException e) {
       throw new InvalidProfileException(source, pathOf(e.getProcessor()), "not valid JSON: "
@@ -105,9 +123,6 @@ public final class ProfileParser {
       throw new InvalidProfileException(source, "", "not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new InvalidProfileException(source, "", "could not be read: " + e.getMessage());
-    }
-    if (root == null || root.isMissingNode()) {
-      throw new InvalidProfileException(source, "", "the document is empty");
     }
     return p.profile(root);
   }
@@ -164,72 +179,66 @@ public final class ProfileParser {
     return new InvalidProfileException(source, field, problem);
   }
 
-  private void allowOnly(JsonNode node, String path, String... allowed) {
+  private void allowOnly(JsonValue node, String path, String... allowed) {
     if (!node.isObject()) {
-      throw error(path, "expected an object, got " + kind(node));
+      throw error(path, "expected an object, got " + node.kind());
     }
     Set<String> ok = new HashSet<>(Arrays.asList(allowed));
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String n = names.next();
+    for (String n : node.members().keySet()) {
       if (!ok.contains(n)) {
         throw error(child(path, n), "unknown field (allowed here: " + String.join(", ", allowed) + ")");
       }
     }
   }
 
-  private static String kind(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(Locale.ROOT);
-  }
-
-  private String requiredText(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
+  private String requiredText(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       throw error(child(path, name), "is required");
     }
-    if (!n.isTextual() || n.asText().isBlank()) {
-      throw error(child(path, name), "expected a non-empty string, got " + kind(n));
+    if (!n.isString() || n.text().isBlank()) {
+      throw error(child(path, name), "expected a non-empty string, got " + n.kind());
     }
-    return n.asText();
+    return n.text();
   }
 
-  private @Nullable String optionalText(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
+  private @Nullable String optionalText(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isTextual()) {
-      throw error(child(path, name), "expected a string, got " + kind(n));
+    if (!n.isString()) {
+      throw error(child(path, name), "expected a string, got " + n.kind());
     }
-    return n.asText();
+    return n.text();
   }
 
-  private boolean optionalBoolean(JsonNode parent, String path, String name, boolean dflt) {
-    JsonNode n = parent.get(name);
+  private boolean optionalBoolean(JsonValue parent, String path, String name, boolean dflt) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return dflt;
     }
     if (!n.isBoolean()) {
-      throw error(child(path, name), "expected true or false, got " + kind(n));
+      throw error(child(path, name), "expected true or false, got " + n.kind());
     }
     return n.booleanValue();
   }
 
-  private List<String> stringList(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
+  private List<String> stringList(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return List.of();
     }
     if (!n.isArray()) {
-      throw error(child(path, name), "expected an array of strings, got " + kind(n));
+      throw error(child(path, name), "expected an array of strings, got " + n.kind());
     }
     List<String> out = new ArrayList<>();
-    for (int i = 0; i < n.size(); i++) {
-      JsonNode e = n.get(i);
-      if (!e.isTextual()) {
-        throw error(child(path, name) + "[" + i + "]", "expected a string, got " + kind(e));
+    for (int i = 0; i < n.elements().size(); i++) {
+      JsonValue e = n.elements().get(i);
+      if (!e.isString()) {
+        throw error(child(path, name) + "[" + i + "]", "expected a string, got " + e.kind());
       }
-      out.add(e.asText());
+      out.add(e.text());
     }
     return out;
   }
@@ -247,7 +256,7 @@ public final class ProfileParser {
   }
 
   /** Reads a list of strings and checks each with {@code check}, naming the element that fails. */
-  private List<String> checkedList(JsonNode parent, String path, String name,
+  private List<String> checkedList(JsonValue parent, String path, String name,
       java.util.function.Function<String, @Nullable String> check) {
     List<String> values = stringList(parent, path, name);
     for (int i = 0; i < values.size(); i++) {
@@ -256,14 +265,15 @@ public final class ProfileParser {
     return values;
   }
 
-  private @Nullable String optionalPointer(JsonNode parent, String path, String name) {
+  private @Nullable String optionalPointer(JsonValue parent, String path, String name) {
     String value = optionalText(parent, path, name);
     return value == null ? null : pointer(child(path, name), value);
   }
 
-  private CompiledProfile profile(JsonNode root) {
-    allowOnly(root, "", "id", "name", "description", "hosts", "envelope", "codes", "codeRanges", "httpStatuses",
-        "messageOverrides", "items", "refine", "operations", "scope", "secrets", "defaults");
+  private CompiledProfile profile(JsonValue root) {
+    allowOnly(root, "", "$schema", "id", "name", "description", "hosts", "envelope", "codes", "codeRanges",
+        "httpStatuses", "messageOverrides", "items", "refine", "operations", "scope", "secrets", "defaults");
+    optionalText(root, "", "$schema"); // for editors (profile.schema.json); the loader needs no schema
     String id = requiredText(root, "", "id");
     if (!ID.matcher(id).matches()) {
       throw error("id", "'" + id + "' must be lowercase letters, digits and '-'");
@@ -275,13 +285,13 @@ public final class ProfileParser {
       hosts.add(h.toLowerCase(Locale.ROOT));
     }
 
-    JsonNode env = root.path("envelope");
+    JsonValue env = root.get("envelope");
     List<String> codePointers = List.of();
     List<String> messagePointers = List.of();
     String retryablePointer = null;
     String successPointer = null;
     boolean bodySignalsSuccess = false;
-    if (!env.isMissingNode()) {
+    if (env != null) {
       allowOnly(env, "envelope", "codePointers", "messagePointers", "retryablePointer", "successPointer",
           "bodySignalsSuccess");
       codePointers = pointers(env, "envelope", "codePointers");
@@ -307,8 +317,9 @@ public final class ProfileParser {
     Refine refine = refine(root.get("refine"), "refine");
     List<OperationSpec> operations = operations(root);
     List<ScopeSource> carrierSources = scope(root);
-    JsonNode scopeNode = root.path("scope");
-    boolean scopeByHost = scopeNode.isObject() && optionalBoolean(scopeNode, "scope", "byHost", false);
+    JsonValue scopeNode = root.get("scope");
+    boolean scopeByHost = scopeNode != null && scopeNode.isObject()
+        && optionalBoolean(scopeNode, "scope", "byHost", false);
     Secrets secrets = secrets(root);
     Defaults defaults = defaults(root);
     CompiledProfile compiled = new CompiledProfile(source, id, name, hosts, codePointers, messagePointers,
@@ -344,7 +355,7 @@ public final class ProfileParser {
     }
   }
 
-  private List<String> pointers(JsonNode parent, String path, String name) {
+  private List<String> pointers(JsonValue parent, String path, String name) {
     List<String> values = stringList(parent, path, name);
     for (int i = 0; i < values.size(); i++) {
       pointer(child(path, name) + "[" + i + "]", values.get(i));
@@ -352,19 +363,17 @@ public final class ProfileParser {
     return values;
   }
 
-  private Map<String, CodeRule> codeTable(JsonNode parent, String path, String name, boolean statuses) {
-    JsonNode table = parent.get(name);
+  private Map<String, CodeRule> codeTable(JsonValue parent, String path, String name, boolean statuses) {
+    JsonValue table = parent.get(name);
     String tablePath = child(path, name);
     Map<String, CodeRule> out = new LinkedHashMap<>();
     if (table == null || table.isNull()) {
       return out;
     }
     if (!table.isObject()) {
-      throw error(tablePath, "expected an object of code to rule, got " + kind(table));
+      throw error(tablePath, "expected an object of code to rule, got " + table.kind());
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = table.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
+    for (Map.Entry<String, JsonValue> e : table.members().entrySet()) {
       String code = e.getKey();
       String codePath = child(tablePath, code);
       if (statuses && !STATUS_KEY.matcher(code).matches()) {
@@ -378,7 +387,7 @@ public final class ProfileParser {
     return out;
   }
 
-  private CodeRule rule(JsonNode node, String path, Set<String> extraFields) {
+  private CodeRule rule(JsonValue node, String path, Set<String> extraFields) {
     List<String> allowed = new ArrayList<>(List.of("decision", "reason", "scope", "duplicate", "notProcessed"));
     allowed.addAll(extraFields);
     allowOnly(node, path, allowed.toArray(String[]::new));
@@ -409,18 +418,18 @@ public final class ProfileParser {
     return new CodeRule(decision, reason, scope, duplicate, notProcessed);
   }
 
-  private List<CodeRange> ranges(JsonNode root) {
-    JsonNode n = root.get("codeRanges");
+  private List<CodeRange> ranges(JsonValue root) {
+    JsonValue n = root.get("codeRanges");
     List<CodeRange> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("codeRanges", "expected an array, got " + kind(n));
+      throw error("codeRanges", "expected an array, got " + n.kind());
     }
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "codeRanges[" + i + "]";
-      JsonNode r = n.get(i);
+      JsonValue r = n.elements().get(i);
       allowOnly(r, path, "from", "to", "decision", "reason", "scope", "duplicate", "notProcessed");
       long from = requiredLong(r, path, "from");
       long to = requiredLong(r, path, "to");
@@ -439,26 +448,26 @@ public final class ProfileParser {
     return out;
   }
 
-  private long requiredLong(JsonNode parent, String path, String name) {
-    JsonNode n = parent.get(name);
-    if (n == null || !n.canConvertToLong() || !n.isIntegralNumber()) {
+  private long requiredLong(JsonValue parent, String path, String name) {
+    JsonValue n = parent.get(name);
+    if (n == null || !n.isLong()) {
       throw error(child(path, name), "expected an integer");
     }
     return n.longValue();
   }
 
-  private List<MessageOverride> overrides(JsonNode root) {
-    JsonNode n = root.get("messageOverrides");
+  private List<MessageOverride> overrides(JsonValue root) {
+    JsonValue n = root.get("messageOverrides");
     List<MessageOverride> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("messageOverrides", "expected an array, got " + kind(n));
+      throw error("messageOverrides", "expected an array, got " + n.kind());
     }
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "messageOverrides[" + i + "]";
-      JsonNode o = n.get(i);
+      JsonValue o = n.elements().get(i);
       allowOnly(o, path, "code", "pattern", "decision", "reason", "scope", "duplicate", "notProcessed");
       String code = code(child(path, "code"), requiredText(o, path, "code"));
       Pattern pattern = regex(child(path, "pattern"), requiredText(o, path, "pattern"));
@@ -481,31 +490,31 @@ public final class ProfileParser {
     }
   }
 
-  private List<ItemSpec> items(JsonNode root) {
-    JsonNode n = root.get("items");
+  private List<ItemSpec> items(JsonValue root) {
+    JsonValue n = root.get("items");
     List<ItemSpec> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("items", "expected an array, got " + kind(n));
+      throw error("items", "expected an array, got " + n.kind());
     }
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "items[" + i + "]";
-      JsonNode it = n.get(i);
+      JsonValue it = n.elements().get(i);
       allowOnly(it, path, "arrayPointer", "idPointer", "codePointer", "messagePointer", "successPointer",
           "decision", "reason", "scope", "duplicate", "notProcessed");
-      JsonNode arrayPointer = it.get("arrayPointer");
-      if (arrayPointer == null || !arrayPointer.isTextual()) {
+      JsonValue arrayPointer = it.get("arrayPointer");
+      if (arrayPointer == null || !arrayPointer.isString()) {
         throw error(child(path, "arrayPointer"), "is required (\"\" for a top-level array)");
       }
-      String array = pointer(child(path, "arrayPointer"), arrayPointer.asText());
+      String array = pointer(child(path, "arrayPointer"), arrayPointer.text());
       String idPointer = optionalPointer(it, path, "idPointer");
       String codePointer = optionalPointer(it, path, "codePointer");
       String messagePointer = optionalPointer(it, path, "messagePointer");
       String successPointer = optionalPointer(it, path, "successPointer");
-      CodeRule fixed = it.has("decision") ? rule(it, path, Set.of("arrayPointer", "idPointer", "codePointer",
-          "messagePointer", "successPointer")) : null;
+      CodeRule fixed = it.get("decision") == null ? null : rule(it, path, Set.of("arrayPointer", "idPointer",
+          "codePointer", "messagePointer", "successPointer"));
       if (fixed == null && codePointer == null && successPointer == null) {
         throw error(path, "needs a fixed decision, a codePointer or a successPointer");
       }
@@ -514,20 +523,18 @@ public final class ProfileParser {
     return out;
   }
 
-  private @Nullable Refine refine(@Nullable JsonNode n, String path) {
+  private @Nullable Refine refine(@Nullable JsonValue n, String path) {
     if (n == null || n.isNull()) {
       return null;
     }
     allowOnly(n, path, "pointer", "values");
     String pointer = pointer(child(path, "pointer"), requiredText(n, path, "pointer"));
     Map<String, CodeRule> values = new LinkedHashMap<>();
-    JsonNode v = n.get("values");
-    if (v == null || !v.isObject() || v.isEmpty()) {
+    JsonValue v = n.get("values");
+    if (v == null || !v.isObject() || v.members().isEmpty()) {
       throw error(child(path, "values"), "expected a non-empty object of value to rule");
     }
-    Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonValue> e : v.members().entrySet()) {
       String value = e.getKey();
       String field = child(child(path, "values"), value);
       if (!value.equals(value.strip())) {
@@ -543,19 +550,19 @@ public final class ProfileParser {
     return new Refine(pointer, java.util.Collections.unmodifiableMap(values));
   }
 
-  private List<OperationSpec> operations(JsonNode root) {
-    JsonNode n = root.get("operations");
+  private List<OperationSpec> operations(JsonValue root) {
+    JsonValue n = root.get("operations");
     List<OperationSpec> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw error("operations", "expected an array, got " + kind(n));
+      throw error("operations", "expected an array, got " + n.kind());
     }
     Set<String> names = new HashSet<>();
-    for (int i = 0; i < n.size(); i++) {
+    for (int i = 0; i < n.elements().size(); i++) {
       String path = "operations[" + i + "]";
-      JsonNode op = n.get(i);
+      JsonValue op = n.elements().get(i);
       allowOnly(op, path, "name", "method", "path", "repeatSafe", "codes", "refine", "poll");
       String name = requiredText(op, path, "name");
       if (!ID.matcher(name).matches()) {
@@ -586,7 +593,7 @@ public final class ProfileParser {
     return out;
   }
 
-  private @Nullable PollSpec poll(@Nullable JsonNode n, String path) {
+  private @Nullable PollSpec poll(@Nullable JsonValue n, String path) {
     if (n == null || n.isNull()) {
       return null;
     }
@@ -601,19 +608,17 @@ public final class ProfileParser {
     }
     checked(child(path, "path"), template, ProfileSyntax.pathProblem(template));
     Map<String, String> variables = new LinkedHashMap<>();
-    JsonNode v = n.get("variables");
+    JsonValue v = n.get("variables");
     if (v != null && !v.isNull()) {
       if (!v.isObject()) {
         throw error(child(path, "variables"), "expected an object of name to JSON Pointer");
       }
-      Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonValue> e : v.members().entrySet()) {
         String field = child(child(path, "variables"), e.getKey());
-        if (!e.getValue().isTextual()) {
+        if (!e.getValue().isString()) {
           throw error(field, "expected a JSON Pointer string");
         }
-        variables.put(e.getKey(), pointer(field, e.getValue().asText()));
+        variables.put(e.getKey(), pointer(field, e.getValue().text()));
       }
     }
     java.util.regex.Matcher m = Pattern.compile("\\{([^}]*)}").matcher(template);
@@ -625,23 +630,23 @@ public final class ProfileParser {
     return new PollSpec(method, template, java.util.Collections.unmodifiableMap(variables));
   }
 
-  private List<ScopeSource> scope(JsonNode root) {
-    JsonNode n = root.get("scope");
+  private List<ScopeSource> scope(JsonValue root) {
+    JsonValue n = root.get("scope");
     List<ScopeSource> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     allowOnly(n, "scope", "carrier", "byHost");
-    JsonNode carrier = n.get("carrier");
+    JsonValue carrier = n.get("carrier");
     if (carrier == null || carrier.isNull()) {
       return out;
     }
     if (!carrier.isArray()) {
       throw error("scope.carrier", "expected an array of sources");
     }
-    for (int i = 0; i < carrier.size(); i++) {
+    for (int i = 0; i < carrier.elements().size(); i++) {
       String path = "scope.carrier[" + i + "]";
-      JsonNode s = carrier.get(i);
+      JsonValue s = carrier.elements().get(i);
       allowOnly(s, path, "source", "pointer", "name", "pattern");
       String sourceText = requiredText(s, path, "source");
       ScopeSource.Source kind;
@@ -672,8 +677,8 @@ public final class ProfileParser {
     return out;
   }
 
-  private Secrets secrets(JsonNode root) {
-    JsonNode n = root.get("secrets");
+  private Secrets secrets(JsonValue root) {
+    JsonValue n = root.get("secrets");
     if (n == null || n.isNull()) {
       return Secrets.NONE;
     }
@@ -697,8 +702,8 @@ public final class ProfileParser {
     return null;
   }
 
-  private Defaults defaults(JsonNode root) {
-    JsonNode n = root.get("defaults");
+  private Defaults defaults(JsonValue root) {
+    JsonValue n = root.get("defaults");
     if (n == null || n.isNull()) {
       return Defaults.NONE;
     }
@@ -719,7 +724,7 @@ public final class ProfileParser {
     }
     Integer maxPolls = boundedInt(n, p, "maxPolls", MAX_POLLS);
     RateLimitSpec rateLimit = null;
-    JsonNode rl = n.get("rateLimit");
+    JsonValue rl = n.get("rateLimit");
     if (rl != null && !rl.isNull()) {
       String rp = child(p, "rateLimit");
       allowOnly(rl, rp, "limitForPeriod", "period");
@@ -731,13 +736,14 @@ public final class ProfileParser {
       rateLimit = new RateLimitSpec(limit, period);
     }
     BreakerSpec breaker = null;
-    JsonNode br = n.get("breaker");
+    JsonValue br = n.get("breaker");
     if (br != null && !br.isNull()) {
       String bp = child(p, "breaker");
       allowOnly(br, bp, "failureRateThreshold", "minimumNumberOfCalls", "slidingWindowSize",
           "waitDurationInOpenState");
-      JsonNode rate = br.get("failureRateThreshold");
-      if (rate == null || !rate.isNumber() || rate.floatValue() <= 0 || rate.floatValue() > 100) {
+      JsonValue rateValue = br.get("failureRateThreshold");
+      float rate = rateValue == null || !rateValue.isNumber() ? Float.NaN : (float) rateValue.doubleValue();
+      if (!(rate > 0 && rate <= 100)) {
         throw error(child(bp, "failureRateThreshold"), "expected a percentage in (0, 100]");
       }
       Integer window = boundedInt(br, bp, "slidingWindowSize", MAX_SLIDING_WINDOW);
@@ -751,7 +757,7 @@ public final class ProfileParser {
         throw error(bp, "needs failureRateThreshold, minimumNumberOfCalls, slidingWindowSize and "
             + "waitDurationInOpenState");
       }
-      breaker = new BreakerSpec(rate.floatValue(), minCalls, window, wait);
+      breaker = new BreakerSpec(rate, minCalls, window, wait);
     }
     String keyHeader = optionalText(n, p, "idempotencyKeyHeader");
     if (keyHeader != null) {
@@ -762,33 +768,67 @@ public final class ProfileParser {
   }
 
   /** Reads an optional integer from 1 to {@code max}. */
-  private @Nullable Integer boundedInt(JsonNode parent, String path, String name, int max) {
-    JsonNode n = parent.get(name);
+  private @Nullable Integer boundedInt(JsonValue parent, String path, String name, int max) {
+    JsonValue n = parent.get(name);
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1 || n.intValue() > max) {
+    if (!n.isInt() || n.intValue() < 1 || n.intValue() > max) {
       throw error(child(path, name), "expected an integer from 1 to " + max + ", got " + n);
     }
     return n.intValue();
   }
 
-  /** Reads an optional ISO-8601 duration from {@link #MIN_DURATION} to {@code max}. */
-  private @Nullable Duration duration(JsonNode parent, String path, String name, Duration max) {
-    String text = optionalText(parent, path, name);
-    if (text == null) {
+  /**
+   * Reads an optional duration from {@link #MIN_DURATION} to {@code max}, in ISO-8601 ({@code PT30S}) or in Spring
+   * Boot's simple form ({@code 30s}), so a duration is written the same way in a profile and in Spring properties.
+   */
+  private @Nullable Duration duration(JsonValue parent, String path, String name, Duration max) {
+    JsonValue n = parent.get(name);
+    if (n == null || n.isNull()) {
       return null;
     }
-    Duration d;
-    try {
-      d = Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw error(child(path, name), "expected an ISO-8601 duration like PT5S, got '" + ProfileSyntax.shown(text)
-          + "'");
+    String field = child(path, name);
+    if (!n.isString()) {
+      throw error(field, "expected a duration string like \"5s\" or \"PT5S\", got " + n.kind()
+          + (n.isNumber() ? " " + n + " (write the unit, e.g. \"" + n + "ms\" or \"" + n + "s\")" : ""));
     }
-    if (d.compareTo(MIN_DURATION) < 0 || d.compareTo(max) > 0) {
-      throw error(child(path, name), "must be from " + MIN_DURATION + " to " + max + ", got " + text);
+    String text = n.text();
+    Duration d = parseDuration(field, text);
+    if (d == null || d.compareTo(MIN_DURATION) < 0 || d.compareTo(max) > 0) {
+      throw error(field, "must be from " + MIN_DURATION + " to " + max + ", got " + ProfileSyntax.shown(text));
     }
     return d;
+  }
+
+  /**
+   * Parses a duration the way Spring Boot's {@code DurationStyle} tells the two forms apart: text starting with
+   * {@code P} (after an optional sign) is ISO-8601, a whole number and a unit is the simple form. Returns
+   * {@code null} for a simple duration too long for {@link Duration}.
+   */
+  private @Nullable Duration parseDuration(String field, String text) {
+    java.util.regex.Matcher simple = SIMPLE_DURATION.matcher(text);
+    if (!ISO_DURATION.matcher(text).matches() && simple.matches()) {
+      String amount = simple.group(1);
+      String suffix = simple.group(2);
+      ChronoUnit unit = SIMPLE_UNITS.get(suffix.toLowerCase(Locale.ROOT));
+      if (unit == null) {
+        throw error(field, (suffix.isEmpty() ? "'" + text + "' has no unit" : "unknown unit '"
+            + ProfileSyntax.shown(suffix) + "' in '" + ProfileSyntax.shown(text) + "'") + ": write e.g. " + amount
+            + "ms or " + amount + "s (units " + String.join(", ", SIMPLE_UNITS.keySet()) + ")");
+      }
+      try {
+        return Duration.of(Long.parseLong(amount), unit);
+      } catch (NumberFormatException | ArithmeticException e) {
+        return null;
+      }
+    }
+    try {
+      return Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      throw error(field, "expected an ISO-8601 duration like PT5S or a simple one like 5s, 500ms or 2m (a whole "
+          + "number and one of the units " + String.join(", ", SIMPLE_UNITS.keySet()) + "), got '"
+          + ProfileSyntax.shown(text) + "'");
+    }
   }
 }
