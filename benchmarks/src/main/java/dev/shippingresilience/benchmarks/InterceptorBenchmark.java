@@ -1,18 +1,9 @@
 package dev.shippingresilience.benchmarks;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of each client of {@link OkHttpVariants} on a successful call over loopback: a Clickpost fetch-order GET
@@ -20,14 +11,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * keep-alive connection pool for all. Run with {@code -prof gc} for allocation and
  * {@code -prof dev.shippingresilience.benchmarks.CpuTimeProfiler} for CPU per call; both include the server's
  * share, the same for every variant. {@link NoNetworkBenchmark} measures the same clients without the network.
+ * Iteration settings and the method parameter: {@link ClientBenchmark}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-// The intercepted path (engine, Resilience4j, Micrometer) needs ~10 s of warm-up on 2 cores to settle.
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 public class InterceptorBenchmark extends OkHttpVariants {
   private LoopbackServer server;
 

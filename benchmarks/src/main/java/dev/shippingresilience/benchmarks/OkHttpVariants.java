@@ -10,9 +10,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
 
 /**
  * The four OkHttp clients compared on one successful Clickpost call, whatever answers it: bare OkHttp, with
@@ -20,12 +17,7 @@ import org.openjdk.jmh.annotations.State;
  * Retry + CircuitBreaker around {@code call.execute()} (both {@link PeerPolicies}, status-only). Every variant reads
  * the whole body, as a caller does. A subclass names the transport and calls {@link #use} in its setup.
  */
-@State(Scope.Benchmark)
-public abstract class OkHttpVariants {
-  /** The call: {@code GET} (fetch-order) or {@code POST} (create-order). */
-  @Param({"GET", "POST"})
-  public String method;
-
+public abstract class OkHttpVariants extends ClientBenchmark {
   private OkHttpClient bare;
   private OkHttpClient intercepted;
   private Request request;

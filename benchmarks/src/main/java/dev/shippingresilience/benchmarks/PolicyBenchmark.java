@@ -16,18 +16,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The programmatic path without any transport: {@link ShippingPolicy#execute} (Clickpost's policy as
@@ -36,19 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * returns the same prebuilt response. {@link #bare} calls that supplier alone. The response is the Clickpost 200
  * of {@link BenchmarkCalls} as a {@link ResponseSnapshot}; the transport allocates nothing, so every byte and
  * microsecond over {@code bare} is the policy's own.
+ * Iteration settings and the method parameter: {@link ClientBenchmark}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-// Like the interceptors: the engine's path needs ~10 s of warm-up on 2 cores to settle.
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PolicyBenchmark {
-  /** The call: {@code GET} (fetch-order) or {@code POST} (create-order, whose body names the carrier). */
-  @Param({"GET", "POST"})
-  public String method;
-
+public class PolicyBenchmark extends ClientBenchmark {
   private ShippingPolicy policy;
   private RequestSnapshot request;
   private ResponseSnapshot snapshot;

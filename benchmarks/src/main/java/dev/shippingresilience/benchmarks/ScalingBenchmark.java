@@ -11,7 +11,6 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -28,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The iteration settings are explicit and long on purpose: the intercepted path needs about 30 s of warm-up on 2
  * cores before its code is compiled; with 10 s it looked 2-4x worse. Do not shorten them from the command line
- * ({@code -wi}, {@code -w}) for a figure you mean to keep.
+ * ({@code -wi}, {@code -w}) for a figure you mean to keep. They replace those {@link ClientBenchmark} gives the
+ * other client benchmarks; the method parameter is shared.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -37,11 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 6, time = 5)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class ScalingBenchmark {
-  /** The call: {@code GET} (fetch-order) or {@code POST} (create-order). */
-  @Param({"GET", "POST"})
-  public String method;
-
+public class ScalingBenchmark extends ClientBenchmark {
   private LoopbackServer server;
   private OkHttpClient bare;
   private OkHttpClient intercepted;

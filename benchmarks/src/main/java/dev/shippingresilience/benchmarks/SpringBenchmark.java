@@ -4,20 +4,10 @@ import dev.shippingresilience.spring.ShippingResilienceCustomizer;
 import dev.shippingresilience.spring.ShippingResilienceInterceptor;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -31,18 +21,9 @@ import org.springframework.web.client.RestClient;
  * {@link InterceptorBenchmark}. The JDK client cannot resolve {@code www.clickpost.in} to loopback, so the requests
  * go to the loopback address and the interceptor maps that host to the Clickpost policy. Both clients share one
  * JDK client (one connection pool).
+ * Iteration settings and the method parameter: {@link ClientBenchmark}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 10, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SpringBenchmark {
-  /** The call: {@code GET} (fetch-order) or {@code POST} (create-order). */
-  @Param({"GET", "POST"})
-  public String method;
-
+public class SpringBenchmark extends ClientBenchmark {
   private LoopbackServer server;
   private RestClient bare;
   private RestClient intercepted;
