@@ -120,6 +120,8 @@ final class CallRules<R> {
   private Duration delay = Duration.ZERO;
   private String waitCause = "";
   private @Nullable CallResult<R> result;
+  /** The response {@link #result} unwrapped, kept so that a result nobody will read can be discarded. */
+  private @Nullable ProviderResponse<R> resultResponse;
   private @Nullable IOException failure;
 
   /**
@@ -279,6 +281,13 @@ final class CallRules<R> {
     closeHeld();
   }
 
+  /** Closes the response of the {@link #result()} when nobody will read it (a call cancelled just as it ended). */
+  void discardResult() {
+    if (resultResponse != null) {
+      resultResponse.close();
+    }
+  }
+
   // ---- the path of an attempt -------------------------------------------------------------------------------
 
   private Next resume(After then) throws IOException {
@@ -373,6 +382,7 @@ final class CallRules<R> {
 
   private Next done(ProviderResponse<R> response, Classification c) {
     result = new CallResult<>(response.unwrap(), c, sends, polls, waited);
+    resultResponse = response;
     closeHeld();
     finish(outcomeOf(c));
     return Next.RETURN;

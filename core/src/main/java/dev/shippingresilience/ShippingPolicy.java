@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *     .maxAttempts(4)
  *     .build();
  * CallResult<MyResponse> result = policy.execute(request, CallOptions.none(), myTransport);
+ * // or without holding a thread while it waits or polls:
+ * CompletableFuture<CallResult<MyResponse>> later = policy.executeAsync(request, myAsyncTransport);
  * }</pre>
  */
 public final class ShippingPolicy {
@@ -72,6 +75,12 @@ public final class ShippingPolicy {
    * within a few failures of an outage.
    */
   public static final double DEFAULT_BUDGET_RATIO = 0.25;
+  /**
+   * Threads of the scheduler shared by the asynchronous calls of every policy built without
+   * {@link Builder#scheduler}: {@value}. Daemon threads named {@code shipping-resilience-scheduler-N}, made at the
+   * first wait of an asynchronous call and ended after a minute without work.
+   */
+  public static final int DEFAULT_SCHEDULER_THREADS = 2;
 
   /** The longest duration any setting takes (3650 days, the longest wait read from a header). */
   static final Duration LONGEST = RateLimitHeaders.MAX_HINT;
@@ -111,9 +120,10 @@ public final class ShippingPolicy {
   }
 
   /**
-   * Runs one logical call: sends through {@code attempt} as often as the decisions require and returns the final
-   * response with its classification. FAIL and exhausted retries return the provider's last response (unless
-   * {@link Builder#throwOnFailure(boolean)}); intermediate responses are closed.
+   * Runs one logical call on the calling thread: sends through {@code attempt} as often as the decisions require,
+   * waiting on the policy's {@link Sleeper} in between, and returns the final response with its classification.
+   * FAIL and exhausted retries return the provider's last response (unless {@link Builder#throwOnFailure(boolean)});
+   * intermediate responses are closed.
    *
    * @param request the request as sent the first time (its body is used to find the carrier scope)
    * @param options per-call overrides
@@ -122,6 +132,7 @@ public final class ShippingPolicy {
    * @throws PollTimeoutException if polling ran out of polls, time or deadline
    * @throws DeadlineExceededException if the deadline ran out with no response to hand back
    * @throws CallCancelledException if cancelled or interrupted (the interrupt flag is restored)
+   * @throws ShippingCallException if the call ended on FAIL or exhausted retries and the policy throws on failure
    * @throws IOException the transport's failure when it cannot or may not be retried
    */
   public <R> CallResult<R> execute(RequestSnapshot request, CallOptions options, Attempt<R> attempt)
@@ -130,6 +141,58 @@ public final class ShippingPolicy {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(attempt, "attempt");
     return BlockingCall.run(settings, request, options, attempt);
+  }
+
+  /**
+   * Runs one logical call on the calling thread with {@link CallOptions#none()}; see
+   * {@link #execute(RequestSnapshot, CallOptions, Attempt)}.
+   *
+   * @throws IOException as {@link #execute(RequestSnapshot, CallOptions, Attempt)} does
+   */
+  public <R> CallResult<R> execute(RequestSnapshot request, Attempt<R> attempt) throws IOException {
+    return execute(request, CallOptions.none(), attempt);
+  }
+
+  /**
+   * Runs one logical call without holding a thread: the same rules as
+   * {@link #execute(RequestSnapshot, CallOptions, Attempt)} (deadline, breakers, pauses, rate limits, retry budget,
+   * idempotency, listener events, meters and logs alike), but every wait is scheduled on the policy's
+   * {@linkplain Builder#scheduler scheduler} instead of slept, and each attempt is an {@link AsyncAttempt}. A rate
+   * limit's permit is waited for the same way, never blocked on.
+   *
+   * <p>The returned future completes with what {@code execute} would return, or exceptionally with what it would
+   * throw ({@link BreakerOpenException}, {@link PollTimeoutException}, {@link DeadlineExceededException},
+   * {@link ShippingCallException} when the policy throws on failure, the transport's {@link IOException}, or what
+   * the transport threw otherwise). Cancelling it (or completing it from outside, e.g. with {@code orTimeout})
+   * cancels the attempt in flight and every later wait: no further request is sent, the breakers' permits go back
+   * and a held response is closed. A {@link CallOptions#cancellation() CancellationToken} is honoured too, checked
+   * before each attempt and when each wait ends; cancelling the future is the prompt way.
+   *
+   * <p>The first attempt starts on the calling thread. Dependent stages without an executor of their own run on the
+   * thread that ended the call: the attempt's callback thread or the scheduler's; keep them short, or use the
+   * {@code *Async} variants.
+   *
+   * @param request the request as sent the first time (its body is used to find the carrier scope)
+   * @param options per-call overrides
+   * @param attempt the non-blocking transport
+   * @return the call's result, as it ends
+   */
+  public <R> CompletableFuture<CallResult<R>> executeAsync(RequestSnapshot request, CallOptions options,
+      AsyncAttempt<R> attempt) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(attempt, "attempt");
+    return AsyncCall.start(settings, request, options, attempt);
+  }
+
+  /**
+   * Runs one logical call without holding a thread, with {@link CallOptions#none()}; see
+   * {@link #executeAsync(RequestSnapshot, CallOptions, AsyncAttempt)}.
+   *
+   * @return the call's result, as it ends
+   */
+  public <R> CompletableFuture<CallResult<R>> executeAsync(RequestSnapshot request, AsyncAttempt<R> attempt) {
+    return executeAsync(request, CallOptions.none(), attempt);
   }
 
   /** Returns the state of every breaker kept, by scope (e.g. {@code clickpost/carrier:5 -> OPEN}). */
@@ -501,9 +564,20 @@ public final class ShippingPolicy {
       return this;
     }
 
-    /** Sets the sleeper (tests inject one that advances a fake clock). */
+    /** Sets how blocking calls wait between attempts (tests inject one that advances a fake clock). */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Sets where asynchronous calls ({@link ShippingPolicy#executeAsync}) schedule their waits; each step after a wait
+     * runs on it, so it must not be a scheduler whose threads do long work. The policy does not shut it down. Default:
+     * one scheduler shared by every policy, of {@value ShippingPolicy#DEFAULT_SCHEDULER_THREADS} daemon threads, made
+     * at the first wait. Tests inject one driven by their fake clock.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
