@@ -245,31 +245,27 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
    */
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean cancelled = super.cancel(mayInterruptIfRunning);
-    if (cancelled) {
-      stop();
-    }
-    return cancelled;
+    return stopIf(super.cancel(mayInterruptIfRunning));
   }
 
   /** Completing the future from outside ends the call as a cancellation does. */
   @Override
   public boolean complete(CallResult<R> result) {
-    boolean completed = super.complete(result);
-    if (completed) {
-      stop();
-    }
-    return completed;
+    return stopIf(super.complete(result));
   }
 
   /** Completing the future from outside (e.g. {@code orTimeout}) ends the call as a cancellation does. */
   @Override
   public boolean completeExceptionally(Throwable failure) {
-    boolean completed = super.completeExceptionally(failure);
-    if (completed) {
+    return stopIf(super.completeExceptionally(failure));
+  }
+
+  /** Stops the call when the future was just completed from outside; returns {@code completedFromOutside}. */
+  private boolean stopIf(boolean completedFromOutside) {
+    if (completedFromOutside) {
       stop();
     }
-    return completed;
+    return completedFromOutside;
   }
 
   private ScheduledExecutorService scheduler() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shippingresilience.testing.EngineScenarios;
-import dev.shippingresilience.testing.EngineScenarios.Scenario;
+import dev.shippingresilience.testing.EngineScenarios.Engine;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FixedRandom;
 import dev.shippingresilience.testing.ScriptedTransport;
@@ -26,29 +26,21 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The shared engine scenarios through the asynchronous driver ({@link ShippingPolicy#executeAsync}), then what only
  * an asynchronous call has: a future to cancel, attempts answered on other threads, and waits that hold no thread.
  */
-class AsyncEngineTest {
+class AsyncEngineTest extends EngineScenarioTest {
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final VirtualTimeScheduler scheduler = new VirtualTimeScheduler(clock);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-  static Stream<Scenario> scenarios() {
-    return EngineScenarios.all();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("scenarios")
-  void asyncCallFollowsTheScenario(Scenario scenario) throws Throwable {
-    assertThat(EngineScenarios.run(scenario, EngineScenarios.ASYNC)).isEqualTo(scenario.expected());
+  @Override
+  Engine engine() {
+    return EngineScenarios.ASYNC;
   }
 
   private ShippingPolicy policy(String provider, Consumer<ShippingPolicy.Builder> custom) {
@@ -298,6 +290,28 @@ class AsyncEngineTest {
   class Threads {
     private static final int CALLS = 1000;
 
+    /** Returns {@code transport} as an attempt answered on {@code threads}, as OkHttp's dispatcher would. */
+    private AsyncAttempt<String> answeredOn(java.util.concurrent.Executor threads, ScriptedTransport transport) {
+      return request -> CompletableFuture.supplyAsync(() -> {
+        try {
+          return transport.send(request);
+        } catch (java.io.IOException e) {
+          throw new CompletionException(e);
+        }
+      }, threads);
+    }
+
+    /** Starts {@value #CALLS} Clickpost create-orders, each with its own reference number. */
+    private List<CompletableFuture<CallResult<String>>> createOrders(ShippingPolicy policy,
+        AsyncAttempt<String> attempt) {
+      List<CompletableFuture<CallResult<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < CALLS; i++) {
+        calls.add(policy.executeAsync(EngineScenarios.post(EngineScenarios.CLICKPOST_CREATE,
+            "{\"reference_number\":\"R" + i + "\"}"), attempt));
+      }
+      return calls;
+    }
+
     /** Answers Clickpost create-order with 202, 102, 102 and then 323: three polls each. */
     private ScriptedTransport pollingThreeTimes() {
       return new ScriptedTransport().thenAnswer(r -> ResponseSnapshot.of(200, HeaderValues.empty(),
@@ -311,23 +325,13 @@ class AsyncEngineTest {
       transportThreads.prestartAllCoreThreads();
       ShippingPolicy policy = policy("clickpost", b -> { });
       ScriptedTransport transport = pollingThreeTimes();
-      AsyncAttempt<String> attempt = request -> CompletableFuture.supplyAsync(() -> {
-        try {
-          return transport.send(request);
-        } catch (java.io.IOException e) {
-          throw new CompletionException(e);
-        }
-      }, scheduler.tracking(transportThreads));
+      AsyncAttempt<String> attempt = answeredOn(scheduler.tracking(transportThreads), transport);
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       int before = threads.getThreadCount();
       threads.resetPeakThreadCount();
       try {
         // when
-        List<CompletableFuture<CallResult<String>>> calls = new ArrayList<>();
-        for (int i = 0; i < CALLS; i++) {
-          calls.add(policy.executeAsync(EngineScenarios.post(EngineScenarios.CLICKPOST_CREATE,
-              "{\"reference_number\":\"R" + i + "\"}"), attempt));
-        }
+        List<CompletableFuture<CallResult<String>>> calls = createOrders(policy, attempt);
         scheduler.runUntilIdle();
         int added = threads.getPeakThreadCount() - before;
         System.out.println("[measured] " + CALLS + " concurrent async Clickpost create-orders polling 3 times on a "
@@ -356,23 +360,13 @@ class AsyncEngineTest {
       ShippingPolicy policy = ShippingPolicy.builder(ProviderProfiles.builtIn().require("clickpost"))
           .meterRegistry(meters).pollInterval(Duration.ofNanos(1)).build();
       ScriptedTransport transport = pollingThreeTimes();
-      AsyncAttempt<String> attempt = request -> CompletableFuture.supplyAsync(() -> {
-        try {
-          return transport.send(request);
-        } catch (java.io.IOException e) {
-          throw new CompletionException(e);
-        }
-      }, transportThreads);
+      AsyncAttempt<String> attempt = answeredOn(transportThreads, transport);
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       int before = threads.getThreadCount();
       threads.resetPeakThreadCount();
       try {
         // when
-        List<CompletableFuture<CallResult<String>>> calls = new ArrayList<>();
-        for (int i = 0; i < CALLS; i++) {
-          calls.add(policy.executeAsync(EngineScenarios.post(EngineScenarios.CLICKPOST_CREATE,
-              "{\"reference_number\":\"R" + i + "\"}"), attempt));
-        }
+        List<CompletableFuture<CallResult<String>>> calls = createOrders(policy, attempt);
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         int added = threads.getPeakThreadCount() - before;
         long schedulerThreads = Thread.getAllStackTraces().keySet().stream()
