@@ -1,6 +1,7 @@
 package dev.shippingresilience;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,15 +13,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Immutable HTTP header fields with case-insensitive names, independent of any HTTP client.
  *
- * <p>Thread-safe.
+ * <p>Held as the fields arrive (name, value, name, value...), so that taking a client's headers costs one array and
+ * looking one up costs no allocation; the map view is built only when asked for. Thread-safe.
  */
 public final class HeaderValues {
-  private static final HeaderValues EMPTY = new HeaderValues(Map.of());
+  private static final String[] NO_FIELDS = new String[0];
+  private static final HeaderValues EMPTY = new HeaderValues(NO_FIELDS);
 
-  private final Map<String, List<String>> byLowerName;
+  /** Alternating names (as sent) and values, in order; never null entries. */
+  private final String[] fields;
+  private volatile @Nullable Map<String, List<String>> byLowerName;
 
-  private HeaderValues(Map<String, List<String>> byLowerName) {
-    this.byLowerName = byLowerName;
+  private HeaderValues(String[] fields) {
+    this.fields = fields;
   }
 
   /** Returns headers with no fields. */
@@ -31,27 +36,27 @@ public final class HeaderValues {
   /**
    * Returns headers holding {@code fields}; names are compared case-insensitively, values keep their order.
    *
-   * @param fields header name to values; {@code null} values are skipped
+   * @param fields header name to values; {@code null} names and values are skipped
    */
   public static HeaderValues of(Map<String, ? extends List<String>> fields) {
-    Map<String, List<String>> copy = new LinkedHashMap<>();
+    List<String> flat = new ArrayList<>();
     fields.forEach((name, values) -> {
       if (name == null || values == null) {
         return;
       }
-      List<String> target = copy.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>());
       for (String value : values) {
         if (value != null) {
-          target.add(value);
+          flat.add(name);
+          flat.add(value);
         }
       }
     });
-    copy.replaceAll((k, v) -> List.copyOf(v));
-    return new HeaderValues(Collections.unmodifiableMap(copy));
+    return flat.isEmpty() ? EMPTY : new HeaderValues(flat.toArray(NO_FIELDS));
   }
 
   /**
-   * Returns headers from alternating names and values: {@code of("Retry-After", "5", "X-Id", "1")}.
+   * Returns headers from alternating names and values: {@code of("Retry-After", "5", "X-Id", "1")}. The array is
+   * copied; a pair with a {@code null} name or value is skipped.
    *
    * @throws IllegalArgumentException if the number of arguments is odd
    */
@@ -59,42 +64,65 @@ public final class HeaderValues {
     if (namesAndValues.length % 2 != 0) {
       throw new IllegalArgumentException("Expected name/value pairs, got " + namesAndValues.length + " strings");
     }
-    Map<String, List<String>> fields = new LinkedHashMap<>();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      fields.computeIfAbsent(namesAndValues[i], k -> new ArrayList<>()).add(namesAndValues[i + 1]);
+    if (namesAndValues.length == 0) {
+      return EMPTY;
     }
-    return of(fields);
+    String[] copy = namesAndValues.clone();
+    int kept = 0;
+    for (int i = 0; i < copy.length; i += 2) {
+      if (copy[i] != null && copy[i + 1] != null) {
+        copy[kept++] = copy[i];
+        copy[kept++] = copy[i + 1];
+      }
+    }
+    return kept == 0 ? EMPTY : new HeaderValues(kept == copy.length ? copy : Arrays.copyOf(copy, kept));
   }
 
   /** Returns the first value of {@code name} (case-insensitive), or {@code null} when absent. */
   public @Nullable String first(String name) {
-    List<String> values = byLowerName.get(name.toLowerCase(Locale.ROOT));
-    return values == null || values.isEmpty() ? null : values.get(0);
+    String[] f = fields;
+    for (int i = 0; i < f.length; i += 2) {
+      if (f[i].equalsIgnoreCase(name)) {
+        return f[i + 1];
+      }
+    }
+    return null;
   }
 
   /** Returns every value of {@code name} (case-insensitive), empty when absent. */
   public List<String> all(String name) {
-    return byLowerName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+    List<String> values = asMap().get(name.toLowerCase(Locale.ROOT));
+    return values == null ? List.of() : values;
   }
 
-  /** Returns the fields keyed by lower-case name. Unmodifiable. */
+  /** Returns the fields keyed by lower-case name, values in order. Unmodifiable. */
   public Map<String, List<String>> asMap() {
-    return byLowerName;
+    Map<String, List<String>> map = byLowerName;
+    if (map == null) {
+      Map<String, List<String>> grouped = new LinkedHashMap<>();
+      for (int i = 0; i < fields.length; i += 2) {
+        grouped.computeIfAbsent(fields[i].toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(fields[i + 1]);
+      }
+      grouped.replaceAll((k, v) -> List.copyOf(v));
+      map = Collections.unmodifiableMap(grouped);
+      byLowerName = map;
+    }
+    return map;
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof HeaderValues other && byLowerName.equals(other.byLowerName);
+    return o instanceof HeaderValues other && asMap().equals(other.asMap());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(byLowerName);
+    return Objects.hash(asMap());
   }
 
   /** Returns the header names only: values may hold secrets. */
   @Override
   public String toString() {
-    return "HeaderValues" + byLowerName.keySet();
+    return "HeaderValues" + asMap().keySet();
   }
 }

@@ -87,7 +87,8 @@ public final class ProviderProfile {
     String h = host.toLowerCase(Locale.ROOT);
     int best = 0;
     for (String suffix : compiled.hosts()) {
-      if (h.equals(suffix) || h.endsWith("." + suffix)) {
+      if (h.endsWith(suffix)
+          && (h.length() == suffix.length() || h.charAt(h.length() - suffix.length() - 1) == '.')) {
         best = Math.max(best, suffix.length());
       }
     }

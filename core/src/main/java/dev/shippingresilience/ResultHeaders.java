@@ -49,6 +49,9 @@ public final class ResultHeaders {
    * @return a value with no line break, never longer than {@link #MAX_VALUE_LENGTH}
    */
   public static String value(String raw) {
+    if (isClean(raw)) {
+      return raw; // the usual code: nothing to strip, replace or cut
+    }
     String stripped = raw.strip();
     int length = Math.min(stripped.length(), MAX_VALUE_LENGTH);
     StringBuilder out = new StringBuilder(length);
@@ -57,5 +60,19 @@ public final class ResultHeaders {
       out.append(c >= 0x20 && c <= 0x7E ? c : '?');
     }
     return out.toString().stripTrailing();
+  }
+
+  private static boolean isClean(String raw) {
+    int length = raw.length();
+    if (length == 0 || length > MAX_VALUE_LENGTH || raw.charAt(0) == ' ' || raw.charAt(length - 1) == ' ') {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = raw.charAt(i);
+      if (c < 0x20 || c > 0x7E) {
+        return false;
+      }
+    }
+    return true;
   }
 }

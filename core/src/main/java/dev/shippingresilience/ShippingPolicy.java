@@ -395,18 +395,23 @@ public final class ShippingPolicy {
     }
 
     /**
-     * Sets the exponential backoff: the n-th retry waits a random time in [0, min(max, initial * 2^(n-1))]
-     * (full jitter) unless the response named a wait.
+     * Sets the exponential backoff: the n-th retry waits a random time in
+     * [0, min(maxBackoff, initialBackoff * 2^(n-1))] (full jitter) unless the response named a wait. The names are
+     * the profile JSON's ({@code defaults.initialBackoff}, {@code defaults.maxBackoff}) and Spring's
+     * ({@code initial-backoff}, {@code max-backoff}).
+     *
+     * @param initialBackoff the first retry's longest wait, positive
+     * @param maxBackoff the longest wait of any retry, at least {@code initialBackoff}
      */
-    public Builder backoff(Duration initial, Duration max) {
-      positive("initialBackoff", initial);
-      positive("maxBackoff", max);
-      if (max.compareTo(initial) < 0) {
-        throw new IllegalArgumentException("Invalid maxBackoff (" + max + "): must be >= initialBackoff (" + initial
-            + ")");
+    public Builder backoff(Duration initialBackoff, Duration maxBackoff) {
+      positive("initialBackoff", initialBackoff);
+      positive("maxBackoff", maxBackoff);
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException("Invalid maxBackoff (" + maxBackoff + "): must be >= initialBackoff ("
+            + initialBackoff + ")");
       }
-      this.initialBackoff = initial;
-      this.maxBackoff = max;
+      this.initialBackoff = initialBackoff;
+      this.maxBackoff = maxBackoff;
       return this;
     }
 
@@ -468,21 +473,31 @@ public final class ShippingPolicy {
     }
 
     /**
-     * Sets the circuit breaker of every scope: open when {@code failureRatePercent} of the last {@code windowSize}
-     * calls (at least {@code minimumCalls}) were BREAK, stay open {@code openWait}, then let
-     * {@code halfOpenCalls} trial calls through.
+     * Sets the circuit breaker of every scope: open when {@code failureRateThreshold} percent of the last
+     * {@code slidingWindowSize} calls (at least {@code minimumNumberOfCalls}) were BREAK, stay open
+     * {@code waitDurationInOpenState}, then let {@code permittedNumberOfCallsInHalfOpenState} trial calls through.
+     * The names are Resilience4j's, as in the profile JSON ({@code defaults.breaker.*}) and in Spring
+     * ({@code breaker.failure-rate-threshold}, ...).
+     *
+     * @param failureRateThreshold the percentage of BREAK calls that opens the breaker, in (0, 100]
+     * @param slidingWindowSize the calls the failure rate is measured over, at least 1
+     * @param minimumNumberOfCalls the calls needed before the rate counts, at least 1 (Resilience4j lowers it to
+     *     {@code slidingWindowSize} when it is larger)
+     * @param waitDurationInOpenState how long an open breaker refuses calls, positive
+     * @param permittedNumberOfCallsInHalfOpenState the trial calls a half-open breaker lets through, at least 1
      */
-    public Builder breaker(float failureRatePercent, int windowSize, int minimumCalls, Duration openWait,
-        int halfOpenCalls) {
-      if (!(failureRatePercent > 0 && failureRatePercent <= 100)) {
-        throw new IllegalArgumentException("Invalid failureRatePercent (" + failureRatePercent
+    public Builder breaker(float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
+        Duration waitDurationInOpenState, int permittedNumberOfCallsInHalfOpenState) {
+      if (!(failureRateThreshold > 0 && failureRateThreshold <= 100)) {
+        throw new IllegalArgumentException("Invalid failureRateThreshold (" + failureRateThreshold
             + "): must be in (0, 100]");
       }
-      this.failureRateThreshold = failureRatePercent;
-      this.slidingWindowSize = atLeast("windowSize", windowSize, 1);
-      this.minimumNumberOfCalls = atLeast("minimumCalls", minimumCalls, 1);
-      this.waitDurationInOpenState = positive("openWait", openWait);
-      this.permittedCallsInHalfOpenState = atLeast("halfOpenCalls", halfOpenCalls, 1);
+      this.failureRateThreshold = failureRateThreshold;
+      this.slidingWindowSize = atLeast("slidingWindowSize", slidingWindowSize, 1);
+      this.minimumNumberOfCalls = atLeast("minimumNumberOfCalls", minimumNumberOfCalls, 1);
+      this.waitDurationInOpenState = positive("waitDurationInOpenState", waitDurationInOpenState);
+      this.permittedCallsInHalfOpenState = atLeast("permittedNumberOfCallsInHalfOpenState",
+          permittedNumberOfCallsInHalfOpenState, 1);
       return this;
     }
 
@@ -497,10 +512,17 @@ public final class ShippingPolicy {
       return this;
     }
 
-    /** Sets the client-side rate limit: {@code permits} requests per {@code period}. Default from the profile. */
-    public Builder rateLimit(int permits, Duration period) {
-      this.limitForPeriod = atLeast("rateLimit permits", permits, 1);
-      this.limitRefreshPeriod = positive("rateLimit period", period);
+    /**
+     * Sets the client-side rate limit: {@code limitForPeriod} requests per {@code period}. Default from the profile.
+     * The names are the profile JSON's ({@code defaults.rateLimit.limitForPeriod}, {@code defaults.rateLimit.period})
+     * and Spring's ({@code rate-limit.limit-for-period}, {@code rate-limit.period}).
+     *
+     * @param limitForPeriod the requests allowed per period, at least 1 ({@link #noRateLimit()} removes the limit)
+     * @param period the length of a period, positive
+     */
+    public Builder rateLimit(int limitForPeriod, Duration period) {
+      this.limitForPeriod = atLeast("rateLimit.limitForPeriod", limitForPeriod, 1);
+      this.limitRefreshPeriod = positive("rateLimit.period", period);
       return this;
     }
 

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's decision tables are generated from the profiles; this test fails when they drift. Regenerate with
- * {@code mvn -pl core test -Dtest=DecisionTableDocTest -Dregenerate=true}.
+ * The decision tables in docs/decisions.md are generated from the profiles; this test fails when they drift.
+ * Regenerate with {@code mvn -pl core test -Dtest=DecisionTableDocTest -Dregenerate=true}.
  */
 class DecisionTableDocTest {
   private static final String START = "<!-- decision-tables:start (generated from the profiles by DecisionTableDocTest) -->";
@@ -36,12 +36,12 @@ class DecisionTableDocTest {
 
   @Test
   void readmeDecisionTablesMatchTheProfiles() throws IOException {
-    Path readme = Path.of("..", "README.md");
+    Path readme = Path.of("..", "docs", "decisions.md");
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     int start = text.indexOf(START);
     int end = text.indexOf(END);
-    assertThat(start).as("README.md has the marker " + START).isNotNegative();
-    assertThat(end).as("README.md has the marker " + END).isGreaterThan(start);
+    assertThat(start).as("docs/decisions.md has the marker " + START).isNotNegative();
+    assertThat(end).as("docs/decisions.md has the marker " + END).isGreaterThan(start);
     String current = text.substring(start + START.length(), end).strip();
     String expected = generate().strip();
     if (Boolean.getBoolean("regenerate") && !current.equals(expected)) {
@@ -50,7 +50,7 @@ class DecisionTableDocTest {
       current = expected;
     }
     assertThat(current)
-        .as("README decision tables drifted from the profiles: run "
+        .as("docs/decisions.md tables drifted from the profiles: run "
             + "mvn -pl core test -Dtest=DecisionTableDocTest -Dregenerate=true")
         .isEqualTo(expected);
   }

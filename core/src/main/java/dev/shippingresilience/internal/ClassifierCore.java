@@ -615,17 +615,44 @@ public final class ClassifierCore {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return null;
     }
-    for (String pair : rawQuery.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      try {
-        if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
-          return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+    int from = 0;
+    while (from <= rawQuery.length()) {
+      int amp = rawQuery.indexOf('&', from);
+      int end = amp < 0 ? rawQuery.length() : amp;
+      int eq = rawQuery.indexOf('=', from);
+      int keyEnd = eq < 0 || eq > end ? end : eq;
+      if (keyIs(rawQuery, from, keyEnd, name)) {
+        try {
+          return keyEnd == end ? "" : URLDecoder.decode(rawQuery.substring(keyEnd + 1, end), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          // a malformed escape in the value: not a usable value, try a later occurrence
         }
-      } catch (IllegalArgumentException e) {
-        // a malformed escape in someone else's parameter: skip it
       }
+      if (amp < 0) {
+        break;
+      }
+      from = amp + 1;
     }
     return null;
+  }
+
+  /** Whether the raw key {@code query[from, to)} decodes to {@code name}; decodes only keys with escapes. */
+  private static boolean keyIs(String query, int from, int to, String name) {
+    boolean plain = true;
+    for (int i = from; i < to; i++) {
+      char c = query.charAt(i);
+      if (c == '%' || c == '+') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      return to - from == name.length() && query.regionMatches(from, name, 0, name.length());
+    }
+    try {
+      return URLDecoder.decode(query.substring(from, to), StandardCharsets.UTF_8).equals(name);
+    } catch (IllegalArgumentException e) {
+      return false; // a malformed escape in someone else's parameter
+    }
   }
 }

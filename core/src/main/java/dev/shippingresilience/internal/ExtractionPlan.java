@@ -35,6 +35,10 @@ public final class ExtractionPlan {
   final List<ItemPlan> items;
   final Set<String> interest;
   final List<Set<String>> itemInterest;
+  /** The document level's pointers as a tree of names, for {@link ByteExtractor}. */
+  final PlanTrie trie;
+  /** Each item plan's pointers as a tree, in item order. */
+  final List<PlanTrie> itemTries;
 
   /**
    * Creates a plan.
@@ -61,6 +65,15 @@ public final class ExtractionPlan {
     }
     this.itemInterest = List.copyOf(perItem);
     this.interest = Set.copyOf(all);
+    List<String> arrays = new java.util.ArrayList<>();
+    List<PlanTrie> tries = new java.util.ArrayList<>();
+    for (int i = 0; i < this.items.size(); i++) {
+      ItemPlan item = this.items.get(i);
+      arrays.add(item.arrayPointer());
+      tries.add(new PlanTrie(perItem.get(i), item.scalarPointers(), item.presencePointers(), List.of()));
+    }
+    this.trie = new PlanTrie(this.interest, this.scalarPointers, this.presencePointers, arrays);
+    this.itemTries = List.copyOf(tries);
   }
 
   int itemIndexFor(String arrayPointer) {
@@ -70,10 +83,5 @@ public final class ExtractionPlan {
       }
     }
     return -1;
-  }
-
-  /** Returns the number of pointers and item arrays that must be seen before reading can stop early. */
-  int targets() {
-    return scalarPointers.size() + presencePointers.size() + items.size();
   }
 }

@@ -35,6 +35,9 @@ public final class RetryBudget {
 
   /** Records a successful attempt. */
   public void onSuccess() {
+    if (tokens.get() >= max) {
+      return; // full, as it is while calls succeed: a read, not a contended write
+    }
     tokens.updateAndGet(t -> Math.min(max, t + ratio));
   }
 

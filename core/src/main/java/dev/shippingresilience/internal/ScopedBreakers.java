@@ -64,7 +64,8 @@ public final class ScopedBreakers {
   /** A breaker with its last use and, while OPEN, when it opened. */
   private static final class Slot {
     final CircuitBreaker breaker;
-    volatile long lastUse;
+    /** The use counter's value at the last use: unique, so only the most recent slot equals the counter. */
+    volatile long lastUse = -1;
     volatile long lastUsedMillis;
     volatile long openedMillis;
 
@@ -136,9 +137,18 @@ public final class ScopedBreakers {
     }
   }
 
+  /**
+   * Marks {@code slot} used now. Each field is written only when it changes (another scope was used since, the
+   * clock moved on): a hot scope is mostly only read, so callers on many threads do not contend on a shared line.
+   */
   private void touch(Slot slot) {
-    slot.lastUse = uses.incrementAndGet();
-    slot.lastUsedMillis = clock.millis();
+    if (slot.lastUse != uses.get()) {
+      slot.lastUse = uses.incrementAndGet();
+    }
+    long now = clock.millis();
+    if (slot.lastUsedMillis != now) {
+      slot.lastUsedMillis = now;
+    }
   }
 
   /** Returns the provider-level scope of {@code scope}: {@code scope} without its carrier or operation part. */

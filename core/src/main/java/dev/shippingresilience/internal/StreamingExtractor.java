@@ -45,8 +45,23 @@ public final class StreamingExtractor {
 
   private StreamingExtractor() {}
 
-  /** Reads {@code plan}'s fields from the first {@code length} bytes of {@code body}. */
+  /**
+   * Reads {@code plan}'s fields from the first {@code length} bytes of {@code body}: a complete, valid UTF-8 document
+   * without repeated wanted members is read by {@link ByteExtractor} straight from the bytes; anything else (and
+   * anything that reader is unsure of) by Jackson's streaming parser. Both give the same {@link Extraction}.
+   */
   public static Extraction extract(byte[] body, int length, ExtractionPlan plan) {
+    if (!isBlank(body, length)) {
+      Extraction fast = ByteExtractor.extract(body, length, plan);
+      if (fast != null) {
+        return fast;
+      }
+    }
+    return extractWithJackson(body, length, plan);
+  }
+
+  /** Reads with Jackson's streaming parser only (the reference reading; tests compare the fast path to it). */
+  static Extraction extractWithJackson(byte[] body, int length, ExtractionPlan plan) {
     Sink top = new Sink(plan.scalarPointers, plan.presencePointers, plan.interest);
     Reader reader = new Reader(plan, top, length);
     if (isBlank(body, length)) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.HeaderValues;
+import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResponseClassifier;
 import dev.shippingresilience.ResponseSnapshot;
@@ -17,24 +18,26 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
  * The {@code classify} command: tells what a provider response means, as one JSON object a line.
  *
  * <pre>{@code
  * classify --url URL --status N [--method M] [--provider ID] [--header 'Name: value']...
- *          [--body JSON | --body-file PATH]
- * classify --jsonl < exchanges.jsonl
+ *          [--body JSON | --body-file PATH] [--request-body JSON | --request-body-file PATH] [--profile FILE]...
+ * classify --jsonl [--profile FILE]... < exchanges.jsonl
  * }</pre>
  *
  * <p>Output fields, in order: {@code provider, operation, action, httpStatus, code, retryAfterMs, scope,
- * duplicate, reason, items}. Headers and bodies are never echoed. With {@code --jsonl} every input line yields
- * exactly one output line, {@code {"error": "line N: ..."}} when the line cannot be read, flushed as it is
- * written; then the next line is read.
+ * duplicate, reason, items}; the reason is printed whole. Headers and bodies are never echoed. With
+ * {@code --jsonl} every input line yields exactly one output line, {@code {"error": "line N: ..."}} when the line
+ * cannot be read, flushed as it is written; then the next line is read.
  *
- * <p>Input is read with bounds: of a body only what the classifier reads (its peek limit, 64 KiB by default);
- * lines end at LF (CRLF is one line ending, a lone CR stays in its line) and hold at most
- * {@value #MAX_LINE_BYTES} bytes: the rest of a longer line is skipped and it yields one error.
+ * <p>Input is read with bounds: of a body only what the classifier reads (its peek limit, 64 KiB by default), of a
+ * request body what the OkHttp adapter reads ({@value ClassifyInput#MAX_REQUEST_BODY} bytes); lines end at LF
+ * (CRLF is one line ending, a lone CR stays in its line) and hold at most {@value #MAX_LINE_BYTES} bytes: the rest
+ * of a longer line is skipped and it yields one error.
  *
  * <p>Exit codes: 0 done, 2 usage mistake (one line on stderr naming the argument), 1 stdin could not be read,
  * 3 ({@code --jsonl}) some lines failed: their output lines are errors and stderr says how many.
@@ -49,28 +52,6 @@ final class ClassifyCommand {
 
   /** The most bytes a {@code --jsonl} line may hold, its line ending not counted: {@value} (32 MiB). */
   static final int MAX_LINE_BYTES = 32 * 1024 * 1024;
-
-  static final String USAGE = String.join(System.lineSeparator(),
-      "usage: classify --url URL --status N [--method M] [--provider ID] [--header 'Name: value']...",
-      "                [--body JSON | --body-file PATH]",
-      "       classify --jsonl",
-      "",
-      "Classifies one provider response into SUCCEED, RETRY, POLL, BREAK or FAIL and prints it as one JSON line:",
-      "  provider, operation, action, httpStatus, code, retryAfterMs, scope, duplicate, reason, items.",
-      "",
-      "  --url URL          the absolute http(s) request URL; its host picks the provider unless --provider",
-      "  --status N         the HTTP status, 100..599",
-      "  --method M         the request method (default GET)",
-      "  --provider ID      the profile id, e.g. clickpost, aftership-shipping, 17track, abicart, generic-http",
-      "  --header 'N: v'    a response header; repeatable",
-      "  --body JSON        the response body",
-      "  --body-file PATH   read the response body from PATH (only its first 64 KiB, as much as is classified)",
-      "  --jsonl            read one exchange a line from stdin:",
-      "                     {\"provider\"?, \"method\"?, \"url\", \"status\", \"headers\"?, \"body\"?}",
-      "                     and print one result (or {\"error\": \"line N: ...\"}) a line; lines end with LF",
-      "                     or CRLF and hold at most 32 MiB",
-      "",
-      "exit status: 0 done, 1 stdin could not be read, 2 usage mistake, 3 some --jsonl lines failed");
 
   /** How every error output line starts; a result line starts with {@code {"provider"}. */
   private static final String ERROR_START = "{\"error\":";
@@ -93,33 +74,41 @@ final class ClassifyCommand {
     this.lineReader = new JsonLineReader(classifier.profiles(), classifier.peekLimit());
   }
 
+  /** Returns the profiles this command classifies with, before any {@code --profile}. */
+  ProviderProfiles profiles() {
+    return classifier.profiles();
+  }
+
+  /** Returns how many body bytes the classifier reads. */
+  int peekLimit() {
+    return classifier.peekLimit();
+  }
+
   /**
    * Runs the command.
    *
    * @param args the arguments after {@code classify}
    * @param stdin read with {@code --jsonl} only, as UTF-8
-   * @param stdout where results go
-   * @param stderr where usage and mistakes go
+   * @param stdout where results and help go
+   * @param stderr where mistakes go
    * @return the exit code
    */
   int run(List<String> args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
-    ClassifyOptions options;
-    try {
-      options = ClassifyArguments.parse(args, classifier.profiles(), classifier.peekLimit());
-    } catch (UsageException e) {
-      stderr.println("classify: " + e.getMessage() + " (see classify --help)");
-      return Main.EXIT_USAGE;
-    }
-    if (options instanceof ClassifyOptions.Help) {
-      stdout.println(USAGE);
-      return 0;
-    }
+    return Cli.execute(new CommandLine(new ClassifyArguments(this, stdin, stdout, stderr)),
+        args.toArray(new String[0]), stdout, stderr);
+  }
+
+  /** Runs what the checked arguments ask for; returns the exit code. */
+  int run(ClassifyOptions options, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    // --profile files make a classifier of their own; without them the options hold this command's profiles
+    ClassifyCommand command = options.profiles() == classifier.profiles() ? this
+        : new ClassifyCommand(ResponseClassifier.builder().profiles(options.profiles()).peekLimit(peekLimit()).build());
     if (options instanceof ClassifyOptions.Single single) {
-      stdout.println(write(ClassificationJson.of(classify(single.input()))));
+      stdout.println(write(ClassificationJson.of(command.classify(single.input()))));
       stdout.flush();
       return 0;
     }
-    return classifyLines(stdin, stdout, stderr);
+    return command.classifyLines(stdin, stdout, stderr);
   }
 
   private int classifyLines(InputStream stdin, PrintStream stdout, PrintStream stderr) {
@@ -185,8 +174,8 @@ final class ClassifyCommand {
 
   /** Classifies {@code input} with its provider, or the one its URL host selects. */
   Classification classify(ClassifyInput input) {
-    RequestSnapshot request = RequestSnapshot.of(input.method(), input.url(),
-        HeaderValues.empty(), null);
+    RequestSnapshot request = RequestSnapshot.of(input.method(), input.url(), HeaderValues.empty(),
+        input.requestBody());
     ResponseSnapshot response = ResponseSnapshot.of(input.status(), input.headers(), input.body(), input.bodyCut());
     return input.provider() == null
         ? classifier.classify(request, response)

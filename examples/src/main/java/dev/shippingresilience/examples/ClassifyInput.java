@@ -2,6 +2,7 @@ package dev.shippingresilience.examples;
 
 import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.ProviderProfiles;
+import dev.shippingresilience.okhttp.ShippingInterceptor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +24,20 @@ import org.jspecify.annotations.Nullable;
  * @param headers the response headers
  * @param body the body's first bytes, at most the classifier's peek limit (not copied)
  * @param bodyCut {@code true} when the body goes on past {@code body}
+ * @param requestBody the request body (where a profile may read the carrier), or {@code null} when none was given
+ *     or it is longer than {@link #MAX_REQUEST_BODY} (not copied)
  */
 record ClassifyInput(@Nullable String provider, String method, URI url, int status, HeaderValues headers,
-    byte[] body, boolean bodyCut) {
+    byte[] body, boolean bodyCut, byte @Nullable [] requestBody) {
 
   /** The method used when none is given: {@value}. */
   static final String DEFAULT_METHOD = "GET";
+
+  /**
+   * The longest request body read for the carrier scope, in bytes: {@value}, as the OkHttp adapter
+   * ({@link ShippingInterceptor#MAX_SNAPSHOT_REQUEST_BODY}); a longer one is not read, as there.
+   */
+  static final int MAX_REQUEST_BODY = (int) ShippingInterceptor.MAX_SNAPSHOT_REQUEST_BODY;
 
   /** The most characters of a user's value an error message quotes: {@value}. */
   static final int QUOTE_LIMIT = 64;
@@ -47,12 +56,22 @@ record ClassifyInput(@Nullable String provider, String method, URI url, int stat
    * Returns the exchange with the body cut to {@code peekLimit} bytes.
    *
    * @param bodyHead the body's first bytes: all of it, or at least {@code peekLimit + 1} bytes when it is longer
+   * @param requestBody the request body, see {@link #requestBody(byte[])}
    */
   static ClassifyInput of(@Nullable String provider, String method, URI url, int status, HeaderValues headers,
-      byte[] bodyHead, int peekLimit) {
+      byte[] bodyHead, int peekLimit, byte @Nullable [] requestBody) {
     boolean cut = bodyHead.length > peekLimit;
     return new ClassifyInput(provider, method, url, status, headers,
-        cut ? Arrays.copyOf(bodyHead, peekLimit) : bodyHead, cut);
+        cut ? Arrays.copyOf(bodyHead, peekLimit) : bodyHead, cut, requestBody);
+  }
+
+  /**
+   * Returns the request body from its first bytes ({@link #MAX_REQUEST_BODY} + 1 at most, see {@link #bodyHead}),
+   * or {@code null} when it is absent or longer than {@link #MAX_REQUEST_BODY}: then the carrier is not read from
+   * it, as in the OkHttp adapter.
+   */
+  static byte @Nullable [] requestBody(byte @Nullable [] head) {
+    return head == null || head.length > MAX_REQUEST_BODY ? null : head;
   }
 
   /**
@@ -160,6 +179,7 @@ record ClassifyInput(@Nullable String provider, String method, URI url, int stat
   public String toString() {
     return "ClassifyInput{" + provider + ", " + method + " " + schemeHostPath(url)
         + ", status=" + status + ", headers=" + headers + ", body=" + body.length + " bytes"
-        + (bodyCut ? ", cut" : "") + "}";
+        + (bodyCut ? ", cut" : "")
+        + (requestBody == null ? "" : ", requestBody=" + requestBody.length + " bytes") + "}";
   }
 }

@@ -1,21 +1,27 @@
 package dev.shippingresilience.examples;
 
+import dev.shippingresilience.ProviderProfiles;
+
 /**
- * What the {@code classify} arguments ask for: help, JSON lines from stdin, or one exchange. Immutable; built by
- * {@link ClassifyArguments#parse}.
+ * What the {@code classify} arguments ask for: JSON lines from stdin, or one exchange, each classified against
+ * the built-in profiles plus any {@code --profile} files. Immutable; built by {@link ClassifyArguments#options}.
  */
 sealed interface ClassifyOptions {
+  /** Returns the profiles to classify with: the built-in ones and those {@code --profile} loaded. */
+  ProviderProfiles profiles();
 
-  /** {@code --help}: print the command's usage. */
-  record Help() implements ClassifyOptions {}
-
-  /** {@code --jsonl}: classify one JSON line of stdin at a time. */
-  record JsonLines() implements ClassifyOptions {}
+  /**
+   * {@code --jsonl}: classify one JSON line of stdin at a time.
+   *
+   * @param profiles the profiles to classify with
+   */
+  record JsonLines(ProviderProfiles profiles) implements ClassifyOptions {}
 
   /**
    * Classify the one exchange the arguments describe.
    *
+   * @param profiles the profiles to classify with
    * @param input the exchange
    */
-  record Single(ClassifyInput input) implements ClassifyOptions {}
+  record Single(ProviderProfiles profiles, ClassifyInput input) implements ClassifyOptions {}
 }

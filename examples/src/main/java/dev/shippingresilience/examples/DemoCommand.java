@@ -19,11 +19,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,97 +32,77 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code demo}: starts the embedded simulated provider and runs a realistic order pipeline through the library with
  * a real HTTP client (OkHttp, or with {@code --spring} Spring's RestClient on Apache HttpClient 5), printing one line
  * per logical call, a summary table and the Micrometer figures. Exits 1 when the library misbehaved (a duplicate
  * order or label, a leaked connection, an unexpected exception, a lost call, a secret in the output), 2 on bad
- * arguments.
+ * arguments. One instance per command line.
  */
-final class DemoCommand {
-  static final String USAGE = "usage: demo [--seed N] [--calls N] [--fault-rate R] [--spring]";
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    header = "run calls against an embedded simulated provider (OkHttp, or --spring for RestClient)",
+    usageHelpWidth = 110, sortOptions = false, synopsisHeading = "usage: ",
+    customSynopsis = "demo [--seed N] [--calls N] [--fault-rate R] [--spring]",
+    descriptionHeading = "%n", optionListHeading = "%n",
+    description = "Runs an order pipeline against an embedded simulated provider (no network) and checks the "
+        + "library for duplicates, leaks, lost calls and secrets in the output.",
+    exitCodeListHeading = "%nexit status:%n",
+    exitCodeList = {"0:no misbehaviour", "1:the library misbehaved", "2:usage mistake"})
+final class DemoCommand implements Callable<Integer> {
   private static final List<String> SECRETS = List.of("demo-clickpost-key", "demo-aftership-key",
       "demo-17track-key", "demo-abicart-token");
   private static final int WORKERS = 6;
 
-  /** Parsed options. */
+  @Option(names = "--seed", paramLabel = "N", description = "the seed of the workload and the fault schedule "
+      + "(default ${DEFAULT-VALUE})")
+  long seed = 42;
+
+  @Option(names = "--calls", paramLabel = "N", description = "logical calls, 1..10000 (default ${DEFAULT-VALUE})")
+  int calls = 42;
+
+  @Option(names = "--fault-rate", paramLabel = "R",
+      description = "background transient-fault rate, 0..0.5 (default ${DEFAULT-VALUE})")
+  double faultRate = 0.1;
+
+  @Option(names = "--spring", description = "run the pipeline through Spring's RestClient instead of OkHttp")
+  boolean spring;
+
+  @Spec
+  @Nullable CommandSpec spec;
+
+  private final PrintStream stdout;
+  private final PrintStream stderr;
+
+  /** Checked options. */
   record Options(long seed, int calls, double faultRate, boolean spring) {}
 
-  private DemoCommand() {}
-
-  /**
-   * Parses {@code args} (after the subcommand); returns {@code null} for {@code --help}; throws
-   * {@link UsageException} naming the bad argument.
-   */
-  static @Nullable Options parse(String[] args) throws UsageException {
-    if (Arrays.asList(args).contains("--help")) {
-      return null;
-    }
-    long seed = 42;
-    int calls = 42;
-    double faultRate = 0.1;
-    boolean spring = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      switch (arg) {
-        case "--seed" -> seed = parseLong(arg, value(args, ++i, arg));
-        case "--calls" -> {
-          calls = (int) parseLong(arg, value(args, ++i, arg));
-          if (calls < 1 || calls > 10_000) {
-            throw new UsageException("--calls must be between 1 and 10000, got " + calls);
-          }
-        }
-        case "--fault-rate" -> {
-          String v = value(args, ++i, arg);
-          try {
-            faultRate = Double.parseDouble(v);
-          } catch (NumberFormatException e) {
-            throw new UsageException("--fault-rate must be a number between 0 and 1, got '" + v + "'");
-          }
-          if (!(faultRate >= 0 && faultRate <= 0.5)) {
-            throw new UsageException("--fault-rate must be between 0 and 0.5, got " + v);
-          }
-        }
-        case "--spring" -> spring = true;
-        default -> throw new UsageException("unknown demo argument '" + arg + "' (" + USAGE + ")");
-      }
-    }
-    return new Options(seed, calls, faultRate, spring);
+  DemoCommand(PrintStream stdout, PrintStream stderr) {
+    this.stdout = stdout;
+    this.stderr = stderr;
   }
 
-  private static String value(String[] args, int i, String option) throws UsageException {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args[i];
-  }
-
-  private static long parseLong(String option, String value) throws UsageException {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be an integer, got '" + value + "'");
-    }
-  }
-
-  /** Runs the demo; returns the exit code. */
+  /** Runs the demo with {@code args} (after the subcommand); returns the exit code. */
   static int run(String[] args, PrintStream stdout, PrintStream stderr) {
-    Options options;
-    try {
-      options = parse(args);
-    } catch (UsageException e) {
-      stderr.println("demo: " + e.getMessage());
-      return 2;
+    return Cli.execute(new CommandLine(new DemoCommand(stdout, stderr)), args, stdout, stderr);
+  }
+
+  /** Checks the parsed options and runs the demo; returns the exit code. */
+  @Override
+  public Integer call() {
+    if (calls < 1 || calls > 10_000) {
+      return Cli.mistake(Objects.requireNonNull(spec), stderr, "--calls must be between 1 and 10000, got " + calls);
     }
-    if (options == null) {
-      stdout.println(USAGE);
-      stdout.println("  --seed N        the seed of the workload and the fault schedule (default 42)");
-      stdout.println("  --calls N       logical calls, 1..10000 (default 42)");
-      stdout.println("  --fault-rate R  background transient-fault rate, 0..0.5 (default 0.1)");
-      stdout.println("  --spring        run the pipeline through Spring's RestClient instead of OkHttp");
-      return 0;
+    if (!(faultRate >= 0 && faultRate <= 0.5)) {
+      return Cli.mistake(Objects.requireNonNull(spec), stderr,
+          "--fault-rate must be between 0 and 0.5, got " + faultRate);
     }
+    Options options = new Options(seed, calls, faultRate, spring);
     Output out = new Output(stdout);
     try {
       return runPipeline(options, out, options.spring() ? SpringDemo::new : OkHttpDemo::new);
@@ -311,10 +292,10 @@ final class DemoCommand {
     }
 
     void line(int n, int total, DemoWorkload.LogicalCall call, CallTrace.Outcome o) {
-      String reason = o.reason().length() > 110 ? o.reason().substring(0, 107) + "..." : o.reason();
+      // the reason whole: it is the answer to "why was this retried?", and a cut one may lose the part that says
       raw(String.format(Locale.ROOT, "[%3d/%d] %-18s %-13s %-16s %-14s attempts=%d polls=%d waited=%.2fs  %s",
           n, total, call.provider(), call.operation(), call.target(), o.decision() + (o.duplicate() ? " (dup)" : ""),
-          o.attempts(), o.polls(), o.waited().toMillis() / 1000.0, reason));
+          o.attempts(), o.polls(), o.waited().toMillis() / 1000.0, o.reason()));
     }
 
     int summary(Results results, SimpleMeterRegistry meters, ShippingPolicies policies, SimulatedProvider sim,

@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one {@code classify --jsonl} input line:
- * {@code {"provider"?, "method"?, "url", "status", "headers"?, "body"?}}. Unknown fields, duplicate fields and
- * trailing content are rejected, so a typo ({@code "header"}) is reported rather than silently ignored.
+ * {@code {"provider"?, "method"?, "url", "status", "headers"?, "body"?, "requestBody"?}}. Unknown fields,
+ * duplicate fields and trailing content are rejected, so a typo ({@code "header"}) is reported rather than
+ * silently ignored.
  *
  * <p>Jackson's read limits are set here rather than left to its defaults, so each has a message: numbers of at
  * most {@value #MAX_NUMBER_LENGTH} digits, nesting at most {@value #MAX_NESTING_DEPTH} deep, field names of at
@@ -41,8 +42,9 @@ final class JsonLineReader {
   /** The longest field name (and header name) a line may have, in characters: {@value}. */
   static final int MAX_NAME_LENGTH = 1024;
 
-  private static final Set<String> FIELDS = Set.of("provider", "method", "url", "status", "headers", "body");
-  private static final String EXPECTED = "provider, method, url, status, headers, body";
+  private static final Set<String> FIELDS =
+      Set.of("provider", "method", "url", "status", "headers", "body", "requestBody");
+  private static final String EXPECTED = "provider, method, url, status, headers, body, requestBody";
 
   private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
           .streamReadConstraints(StreamReadConstraints.builder()
@@ -106,7 +108,11 @@ final class JsonLineReader {
     HeaderValues headers = headers(root.get("headers"));
     String body = optionalString(root, "body");
     byte[] bytes = body == null ? new byte[0] : ClassifyInput.bodyHead(body, peekLimit);
-    return ClassifyInput.of(provider, method, url, status, headers, bytes, peekLimit);
+    String requestBody = optionalString(root, "requestBody");
+    byte[] requestHead = requestBody == null ? null
+        : ClassifyInput.bodyHead(requestBody, ClassifyInput.MAX_REQUEST_BODY);
+    return ClassifyInput.of(provider, method, url, status, headers, bytes, peekLimit,
+        ClassifyInput.requestBody(requestHead));
   }
 
   /**
@@ -148,7 +154,8 @@ final class JsonLineReader {
     }
     if (!node.isTextual()) {
       throw new UsageException(field + " must be a string"
-          + (field.equals("body") ? " (the response body as text: JSON-encode an object body)" : ""));
+          + (field.equals("body") ? " (the response body as text: JSON-encode an object body)"
+              : field.equals("requestBody") ? " (the request body as text: JSON-encode an object body)" : ""));
     }
     return node.textValue();
   }

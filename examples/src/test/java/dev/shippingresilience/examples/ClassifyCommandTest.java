@@ -261,7 +261,7 @@ class ClassifyCommandTest {
       Run run = run("--help");
 
       assertThat(run.exitCode()).isZero();
-      assertThat(run.out()).contains("--url", "--status", "--jsonl", "exit", "3 ");
+      assertThat(run.out()).contains("--url", "--status", "--jsonl", "--profile", "--request-body", "exit", "3 ");
       assertThat(run.err()).isEmpty();
     }
 
@@ -333,6 +333,166 @@ class ClassifyCommandTest {
       assertThat(run.json().get("provider").asText()).isEqualTo("clickpost");
       assertThat(run.json().get("action").asText()).isNotEqualTo("SUCCEED");
       assertThat(run.json().get("reason").asText()).contains("cannot be a code");
+    }
+  }
+
+  @Nested
+  class CustomProfiles {
+    private static final String PIGEON = "https://api.parcelpigeon.example/v1/parcels";
+
+    private Path profile(Path dir, String json) throws IOException {
+      return Files.writeString(dir.resolve("pigeon.json"), json);
+    }
+
+    private String pigeon(String decision) {
+      return "{\"id\":\"pigeon\",\"name\":\"Pigeon\",\"hosts\":[\"parcelpigeon.example\"],"
+          + "\"envelope\":{\"codePointers\":[\"/error/code\"],\"bodySignalsSuccess\":true},"
+          + "\"codes\":{\"PP-1\":{\"decision\":\"" + decision + "\",\"reason\":\"pigeon says PP-1\"}}}";
+    }
+
+    @Test
+    void profileFileAddsAProviderPickedByItsHost(@TempDir Path dir) throws IOException {
+      Path file = profile(dir, pigeon("POLL"));
+
+      JsonNode result = run("--profile", file.toString(), "--url", PIGEON, "--status", "200",
+          "--body", "{\"error\":{\"code\":\"PP-1\"}}").json();
+
+      assertThat(result.get("provider").asText()).isEqualTo("pigeon");
+      assertThat(result.get("action").asText()).isEqualTo("POLL");
+      assertThat(result.get("reason").asText()).isEqualTo("code PP-1: pigeon says PP-1");
+    }
+
+    @Test
+    void profileFileSitsNextToTheBuiltInsForEveryJsonLine(@TempDir Path dir) throws IOException {
+      Path file = profile(dir, pigeon("RETRY"));
+      String stdin = "{\"provider\":\"pigeon\",\"url\":\"https://gateway.example.org/\",\"status\":200,"
+          + "\"body\":\"{\\\"error\\\":{\\\"code\\\":\\\"PP-1\\\"}}\"}\n"
+          + "{\"method\":\"POST\",\"url\":\"" + CLICKPOST_CREATE + "\",\"status\":200,"
+          + "\"body\":\"{\\\"meta\\\":{\\\"status\\\":102}}\"}\n";
+
+      Run run = runWithStdin(stdin, "--jsonl", "--profile", file.toString());
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(parse(run.outLines().get(0)).get("action").asText()).isEqualTo("RETRY");
+      assertThat(parse(run.outLines().get(1)).get("provider").asText()).isEqualTo("clickpost");
+      assertThat(parse(run.outLines().get(1)).get("action").asText()).isEqualTo("POLL");
+    }
+
+    @Test
+    void brokenProfileIsNamedWithItsFileAndFieldInOneLine(@TempDir Path dir) throws IOException {
+      Path file = profile(dir, pigeon("RETRIE"));
+
+      Run run = run("--profile", file.toString(), "--url", PIGEON, "--status", "200");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err().lines()).hasSize(1);
+      assertThat(run.err()).contains("--profile", file.toString(), "codes.\"PP-1\".decision", "RETRIE")
+          .doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void missingOrDirectoryProfileIsNamed(@TempDir Path dir) {
+      for (String file : List.of("/no/such/profile.json", dir.toString())) {
+        Run run = run("--profile", file, "--url", PIGEON, "--status", "200");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--profile", file).doesNotContain("Exception");
+        assertThat(run.err().lines()).hasSize(1);
+      }
+    }
+
+    @Test
+    void unknownProviderErrorListsLoadedProfilesToo(@TempDir Path dir) throws IOException {
+      Path file = profile(dir, pigeon("FAIL"));
+
+      Run run = run("--profile", file.toString(), "--url", PIGEON, "--status", "200", "--provider", "nope");
+
+      assertThat(run.err()).contains("nope", "clickpost", "pigeon");
+    }
+  }
+
+  @Nested
+  class RequestBodies {
+    private static final String OUTAGE = "{\"meta\":{\"status\":322}}";
+
+    @Test
+    void carrierOutageWithoutTheRequestBodyHasNoCarrierToBreak() {
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--method", "POST", "--status", "200", "--body", OUTAGE)
+          .json();
+
+      assertThat(result.get("action").asText()).isEqualTo("RETRY");
+      assertThat(result.get("scope").asText()).isEqualTo("clickpost");
+    }
+
+    @Test
+    void requestBodyNamesTheCarrierWhoseBreakerCountsTheOutage() {
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--method", "POST", "--status", "200", "--body", OUTAGE,
+          "--request-body", "{\"courier_partner\":5,\"key\":\"REQUESTSECRET\"}").json();
+
+      assertThat(result.get("action").asText()).isEqualTo("BREAK");
+      assertThat(result.get("scope").asText()).isEqualTo("clickpost/carrier:5");
+      assertThat(result.toString()).doesNotContain("REQUESTSECRET");
+    }
+
+    @Test
+    void requestBodyFileNamesTheCarrier(@TempDir Path dir) throws IOException {
+      Path request = Files.writeString(dir.resolve("order.json"), "{\"courier_partner\":5}");
+
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--method", "POST", "--status", "200", "--body", OUTAGE,
+          "--request-body-file", request.toString()).json();
+
+      assertThat(result.get("scope").asText()).isEqualTo("clickpost/carrier:5");
+    }
+
+    @Test
+    void requestBodyLongerThanTheOkHttpAdapterReadsIsNotReadAsThere(@TempDir Path dir) throws IOException {
+      Path request = Files.writeString(dir.resolve("order.json"),
+          "{\"courier_partner\":5,\"pad\":\"" + "x".repeat(ClassifyInput.MAX_REQUEST_BODY) + "\"}");
+
+      JsonNode result = run("--url", CLICKPOST_CREATE, "--method", "POST", "--status", "200", "--body", OUTAGE,
+          "--request-body-file", request.toString()).json();
+
+      assertThat(result.get("scope").asText()).isEqualTo("clickpost");
+    }
+
+    @Test
+    @Timeout(20)
+    void requestBodyFileDevZeroDoesNotRunOutOfMemory() {
+      Assumptions.assumeTrue(Files.isReadable(Path.of("/dev/zero")), "no /dev/zero here");
+
+      Run run = run("--url", CLICKPOST_CREATE, "--method", "POST", "--status", "200", "--body", OUTAGE,
+          "--request-body-file", "/dev/zero");
+
+      assertThat(run.json().get("scope").asText()).isEqualTo("clickpost");
+    }
+
+    @Test
+    void jsonLineRequestBodyNamesTheCarrier() {
+      String line = "{\"method\":\"POST\",\"url\":\"" + CLICKPOST_CREATE + "\",\"status\":200,"
+          + "\"body\":\"{\\\"meta\\\":{\\\"status\\\":322}}\",\"requestBody\":\"{\\\"courier_partner\\\":5}\"}";
+
+      JsonNode result = parse(command.classifyLine(1, line));
+
+      assertThat(result.get("action").asText()).as(result.toString()).isEqualTo("BREAK");
+      assertThat(result.get("scope").asText()).isEqualTo("clickpost/carrier:5");
+    }
+
+    @Test
+    void bothRequestBodyOptionsAreNamed() {
+      Run run = run("--url", CLICKPOST_CREATE, "--status", "200", "--request-body", "{}", "--request-body-file",
+          "b.json");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("--request-body ").contains("--request-body-file");
+    }
+
+    @Test
+    void requestBodyCannotBeCombinedWithJsonl() {
+      Run run = run("--jsonl", "--request-body", "{}");
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).contains("--jsonl", "--request-body");
     }
   }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -81,9 +83,26 @@ class DemoCommandTest {
   void helpPrintsTheOptionsAndRunsNothing() {
     int code = run("--calls", "5", "--help");
     assertThat(code).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(DemoCommand.USAGE).contains("--fault-rate R")
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("usage: demo [--seed N] [--calls N] [--fault-rate R] [--spring]").contains("--fault-rate=R")
         .doesNotContain("Summary");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void callLinePrintsTheWholeReason() {
+    // given: a reason longer than the 110 characters the line used to keep
+    String reason = "code 4705: no response from the courier; the label may exist, so reconcile before re-posting; "
+        + "counts against that courier's breaker; END-OF-REASON";
+    DemoWorkload.LogicalCall call = new DemoWorkload.LogicalCall(1, "aftership-shipping", "create-label", "fedex",
+        new DemoWorkload.HttpCall("POST", "https://api.aftership.com/postmen/v3/labels", Map.of(), "{}", null));
+    DemoCommand.Output output = new DemoCommand.Output(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    // when
+    output.line(1, 1, call, new DemoCommand.CallTrace.Outcome("BREAK", false, 1, 0, Duration.ZERO, reason, null));
+
+    // then
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains(reason).doesNotContain("...");
   }
 
   @ParameterizedTest

@@ -66,6 +66,25 @@ class MainTest {
   }
 
   @Test
+  void versionPrintsTheProjectVersionFromThePom() throws java.io.IOException {
+    // the parent POM's own <version>, the first one after its artifactId
+    String pom = java.nio.file.Files.readString(java.nio.file.Path.of("..", "pom.xml"));
+    int parent = pom.indexOf("<artifactId>shipping-resilience-parent</artifactId>");
+    int start = pom.indexOf("<version>", parent) + "<version>".length();
+    String version = pom.substring(start, pom.indexOf("</version>", start));
+
+    assertThat(run("--version")).isZero();
+    assertThat(out()).startsWith("shipping-resilience " + version + System.lineSeparator());
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void helpCommandPrintsACommandsOptions() {
+    assertThat(run("help", "classify")).isZero();
+    assertThat(out()).contains("usage: classify", "--profile", "--request-body");
+  }
+
+  @Test
   void demoIsDispatchedWithTheRestOfTheArguments() {
     assertThat(run("demo", "--bogus")).isEqualTo(2);
     assertThat(err()).contains("--bogus");

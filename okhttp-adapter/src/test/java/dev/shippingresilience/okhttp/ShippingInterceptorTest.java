@@ -237,6 +237,24 @@ class ShippingInterceptorTest {
     wireMock.verify(1, postRequestedFor(urlPathEqualTo("/track/v2.2/register")));
   }
 
+  /**
+   * OkHttp keeps '{', '|' and '^' in a query as they are, which {@code java.net.URI} refuses: the interceptor reads
+   * such a URL through OkHttp's re-encoding, and the call is classified and retried like any other.
+   */
+  @Test
+  void urlWithCharactersThatUriRefusesIsStillClassifiedAndRetried() throws IOException {
+    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).inScenario("flaky")
+        .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("ok"));
+    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).inScenario("flaky").whenScenarioStateIs("ok")
+        .willReturn(aResponse().withBody("{\"id\":1}")));
+    Request request = new Request.Builder().url(url("carrier.example", "/shipments/1?note={a|b^c}")).build();
+    try (Response response = execute(request)) {
+      assertThat(response.header(ShippingInterceptor.DECISION_HEADER)).isEqualTo("SUCCEED");
+      assertThat(response.header(ShippingInterceptor.ATTEMPTS_HEADER)).isEqualTo("2");
+    }
+    wireMock.verify(2, getRequestedFor(urlPathEqualTo("/shipments/1")).withQueryParam("note", equalTo("{a|b^c}")));
+  }
+
   @Test
   void abicartExternalServerErrorIsRetriedForAReadTheCallerVouchesFor() throws IOException {
     wireMock.stubFor(post(urlPathEqualTo("/backend/jsonrpc/v1/")).inScenario("rpc")

@@ -8,6 +8,7 @@ import dev.shippingresilience.spi.SharedLimits;
 import dev.shippingresilience.spring.internal.PropertiesBinding;
 import dev.shippingresilience.spring.internal.RedisLimitsFactory;
 import dev.shippingresilience.spring.internal.RedisLimitsShutdown;
+import dev.shippingresilience.spring.internal.StrictPropertiesBindHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -43,8 +45,9 @@ import org.springframework.web.client.RestClient;
  * <p>Beans, each backing off when the application defines its own:
  * <ul>
  *   <li>{@link ProviderProfiles}: the built-in profiles plus the files in {@code shipping.resilience.profiles};
- *   <li>{@link ShippingPolicies}: one policy per profile, with the {@code shipping.resilience.providers.*}
- *       overrides, the application's {@link MeterRegistry} (else {@link Metrics#globalRegistry}), its
+ *   <li>{@link ShippingPolicies}: one policy per profile, with the {@code shipping.resilience.defaults.*} and
+ *       {@code shipping.resilience.providers.*} overrides, the application's {@link MeterRegistry} (else
+ *       {@link Metrics#globalRegistry}), its
  *       {@link SharedLimits} bean when there is one (a fleet-wide rate limit, e.g. the {@code redis-limits}
  *       module) for every provider but those with {@code shared-limits: false}, then every
  *       {@link ShippingPoliciesCustomizer} bean. An application-defined {@code ShippingPolicies} replaces all of
@@ -70,7 +73,9 @@ import org.springframework.web.client.RestClient;
  * </ul>
  *
  * <p>Invalid properties fail start-up with a message that starts with the property, e.g.
- * {@code shipping.resilience.providers.clickpost.max-attempts: Invalid maxAttempts (0): must be >= 1}.
+ * {@code shipping.resilience.providers.clickpost.max-attempts: Invalid value (0): must be >= 1}, and so do unknown
+ * keys under {@code shipping.resilience} ({@code shipping.resilience.provders: unknown property (did you mean
+ * providers?)}).
  */
 @AutoConfiguration
 @ConditionalOnClass(RestClient.class)
@@ -79,6 +84,16 @@ import org.springframework.web.client.RestClient;
 public final class ShippingResilienceAutoConfiguration {
   /** Created by Spring. */
   ShippingResilienceAutoConfiguration() {}
+
+  /**
+   * Makes the binding of {@code shipping.resilience.*} strict (unknown keys, values out of range, Redis settings
+   * included while Redis is off), with messages that name the property. Static: it must exist before any
+   * {@code @ConfigurationProperties} bean is bound. It leaves other prefixes' bindings as they are.
+   */
+  @Bean
+  static ConfigurationPropertiesBindHandlerAdvisor shippingResilienceStrictProperties() {
+    return StrictPropertiesBindHandler.ADVISOR;
+  }
 
   @Bean
   @ConditionalOnMissingBean
@@ -99,8 +114,8 @@ public final class ShippingResilienceAutoConfiguration {
     if (limits == null) {
       PropertiesBinding.checkRedisLimitsPresent(properties.getRedis(), resourceLoader.getClassLoader());
     }
-    PropertiesBinding.configure(properties.getProviders(), profiles, builder);
-    PropertiesBinding.shareLimits(properties.getProviders(), limits, registry, builder);
+    PropertiesBinding.configure(properties, profiles, builder);
+    PropertiesBinding.shareLimits(properties, profiles, limits, registry, builder);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
   }

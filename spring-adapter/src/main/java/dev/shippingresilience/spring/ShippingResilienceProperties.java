@@ -7,25 +7,32 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the Spring Boot auto-configuration, bound from {@code shipping.resilience.*}. Every provider setting
- * is optional: an unset one keeps the provider profile's default. Invalid values fail start-up with a message that
- * names the property, e.g. {@code shipping.resilience.providers.clickpost.max-attempts: Invalid maxAttempts (0):
- * must be >= 1}.
+ * is optional: an unset one keeps the value of the {@code defaults} block, else the provider profile's default.
+ * These stop start-up with a message that names the property: an unknown key (with the nearest valid one, e.g.
+ * {@code shipping.resilience.providers.clickpost.max-atempts: unknown property (did you mean max-attempts?)}), a
+ * value of the wrong type or out of range (e.g. {@code shipping.resilience.providers.clickpost.max-attempts: Invalid
+ * value (0): must be >= 1}), and a provider id that names no profile. Redis settings are checked even while Redis is
+ * off. As in Spring Boot, environment variables and system properties are not checked for unknown keys. The names follow the profile JSON's (Resilience4j's): {@code breaker.sliding-window-size} is
+ * {@code defaults.breaker.slidingWindowSize} in a profile.
  *
  * <pre>
  * shipping:
  *   resilience:
  *     profiles: [ /etc/shipping/my-carrier.json ]
+ *     defaults:
+ *       max-attempts: 4
  *     hosts:
  *       "[shipping-gateway.internal]": clickpost
  *     providers:
  *       clickpost:
  *         max-attempts: 3
  *         breaker:
- *           open-wait: 2m
+ *           wait-duration-in-open-state: 2m
  *       aftership-shipping:
  *         account: aftership-org-42
  *     redis:
@@ -34,8 +41,11 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>A mutable JavaBean for the binder; not thread-safe.
  */
-@ConfigurationProperties("shipping.resilience")
+@ConfigurationProperties(prefix = "shipping.resilience", ignoreUnknownFields = false)
 public class ShippingResilienceProperties {
+  /** The release that deprecated the old Spring names of the breaker and rate-limit settings. */
+  private static final String SINCE = "0.1.0";
+
   /** Whether to auto-configure shipping-resilience and add its interceptor to every auto-configured RestClient. */
   private boolean enabled = true;
 
@@ -58,7 +68,16 @@ public class ShippingResilienceProperties {
    */
   private boolean genericFallback = false;
 
-  /** Per-provider overrides of the profile defaults, by provider id (clickpost, aftership-shipping, ...). */
+  /**
+   * Settings applied to every provider (built-in or loaded) before its own: the profile's defaults, then these,
+   * then {@code providers.<id>}. Same keys as a provider's, except {@code account}, which is one provider's.
+   */
+  private final ProviderSettings defaults = new ProviderSettings();
+
+  /**
+   * Per-provider overrides of the profile defaults and the {@code defaults} block, by provider id (clickpost,
+   * aftership-shipping, ...; an id must name a built-in or loaded profile).
+   */
   private Map<String, ProviderSettings> providers = new LinkedHashMap<>();
 
   /** Health indicator settings. */
@@ -105,6 +124,11 @@ public class ShippingResilienceProperties {
   /** Sets whether unknown hosts get the generic HTTP policy. */
   public void setGenericFallback(boolean genericFallback) {
     this.genericFallback = genericFallback;
+  }
+
+  /** Returns the settings applied to every provider before its own. */
+  public ProviderSettings getDefaults() {
+    return defaults;
   }
 
   /** Returns the per-provider overrides. */
@@ -182,7 +206,7 @@ public class ShippingResilienceProperties {
     private Duration connectTimeout = Duration.ofSeconds(1);
 
     /** What happens to a call when Redis does not answer in time: fail-open (local limits) or fail-closed. */
-    private String failureMode = "fail-open";
+    private FailureMode failureMode = FailureMode.FAIL_OPEN;
 
     /**
      * Number of instances sharing an account while Redis is down (fail-open): each then allows 1/n of the rate.
@@ -242,14 +266,25 @@ public class ShippingResilienceProperties {
       this.connectTimeout = connectTimeout;
     }
 
-    /** Returns the failure mode, {@code fail-open} (default) or {@code fail-closed}. */
-    public String getFailureMode() {
+    /** Returns the failure mode. Default {@link FailureMode#FAIL_OPEN}. */
+    public FailureMode getFailureMode() {
       return failureMode;
     }
 
-    /** Sets the failure mode: {@code fail-open} or {@code fail-closed}. */
-    public void setFailureMode(String failureMode) {
+    /** Sets the failure mode ({@code fail-open} or {@code fail-closed} in properties). */
+    public void setFailureMode(FailureMode failureMode) {
       this.failureMode = failureMode;
+    }
+
+    /**
+     * What a call does when Redis does not answer in time; the values of redis-limits' own {@code FailureMode},
+     * repeated here so that binding works without that module on the classpath.
+     */
+    public enum FailureMode {
+      /** Fall back to this instance's local limits while Redis is down (at 1/fallback-fleet-size of the rate). */
+      FAIL_OPEN,
+      /** Refuse permits while Redis is down: calls that need one end before sending. */
+      FAIL_CLOSED
     }
 
     /** Returns the number of instances sharing an account while Redis is down. Default 1. */
@@ -273,7 +308,10 @@ public class ShippingResilienceProperties {
     }
   }
 
-  /** Overrides of one provider's policy; {@code null} keeps the profile's default. */
+  /**
+   * Overrides of one provider's policy ({@code providers.<id>}), or of every provider's ({@code defaults});
+   * {@code null} keeps the value from the layer below (the {@code defaults} block, then the profile).
+   */
   public static class ProviderSettings {
     /** Attempts per call, counting the first (polls are counted separately). */
     private @Nullable Integer maxAttempts;
@@ -296,7 +334,7 @@ public class ShippingResilienceProperties {
     /** Total deadline of one logical call, retries, waits and polls included. */
     private @Nullable Duration deadline;
 
-    /** How many body bytes are read to classify a response. */
+    /** How many body bytes are read to classify a response (64B at least; a plain number counts bytes). */
     private @Nullable DataSize peekLimit;
 
     /** Longest wait a response may ask for (Retry-After, rate-limit reset) that is honoured; longer ends the call. */
@@ -320,7 +358,7 @@ public class ShippingResilienceProperties {
     /**
      * Key of the provider account the rate limit and pauses are kept under (default: the provider id). Limits are
      * per account (AfterShip's per organisation): give every instance using one account the same value, and
-     * different accounts different values.
+     * different accounts different values. Per provider only: not allowed in the defaults block.
      */
     private @Nullable String account;
 
@@ -497,90 +535,225 @@ public class ShippingResilienceProperties {
     }
   }
 
-  /** Circuit-breaker overrides; unset values keep the provider's. */
+  /**
+   * Circuit-breaker overrides; unset values keep the provider's. The names are the profile JSON's (Resilience4j's):
+   * {@code failure-rate-threshold} is {@code failureRateThreshold} there. The names of earlier releases
+   * ({@code failure-rate}, {@code window-size}, {@code minimum-calls}, {@code open-wait}, {@code half-open-calls}) still
+   * work for this release, with a warning at start-up; setting one together with its new name stops start-up.
+   */
   public static class Breaker {
-    /** Failure rate, in percent (0, 100], of the last window-size calls that opens the breaker. */
-    private @Nullable Float failureRate;
+    private static final String REPLACED_BY = "shipping.resilience.defaults.breaker.";
 
-    /** Number of calls in the sliding window. */
-    private @Nullable Integer windowSize;
+    /** Failure rate, in percent (0, 100], of the last sliding-window-size calls that opens the breaker. */
+    private @Nullable Float failureRateThreshold;
 
-    /** Fewest calls in the window before the failure rate counts. */
-    private @Nullable Integer minimumCalls;
+    /** Number of calls in the sliding window the failure rate is measured over. */
+    private @Nullable Integer slidingWindowSize;
+
+    /** Fewest calls in the window before the failure rate counts; at most sliding-window-size. */
+    private @Nullable Integer minimumNumberOfCalls;
 
     /** How long the breaker stays open before letting trial calls through. */
-    private @Nullable Duration openWait;
+    private @Nullable Duration waitDurationInOpenState;
 
     /** Trial calls let through while half-open. */
+    private @Nullable Integer permittedNumberOfCallsInHalfOpenState;
+
+    /** Deprecated: use failure-rate-threshold. */
+    private @Nullable Float failureRate;
+
+    /** Deprecated: use sliding-window-size. */
+    private @Nullable Integer windowSize;
+
+    /** Deprecated: use minimum-number-of-calls. */
+    private @Nullable Integer minimumCalls;
+
+    /** Deprecated: use wait-duration-in-open-state. */
+    private @Nullable Duration openWait;
+
+    /** Deprecated: use permitted-number-of-calls-in-half-open-state. */
     private @Nullable Integer halfOpenCalls;
 
-    /** Returns the failure rate in percent, or {@code null}. */
+    /** Returns the failure rate in percent that opens the breaker, or {@code null}. */
+    public @Nullable Float getFailureRateThreshold() {
+      return failureRateThreshold;
+    }
+
+    /** Sets the failure rate in percent, in (0, 100], that opens the breaker. */
+    public void setFailureRateThreshold(@Nullable Float failureRateThreshold) {
+      this.failureRateThreshold = failureRateThreshold;
+    }
+
+    /** Returns the sliding window size in calls, or {@code null}. */
+    public @Nullable Integer getSlidingWindowSize() {
+      return slidingWindowSize;
+    }
+
+    /** Sets the sliding window size in calls. */
+    public void setSlidingWindowSize(@Nullable Integer slidingWindowSize) {
+      this.slidingWindowSize = slidingWindowSize;
+    }
+
+    /** Returns the fewest calls before the failure rate counts, or {@code null}. */
+    public @Nullable Integer getMinimumNumberOfCalls() {
+      return minimumNumberOfCalls;
+    }
+
+    /** Sets the fewest calls before the failure rate counts. */
+    public void setMinimumNumberOfCalls(@Nullable Integer minimumNumberOfCalls) {
+      this.minimumNumberOfCalls = minimumNumberOfCalls;
+    }
+
+    /** Returns how long the breaker stays open, or {@code null}. */
+    public @Nullable Duration getWaitDurationInOpenState() {
+      return waitDurationInOpenState;
+    }
+
+    /** Sets how long the breaker stays open. */
+    public void setWaitDurationInOpenState(@Nullable Duration waitDurationInOpenState) {
+      this.waitDurationInOpenState = waitDurationInOpenState;
+    }
+
+    /** Returns the trial calls let through while half-open, or {@code null}. */
+    public @Nullable Integer getPermittedNumberOfCallsInHalfOpenState() {
+      return permittedNumberOfCallsInHalfOpenState;
+    }
+
+    /** Sets the trial calls let through while half-open. */
+    public void setPermittedNumberOfCallsInHalfOpenState(@Nullable Integer permittedNumberOfCallsInHalfOpenState) {
+      this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
+    }
+
+    /**
+     * Returns the value given under the old name {@code failure-rate}, or {@code null}.
+     *
+     * @deprecated use {@link #getFailureRateThreshold()}; the old name goes in the next release
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = REPLACED_BY + "failure-rate-threshold", since = SINCE)
     public @Nullable Float getFailureRate() {
       return failureRate;
     }
 
-    /** Sets the failure rate in percent. */
+    /**
+     * Sets the failure rate under its old name.
+     *
+     * @deprecated use {@link #setFailureRateThreshold(Float)}
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
     public void setFailureRate(@Nullable Float failureRate) {
       this.failureRate = failureRate;
     }
 
-    /** Returns the window size, or {@code null}. */
+    /**
+     * Returns the value given under the old name {@code window-size}, or {@code null}.
+     *
+     * @deprecated use {@link #getSlidingWindowSize()}; the old name goes in the next release
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = REPLACED_BY + "sliding-window-size", since = SINCE)
     public @Nullable Integer getWindowSize() {
       return windowSize;
     }
 
-    /** Sets the window size. */
+    /**
+     * Sets the sliding window size under its old name.
+     *
+     * @deprecated use {@link #setSlidingWindowSize(Integer)}
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
     public void setWindowSize(@Nullable Integer windowSize) {
       this.windowSize = windowSize;
     }
 
-    /** Returns the minimum calls, or {@code null}. */
+    /**
+     * Returns the value given under the old name {@code minimum-calls}, or {@code null}.
+     *
+     * @deprecated use {@link #getMinimumNumberOfCalls()}; the old name goes in the next release
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = REPLACED_BY + "minimum-number-of-calls", since = SINCE)
     public @Nullable Integer getMinimumCalls() {
       return minimumCalls;
     }
 
-    /** Sets the minimum calls. */
+    /**
+     * Sets the fewest calls under its old name.
+     *
+     * @deprecated use {@link #setMinimumNumberOfCalls(Integer)}
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
     public void setMinimumCalls(@Nullable Integer minimumCalls) {
       this.minimumCalls = minimumCalls;
     }
 
-    /** Returns the open wait, or {@code null}. */
+    /**
+     * Returns the value given under the old name {@code open-wait}, or {@code null}.
+     *
+     * @deprecated use {@link #getWaitDurationInOpenState()}; the old name goes in the next release
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = REPLACED_BY + "wait-duration-in-open-state", since = SINCE)
     public @Nullable Duration getOpenWait() {
       return openWait;
     }
 
-    /** Sets the open wait. */
+    /**
+     * Sets the open wait under its old name.
+     *
+     * @deprecated use {@link #setWaitDurationInOpenState(Duration)}
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
     public void setOpenWait(@Nullable Duration openWait) {
       this.openWait = openWait;
     }
 
-    /** Returns the half-open trial calls, or {@code null}. */
+    /**
+     * Returns the value given under the old name {@code half-open-calls}, or {@code null}.
+     *
+     * @deprecated use {@link #getPermittedNumberOfCallsInHalfOpenState()}; the old name goes in the next release
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = REPLACED_BY + "permitted-number-of-calls-in-half-open-state",
+        since = SINCE)
     public @Nullable Integer getHalfOpenCalls() {
       return halfOpenCalls;
     }
 
-    /** Sets the half-open trial calls. */
+    /**
+     * Sets the half-open trial calls under their old name.
+     *
+     * @deprecated use {@link #setPermittedNumberOfCallsInHalfOpenState(Integer)}
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
     public void setHalfOpenCalls(@Nullable Integer halfOpenCalls) {
       this.halfOpenCalls = halfOpenCalls;
     }
   }
 
-  /** Client-side rate-limit overrides. */
+  /**
+   * Client-side rate-limit overrides. The names are the profile JSON's ({@code rateLimit.limitForPeriod},
+   * {@code rateLimit.period}); {@code permits}, the old name of {@code limit-for-period}, still works for this release,
+   * with a warning at start-up.
+   */
   public static class RateLimit {
     /** Requests allowed per period; 0 removes the provider's limiter. */
-    private @Nullable Integer permits;
+    private @Nullable Integer limitForPeriod;
 
     /** Length of a period (default 1s when the provider has no limiter). */
     private @Nullable Duration period;
 
-    /** Returns the permits per period, or {@code null}. */
-    public @Nullable Integer getPermits() {
-      return permits;
+    /** Deprecated: use limit-for-period. */
+    private @Nullable Integer permits;
+
+    /** Returns the requests allowed per period, or {@code null}. */
+    public @Nullable Integer getLimitForPeriod() {
+      return limitForPeriod;
     }
 
-    /** Sets the permits per period; 0 removes the limiter. */
-    public void setPermits(@Nullable Integer permits) {
-      this.permits = permits;
+    /** Sets the requests allowed per period; 0 removes the limiter. */
+    public void setLimitForPeriod(@Nullable Integer limitForPeriod) {
+      this.limitForPeriod = limitForPeriod;
     }
 
     /** Returns the period, or {@code null}. */
@@ -591,6 +764,28 @@ public class ShippingResilienceProperties {
     /** Sets the period. */
     public void setPeriod(@Nullable Duration period) {
       this.period = period;
+    }
+
+    /**
+     * Returns the value given under the old name {@code permits}, or {@code null}.
+     *
+     * @deprecated use {@link #getLimitForPeriod()}; the old name goes in the next release
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = "shipping.resilience.defaults.rate-limit.limit-for-period",
+        since = SINCE)
+    public @Nullable Integer getPermits() {
+      return permits;
+    }
+
+    /**
+     * Sets the requests per period under their old name.
+     *
+     * @deprecated use {@link #setLimitForPeriod(Integer)}
+     */
+    @Deprecated(since = SINCE, forRemoval = true)
+    public void setPermits(@Nullable Integer permits) {
+      this.permits = permits;
     }
   }
 

@@ -326,35 +326,35 @@ class ShippingResilienceAutoConfigurationRedisTest {
   class InvalidProperties {
     static Stream<Arguments> invalid() {
       return Stream.of(
-          Arguments.of("shipping.resilience.redis.uri: Invalid uri (http://:***@cache:6379): not a Redis URI",
+          Arguments.of("shipping.resilience.redis.uri: Invalid value (http://:***@cache:6379): not a Redis URI",
               List.of("shipping.resilience.redis.uri=http://:" + PASSWORD + "@cache:6379")),
-          Arguments.of("shipping.resilience.redis.uri: Invalid uri (redis://:***@cache:port): expected "
+          Arguments.of("shipping.resilience.redis.uri: Invalid value (redis://:***@cache:port): expected "
               + "redis://[[user]:password@]host[:port][/database]",
               List.of("shipping.resilience.redis.uri=redis://:" + PASSWORD + "@cache:port")),
-          Arguments.of("shipping.resilience.redis.uri: Invalid uri (redis://:***@ca che): not a Redis URI",
+          Arguments.of("shipping.resilience.redis.uri: Invalid value (redis://:***@ca che): not a Redis URI",
               List.of("shipping.resilience.redis.uri=redis://:" + PASSWORD + "@ca che")),
-          Arguments.of("shipping.resilience.redis.failure-mode: Invalid failureMode (fail-sometimes): must be "
+          Arguments.of("shipping.resilience.redis.failure-mode: Invalid value (fail-sometimes): must be "
               + "fail-open or fail-closed", List.of("shipping.resilience.redis.uri=redis://127.0.0.1:1",
               "shipping.resilience.redis.failure-mode=fail-sometimes")),
-          Arguments.of("shipping.resilience.redis.command-timeout: Invalid commandTimeout (PT-1S): must be positive",
+          Arguments.of("shipping.resilience.redis.command-timeout: Invalid value (-1s): must be positive",
               List.of("shipping.resilience.redis.uri=redis://127.0.0.1:1",
                   "shipping.resilience.redis.command-timeout=-1s")),
-          Arguments.of("shipping.resilience.redis.connect-timeout: Invalid connectTimeout (PT0S): must be positive",
+          Arguments.of("shipping.resilience.redis.connect-timeout: Invalid value (0s): must be positive",
               List.of("shipping.resilience.redis.uri=redis://127.0.0.1:1",
                   "shipping.resilience.redis.connect-timeout=0s")),
-          Arguments.of("shipping.resilience.redis.idle-key-expiry: Invalid idleKeyExpiry (PT0S): must be positive",
+          Arguments.of("shipping.resilience.redis.idle-key-expiry: Invalid value (0ms): must be positive",
               List.of("shipping.resilience.redis.uri=redis://127.0.0.1:1",
                   "shipping.resilience.redis.idle-key-expiry=0ms")),
-          Arguments.of("shipping.resilience.redis.fallback-fleet-size: Invalid fallbackFleetSize (0): must be >= 1",
+          Arguments.of("shipping.resilience.redis.fallback-fleet-size: Invalid value (0): must be >= 1",
               List.of("shipping.resilience.redis.uri=redis://127.0.0.1:1",
                   "shipping.resilience.redis.fallback-fleet-size=0")),
-          Arguments.of("shipping.resilience.redis.key-prefix: Invalid keyPrefix (my app:)",
+          Arguments.of("shipping.resilience.redis.key-prefix: Invalid value (my app:): must not be blank nor contain spaces",
               List.of("shipping.resilience.redis.uri=redis://127.0.0.1:1",
                   "shipping.resilience.redis.key-prefix=my app:")),
           Arguments.of("shipping.resilience.redis.uri: required: shipping.resilience.redis.enabled is true, but the "
               + "application has no Lettuce RedisClient bean and no Spring Data Redis LettuceConnectionFactory",
               List.of("shipping.resilience.redis.enabled=true")),
-          Arguments.of("shipping.resilience.providers.aftership-shipping.account: Invalid account (): must not be "
+          Arguments.of("shipping.resilience.providers.aftership-shipping.account: Invalid value (): must not be "
               + "blank", List.of("shipping.resilience.providers.aftership-shipping.account=")),
           Arguments.of("shipping.resilience.providers.clickpost.shared-limits: true, but there are no shared limits",
               List.of("shipping.resilience.providers.clickpost.shared-limits=true")),
@@ -573,7 +573,7 @@ class ShippingResilienceAutoConfigurationRedisTest {
       assertThat(defaults.getCommandTimeout()).isEqualTo(RedisSharedLimits.DEFAULT_COMMAND_TIMEOUT);
       assertThat(defaults.getConnectTimeout()).isEqualTo(RedisSharedLimits.DEFAULT_CONNECT_TIMEOUT);
       assertThat(defaults.getIdleKeyExpiry()).isEqualTo(RedisSharedLimits.DEFAULT_IDLE_KEY_EXPIRY);
-      assertThat(defaults.getFailureMode()).isEqualTo("fail-open");
+      assertThat(defaults.getFailureMode().name()).isEqualTo(FailureMode.FAIL_OPEN.name());
       assertThat(defaults.getFallbackFleetSize()).isEqualTo(1);
     }
 

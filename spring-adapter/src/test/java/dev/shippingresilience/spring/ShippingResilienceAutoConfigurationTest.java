@@ -147,16 +147,16 @@ class ShippingResilienceAutoConfigurationTest {
           "shipping.resilience.providers.clickpost.max-poll-duration=10m",
           "shipping.resilience.providers.clickpost.initial-backoff=2s",
           "shipping.resilience.providers.clickpost.peek-limit=128KB",
-          "shipping.resilience.providers.clickpost.breaker.open-wait=2m",
-          "shipping.resilience.providers.17track.rate-limit.permits=5",
-          "shipping.resilience.providers.aftership-shipping.rate-limit.permits=0",
+          "shipping.resilience.providers.clickpost.breaker.wait-duration-in-open-state=2m",
+          "shipping.resilience.providers.17track.rate-limit.limit-for-period=5",
+          "shipping.resilience.providers.aftership-shipping.rate-limit.limit-for-period=0",
           "shipping.resilience.providers.aftership-shipping.deadline=45s",
           "shipping.resilience.providers.aftership-shipping.max-retry-after=30s",
           "shipping.resilience.providers.aftership-shipping.pause-jitter=0s",
           "shipping.resilience.providers.abicart.retry-budget.max-tokens=20",
-          "shipping.resilience.providers.generic-http.breaker.failure-rate=25",
-          "shipping.resilience.providers.generic-http.breaker.window-size=8",
-          "shipping.resilience.providers.generic-http.breaker.minimum-calls=4")
+          "shipping.resilience.providers.generic-http.breaker.failure-rate-threshold=25",
+          "shipping.resilience.providers.generic-http.breaker.sliding-window-size=8",
+          "shipping.resilience.providers.generic-http.breaker.minimum-number-of-calls=4")
           .run(context -> {
             ShippingPolicies policies = context.getBean(ShippingPolicies.class);
             ShippingPolicy clickpost = policies.require("clickpost");
@@ -254,31 +254,34 @@ class ShippingResilienceAutoConfigurationTest {
 
     @Test
     void zeroMaxAttemptsNamesThePropertyAndTheBuildersReason() {
-      failsNaming("shipping.resilience.providers.clickpost.max-attempts: Invalid maxAttempts (0): must be >= 1",
+      failsNaming("shipping.resilience.providers.clickpost.max-attempts: Invalid value (0): must be >= 1",
           "shipping.resilience.providers.clickpost.max-attempts=0");
     }
 
     @Test
     void negativePauseJitterNamesTheProperty() {
-      failsNaming("shipping.resilience.providers.clickpost.pause-jitter: Invalid pauseJitter (PT-1S): must not be "
-          + "negative", "shipping.resilience.providers.clickpost.pause-jitter=-1s");
+      failsNaming("shipping.resilience.providers.clickpost.pause-jitter: Invalid value (-1s): must not be negative",
+          "shipping.resilience.providers.clickpost.pause-jitter=-1s");
     }
 
     @Test
     void badBreakerValueNamesThatValue() {
-      failsNaming("shipping.resilience.providers.clickpost.breaker.window-size: Invalid windowSize (0)",
-          "shipping.resilience.providers.clickpost.breaker.window-size=0");
+      failsNaming("shipping.resilience.providers.clickpost.breaker.sliding-window-size: Invalid value (0): must be "
+          + ">= 1",
+          "shipping.resilience.providers.clickpost.breaker.sliding-window-size=0");
     }
 
     @Test
     void negativeBackoffNamesTheBackoff() {
-      failsNaming("shipping.resilience.providers.aftership-shipping.initial-backoff: Invalid initialBackoff",
+      failsNaming("shipping.resilience.providers.aftership-shipping.initial-backoff: Invalid value (-1s): must be "
+          + "positive",
           "shipping.resilience.providers.aftership-shipping.initial-backoff=-1s");
     }
 
     @Test
     void ratePeriodWithoutPermitsForAProviderWithoutALimiterIsRejected() {
-      failsNaming("shipping.resilience.providers.clickpost.rate-limit.permits: required",
+      failsNaming("shipping.resilience.providers.clickpost.rate-limit.limit-for-period: required with "
+          + "shipping.resilience.providers.clickpost.rate-limit.period, since provider clickpost has no rate limit",
           "shipping.resilience.providers.clickpost.rate-limit.period=2s");
     }
 
@@ -378,11 +381,11 @@ class ShippingResilienceAutoConfigurationTest {
       runner.withPropertyValues(
               "shipping.resilience.hosts[127.0.0.1]=clickpost",
               "shipping.resilience.providers.clickpost.max-attempts=1",
-              "shipping.resilience.providers.clickpost.breaker.window-size=2",
-              "shipping.resilience.providers.clickpost.breaker.minimum-calls=2",
+              "shipping.resilience.providers.clickpost.breaker.sliding-window-size=2",
+              "shipping.resilience.providers.clickpost.breaker.minimum-number-of-calls=2",
               "shipping.resilience.providers.17track.max-attempts=1",
-              "shipping.resilience.providers.17track.breaker.window-size=2",
-              "shipping.resilience.providers.17track.breaker.minimum-calls=2")
+              "shipping.resilience.providers.17track.breaker.sliding-window-size=2",
+              "shipping.resilience.providers.17track.breaker.minimum-number-of-calls=2")
           .run(context -> {
             RestClient client = restClient(context);
             ShippingResilienceHealthIndicator health = context.getBean(ShippingResilienceHealthIndicator.class);

@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code shipping.resilience.*} property is invalid. The message starts with the property, then says what is
- * wrong: {@code shipping.resilience.providers.clickpost.max-attempts: Invalid maxAttempts (0): must be >= 1}.
+ * wrong: {@code shipping.resilience.providers.clickpost.max-attempts: Invalid value (0): must be >= 1}.
  */
 public final class InvalidShippingPropertyException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

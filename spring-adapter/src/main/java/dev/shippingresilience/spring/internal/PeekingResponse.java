@@ -7,10 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -58,7 +57,10 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
       HeaderValues headerValues = headerValues(headers);
 
       int limit = peekLimit + 1;
-      byte[] buffer = new byte[Math.min(limit, FIRST_CHUNK)];
+      // A declared length within the peek sizes the buffer exactly, so the snapshot can share it without a copy.
+      long declared = headers.getContentLength();
+      boolean exact = declared >= 0 && declared <= peekLimit;
+      byte[] buffer = exact ? new byte[(int) declared] : new byte[Math.min(limit, FIRST_CHUNK)];
       int read = 0;
       boolean ended = false;
       boolean broken = false;
@@ -67,6 +69,18 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
         in = response.getBody();
         while (read < limit) {
           if (read == buffer.length) {
+            if (exact) {
+              // all declared bytes are in: one more read tells the end from a body longer than it said
+              int next = in.read();
+              if (next < 0) {
+                ended = true;
+                break;
+              }
+              exact = false;
+              buffer = Arrays.copyOf(buffer, (int) Math.min(limit, Math.max(FIRST_CHUNK, buffer.length * 2L)));
+              buffer[read++] = (byte) next;
+              continue;
+            }
             buffer = Arrays.copyOf(buffer, (int) Math.min(limit, buffer.length * 2L));
           }
           int n = in.read(buffer, read, buffer.length - read);
@@ -81,7 +95,8 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
       }
       // A body that broke while being read ends early: that is a truncated body, not one the peek limit cut.
       boolean cut = !broken && read > peekLimit;
-      byte[] prefix = Arrays.copyOf(buffer, Math.min(read, peekLimit));
+      byte[] prefix = read == buffer.length && read <= peekLimit
+          ? buffer : Arrays.copyOf(buffer, Math.min(read, peekLimit));
       ResponseSnapshot snapshot = ResponseSnapshot.of(status.value(), headerValues, prefix, cut);
 
       InputStream peeked = new ByteArrayInputStream(buffer, 0, read);
@@ -95,9 +110,14 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
 
   /** Returns Spring headers as core's client-independent view. */
   public static HeaderValues headerValues(HttpHeaders headers) {
-    Map<String, List<String>> fields = new LinkedHashMap<>();
-    headers.forEach(fields::put);
-    return HeaderValues.of(fields);
+    List<String> fields = new ArrayList<>(headers.size() * 2);
+    headers.forEach((name, values) -> {
+      for (String value : values) {
+        fields.add(name);
+        fields.add(value);
+      }
+    });
+    return HeaderValues.of(fields.toArray(new String[0]));
   }
 
   /** Sets a response header the caller will see (the interceptor adds the decision headers this way). */

@@ -1,5 +1,7 @@
 package dev.shippingresilience.spring.internal;
 
+import static dev.shippingresilience.spring.internal.PropertiesValidation.show;
+
 import dev.shippingresilience.BreakerSettings;
 import dev.shippingresilience.InvalidProfileException;
 import dev.shippingresilience.ProviderProfile;
@@ -23,9 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
@@ -34,8 +36,10 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Applies {@link ShippingResilienceProperties} to core's builders. Every failure names the property: an
- * {@link InvalidShippingPropertyException} whose message starts with the property path, then core's own message.
+ * Applies {@link ShippingResilienceProperties} to core's builders: for each provider, its {@code providers.<id>}
+ * settings over the {@code defaults} block over its profile. Single values were checked when they were bound
+ * ({@link StrictPropertiesBindHandler}); what is checked here depends on several settings or on the profile, and
+ * every failure is an {@link InvalidShippingPropertyException} that names the property.
  */
 public final class PropertiesBinding {
   /** The properties' prefix. */
@@ -46,32 +50,7 @@ public final class PropertiesBinding {
 
   private static final String CLASSPATH = "classpath:";
   private static final String FILE = "file:";
-  private static final Pattern BUILDER_SETTING = Pattern.compile("^Invalid ([A-Za-z]+(?: [A-Za-z]+)?) \\(");
-
-  /** Core builder setting names (as in their messages) to property names, relative to the provider. */
-  private static final Map<String, String> PROPERTY_OF_SETTING = Map.ofEntries(
-      Map.entry("maxAttempts", "max-attempts"),
-      Map.entry("initialBackoff", "initial-backoff"),
-      Map.entry("maxBackoff", "max-backoff"),
-      Map.entry("pollInterval", "poll-interval"),
-      Map.entry("maxPolls", "max-polls"),
-      Map.entry("maxPollDuration", "max-poll-duration"),
-      Map.entry("deadline", "deadline"),
-      Map.entry("peekLimit", "peek-limit"),
-      Map.entry("maxRetryAfter", "max-retry-after"),
-      Map.entry("pauseJitter", "pause-jitter"),
-      Map.entry("failureRatePercent", "breaker.failure-rate"),
-      Map.entry("windowSize", "breaker.window-size"),
-      Map.entry("minimumCalls", "breaker.minimum-calls"),
-      Map.entry("openWait", "breaker.open-wait"),
-      Map.entry("halfOpenCalls", "breaker.half-open-calls"),
-      Map.entry("rateLimit permits", "rate-limit.permits"),
-      Map.entry("rateLimit period", "rate-limit.period"),
-      Map.entry("retryBudget maxTokens", "retry-budget.max-tokens"),
-      Map.entry("retryBudget ratio", "retry-budget.ratio"),
-      Map.entry("account", "account"));
-
-  /** The rate-limit period when a property gives permits for a provider whose profile has no limiter. */
+  /** The rate-limit period when a property gives a limit for a provider whose profile has no limiter. */
   private static final Duration DEFAULT_RATE_PERIOD = Duration.ofSeconds(1);
 
   private PropertiesBinding() {}
@@ -112,6 +91,14 @@ public final class PropertiesBinding {
   }
 
   /**
+   * Returns where {@code providers.<id>} settings live: {@code shipping.resilience.providers.clickpost}, or
+   * {@code shipping.resilience.providers[Odd.Id]} for an id that needs brackets.
+   */
+  public static String providerPrefix(String id) {
+    return PREFIX + ".providers" + (id.matches("[a-z0-9-]+") ? "." + id : "[" + id + "]");
+  }
+
+  /**
    * Checks that every host mapping names a provider of {@code policies}.
    *
    * @throws InvalidShippingPropertyException {@code shipping.resilience.hosts.HOST: unknown provider 'ID' (known: ...)}
@@ -119,41 +106,47 @@ public final class PropertiesBinding {
   public static void checkHosts(Map<String, String> hosts, ShippingPolicies policies) {
     hosts.forEach((host, id) -> {
       if (id == null || policies.find(id) == null) {
-        throw new InvalidShippingPropertyException(PREFIX + ".hosts." + host, "unknown provider '" + id
-            + "' (known: " + known(policies.profiles()) + ")", null);
+        throw new InvalidShippingPropertyException(PREFIX + ".hosts." + host, "unknown provider '" + id + "'"
+            + didYouMean(id, policies.profiles()) + " (known: " + known(policies.profiles()) + ")", null);
       }
     });
   }
 
   /**
-   * Registers the {@code shipping.resilience.providers.*} overrides on {@code builder}. Unknown ids fail here;
-   * invalid values fail when {@code builder.build()} runs them.
+   * Registers the {@code shipping.resilience.defaults} and {@code providers.*} settings on {@code builder}: for each
+   * profile, its {@code providers.<id>} settings over the {@code defaults} block over the profile's own values.
+   * Unknown ids fail here; settings that conflict with each other or with the profile fail when
+   * {@code builder.build()} runs them (single values were checked when the properties were bound).
    *
    * @throws InvalidShippingPropertyException {@code shipping.resilience.providers.ID: unknown provider (known: ...)}
    */
-  public static void configure(Map<String, ProviderSettings> providers, ProviderProfiles profiles,
+  public static void configure(ShippingResilienceProperties properties, ProviderProfiles profiles,
       ShippingPolicies.Builder builder) {
-    providers.forEach((id, settings) -> {
-      String prefix = PREFIX + ".providers." + id;
-      ProviderProfile profile = profiles.find(id);
-      if (profile == null) {
-        throw new InvalidShippingPropertyException(prefix, "unknown provider (known: " + known(profiles) + ")",
-            null);
-      }
-      if (settings != null) {
-        builder.configure(id, policyBuilder -> apply(prefix, profile, settings, policyBuilder));
+    properties.getProviders().keySet().forEach(id -> {
+      if (profiles.find(id) == null) {
+        throw new InvalidShippingPropertyException(providerPrefix(id), "unknown provider" + didYouMean(id, profiles)
+            + " (known: " + known(profiles) + ")", null);
       }
     });
+    for (ProviderProfile profile : profiles.all()) {
+      Layers layers = new Layers(profile.id(), properties);
+      builder.configure(profile.id(), policyBuilder -> {
+        try {
+          apply(profile, layers, policyBuilder);
+        } catch (InvalidShippingPropertyException e) {
+          throw e;
+        } catch (IllegalArgumentException e) {
+          // a rule of the builder's that the binding does not check: name the provider's settings as a whole
+          throw new InvalidShippingPropertyException(providerPrefix(profile.id()), String.valueOf(e.getMessage()), e);
+        }
+      });
+    }
   }
 
-  /**
-   * Applies one provider's settings to its policy builder; values the properties leave unset keep the profile's.
-   *
-   * @throws InvalidShippingPropertyException {@code PREFIX.PROPERTY: } and the builder's message
-   */
-  static void apply(String prefix, ProviderProfile profile, ProviderSettings s, ShippingPolicy.Builder b) {
-    // What the profile gives a policy, for the multi-value setters (backoff, breaker, rate limit) when a property
-    // sets only one of their values: read from a throwaway policy, built only when needed.
+  /** Applies one provider's layered settings to its policy builder; values no layer sets keep the profile's. */
+  private static void apply(ProviderProfile profile, Layers l, ShippingPolicy.Builder b) {
+    // What the profile gives a policy, for the multi-value setters (backoff, breaker, rate limit) when properties
+    // set only some of their values: read from a throwaway policy, built only when needed.
     Supplier<ShippingPolicy> profileDefaults = new Supplier<>() {
       private @Nullable ShippingPolicy built;
 
@@ -165,129 +158,146 @@ public final class PropertiesBinding {
         return built;
       }
     };
-    if (s.getMaxAttempts() != null) {
-      step(prefix, "max-attempts", () -> b.maxAttempts(s.getMaxAttempts()));
-    }
-    if (s.getInitialBackoff() != null || s.getMaxBackoff() != null) {
-      ShippingPolicy d = profileDefaults.get();
-      Duration initial = s.getInitialBackoff() != null ? s.getInitialBackoff() : d.initialBackoff();
-      Duration max = s.getMaxBackoff();
-      if (max == null) {
-        // Only the first backoff was set: the profile's cap grows to fit it, as core does for profile defaults.
-        max = d.maxBackoff().compareTo(initial) < 0 ? initial : d.maxBackoff();
-      }
-      Duration finalMax = max;
-      step(prefix, s.getInitialBackoff() != null ? "initial-backoff" : "max-backoff",
-          () -> b.backoff(initial, finalMax));
-    }
-    if (s.getPollInterval() != null) {
-      step(prefix, "poll-interval", () -> b.pollInterval(s.getPollInterval()));
-    }
-    if (s.getMaxPolls() != null) {
-      step(prefix, "max-polls", () -> b.maxPolls(s.getMaxPolls()));
-    }
-    if (s.getMaxPollDuration() != null) {
-      step(prefix, "max-poll-duration", () -> b.maxPollDuration(s.getMaxPollDuration()));
-    }
-    if (s.getDeadline() != null) {
-      // (unset, core grows the deadline to fit max-poll-duration plus 30 s when building the policy)
-      step(prefix, "deadline", () -> b.deadline(s.getDeadline()));
-    }
-    if (s.getMaxRetryAfter() != null) {
-      step(prefix, "max-retry-after", () -> b.maxRetryAfter(s.getMaxRetryAfter()));
-    }
-    if (s.getPauseJitter() != null) {
-      step(prefix, "pause-jitter", () -> b.pauseJitter(s.getPauseJitter()));
-    }
-    if (s.getPeekLimit() != null) {
-      long bytes = s.getPeekLimit().toBytes();
-      if (bytes > Integer.MAX_VALUE) {
-        throw new InvalidShippingPropertyException(prefix + ".peek-limit", "Invalid peekLimit ("
-            + s.getPeekLimit() + "): must be < 2GB", null);
-      }
-      step(prefix, "peek-limit", () -> b.peekLimit((int) bytes));
-    }
-    Breaker breaker = s.getBreaker();
-    if (breaker != null && (breaker.getFailureRate() != null || breaker.getWindowSize() != null
-        || breaker.getMinimumCalls() != null || breaker.getOpenWait() != null
-        || breaker.getHalfOpenCalls() != null)) {
-      BreakerSettings d = profileDefaults.get().breaker();
-      step(prefix, "breaker", () -> b.breaker(
-          or(breaker.getFailureRate(), d.failureRatePercent()),
-          or(breaker.getWindowSize(), d.windowSize()),
-          or(breaker.getMinimumCalls(), d.minimumCalls()),
-          or(breaker.getOpenWait(), d.openWait()),
-          or(breaker.getHalfOpenCalls(), d.halfOpenCalls())));
-    }
-    RateLimit rateLimit = s.getRateLimit();
-    if (rateLimit != null && (rateLimit.getPermits() != null || rateLimit.getPeriod() != null)) {
-      if (rateLimit.getPermits() != null && rateLimit.getPermits() == 0) {
-        b.noRateLimit();
-      } else {
-        dev.shippingresilience.spi.RateLimit d = profileDefaults.get().rateLimit();
-        if (rateLimit.getPermits() == null && d == null) {
-          throw new InvalidShippingPropertyException(prefix + ".rate-limit.permits", "required with "
-              + "rate-limit.period, since provider " + profile.id() + " has no rate limit", null);
-        }
-        int permits = rateLimit.getPermits() != null ? rateLimit.getPermits() : d.permits();
-        Duration period = or(rateLimit.getPeriod(), d == null ? DEFAULT_RATE_PERIOD : d.period());
-        step(prefix, "rate-limit", () -> b.rateLimit(permits, period));
-      }
-    }
-    RetryBudget budget = s.getRetryBudget();
-    if (budget != null && (budget.getMaxTokens() != null || budget.getRatio() != null)) {
+    set(l.get("max-attempts", ProviderSettings::getMaxAttempts), b::maxAttempts);
+    backoff(profile, l, profileDefaults, b);
+    set(l.get("poll-interval", ProviderSettings::getPollInterval), b::pollInterval);
+    set(l.get("max-polls", ProviderSettings::getMaxPolls), b::maxPolls);
+    set(l.get("max-poll-duration", ProviderSettings::getMaxPollDuration), b::maxPollDuration);
+    // (unset, core grows the deadline to fit max-poll-duration plus 30 s when building the policy)
+    set(l.get("deadline", ProviderSettings::getDeadline), b::deadline);
+    set(l.get("max-retry-after", ProviderSettings::getMaxRetryAfter), b::maxRetryAfter);
+    set(l.get("pause-jitter", ProviderSettings::getPauseJitter), b::pauseJitter);
+    set(l.get("peek-limit", ProviderSettings::getPeekLimit), size -> b.peekLimit((int) size.toBytes()));
+    breaker(profile, l, profileDefaults, b);
+    rateLimit(profile, l, profileDefaults, b);
+    Setting<Integer> tokens = l.get("retry-budget.max-tokens", inBudget(RetryBudget::getMaxTokens));
+    Setting<Double> ratio = l.get("retry-budget.ratio", inBudget(RetryBudget::getRatio));
+    if (tokens != null || ratio != null) {
       // Profiles cannot set the budget: the builder's defaults are core's constants.
-      step(prefix, "retry-budget", () -> b.retryBudget(
-          or(budget.getMaxTokens(), ShippingPolicy.DEFAULT_BUDGET_TOKENS),
-          or(budget.getRatio(), ShippingPolicy.DEFAULT_BUDGET_RATIO)));
+      b.retryBudget(value(tokens, ShippingPolicy.DEFAULT_BUDGET_TOKENS), value(ratio,
+          ShippingPolicy.DEFAULT_BUDGET_RATIO));
     }
-    if (s.getAccount() != null) {
-      step(prefix, "account", () -> b.account(s.getAccount()));
+    set(l.get("account", ProviderSettings::getAccount), b::account);
+    set(l.get("share-breaker-hints", ProviderSettings::getShareBreakerHints), b::shareBreakerHints);
+  }
+
+  private static void backoff(ProviderProfile profile, Layers l, Supplier<ShippingPolicy> profileDefaults,
+      ShippingPolicy.Builder b) {
+    Setting<Duration> initial = l.get("initial-backoff", ProviderSettings::getInitialBackoff);
+    Setting<Duration> max = l.get("max-backoff", ProviderSettings::getMaxBackoff);
+    if (initial == null && max == null) {
+      return;
     }
-    if (s.getShareBreakerHints() != null) {
-      b.shareBreakerHints(s.getShareBreakerHints());
+    ShippingPolicy d = profileDefaults.get();
+    Duration first = value(initial, d.initialBackoff());
+    Duration cap;
+    if (max == null) {
+      // Only the first backoff was set: the profile's cap grows to fit it, as core does for profile defaults.
+      cap = d.maxBackoff().compareTo(first) < 0 ? first : d.maxBackoff();
+    } else {
+      cap = max.value();
+      if (cap.compareTo(first) < 0) {
+        throw conflict(max, "must be >= " + (initial != null ? initial.property()
+            : "the initial backoff of profile " + profile.id()) + " (" + show(first) + ")");
+      }
     }
+    b.backoff(first, cap);
+  }
+
+  @SuppressWarnings("removal")
+  private static void breaker(ProviderProfile profile, Layers l, Supplier<ShippingPolicy> profileDefaults,
+      ShippingPolicy.Builder b) {
+    Setting<Float> rate = l.get("breaker.failure-rate-threshold", inBreaker(Breaker::getFailureRateThreshold),
+        "breaker.failure-rate", inBreaker(Breaker::getFailureRate));
+    Setting<Integer> window = l.get("breaker.sliding-window-size", inBreaker(Breaker::getSlidingWindowSize),
+        "breaker.window-size", inBreaker(Breaker::getWindowSize));
+    Setting<Integer> minimum = l.get("breaker.minimum-number-of-calls",
+        inBreaker(Breaker::getMinimumNumberOfCalls), "breaker.minimum-calls", inBreaker(Breaker::getMinimumCalls));
+    Setting<Duration> wait = l.get("breaker.wait-duration-in-open-state",
+        inBreaker(Breaker::getWaitDurationInOpenState), "breaker.open-wait", inBreaker(Breaker::getOpenWait));
+    Setting<Integer> halfOpen = l.get("breaker.permitted-number-of-calls-in-half-open-state",
+        inBreaker(Breaker::getPermittedNumberOfCallsInHalfOpenState), "breaker.half-open-calls",
+        inBreaker(Breaker::getHalfOpenCalls));
+    if (rate == null && window == null && minimum == null && wait == null && halfOpen == null) {
+      return;
+    }
+    BreakerSettings d = profileDefaults.get().breaker();
+    int windowSize = value(window, d.windowSize());
+    int minimumCalls = value(minimum, d.minimumCalls());
+    if (minimumCalls > windowSize) {
+      // Resilience4j would silently lower the minimum to the window; profiles refuse it too.
+      throw minimum != null
+          ? conflict(minimum, "must be <= " + (window != null ? window.property()
+              : "the sliding window size of profile " + profile.id()) + " (" + windowSize + ")")
+          : conflict(window, "must be >= the minimum number of calls of profile " + profile.id() + " ("
+              + minimumCalls + ")");
+    }
+    b.breaker(value(rate, d.failureRatePercent()), windowSize, minimumCalls, value(wait, d.openWait()),
+        value(halfOpen, d.halfOpenCalls()));
+  }
+
+  @SuppressWarnings("removal")
+  private static void rateLimit(ProviderProfile profile, Layers l, Supplier<ShippingPolicy> profileDefaults,
+      ShippingPolicy.Builder b) {
+    Setting<Integer> limit = l.get("rate-limit.limit-for-period", inRateLimit(RateLimit::getLimitForPeriod),
+        "rate-limit.permits", inRateLimit(RateLimit::getPermits));
+    Setting<Duration> period = l.get("rate-limit.period", inRateLimit(RateLimit::getPeriod));
+    if (limit == null && period == null) {
+      return;
+    }
+    if (limit != null && limit.value() == 0) {
+      b.noRateLimit();
+      return;
+    }
+    dev.shippingresilience.spi.RateLimit d = profileDefaults.get().rateLimit();
+    if (limit == null && d == null) {
+      String property = period.property();
+      throw new InvalidShippingPropertyException(property.substring(0, property.length() - "period".length())
+          + "limit-for-period", "required with " + property + ", since provider " + profile.id()
+          + " has no rate limit of its own", null);
+    }
+    b.rateLimit(limit != null ? limit.value() : d.permits(),
+        value(period, d == null ? DEFAULT_RATE_PERIOD : d.period()));
   }
 
   /**
-   * Gives every provider's policy the shared {@code limits}, except the providers with {@code shared-limits: false},
-   * which keep per-instance {@link LocalLimits} (on the system clock, as core's own default). Call after
-   * {@link #configure}, which rejects unknown provider ids.
+   * Gives every provider's policy the shared {@code limits}, except the providers with {@code shared-limits: false}
+   * (their own, or the defaults block's), which keep per-instance {@link LocalLimits} (on the system clock, as core's
+   * own default). Call after {@link #configure}, which rejects unknown provider ids.
    *
    * @param limits the application's shared limits (Redis, or its own bean), or {@code null} when there are none
    * @throws InvalidShippingPropertyException for a provider setting that could not take effect:
    *     {@code shared-limits: true} or {@code share-breaker-hints: true} without shared limits, or
    *     {@code share-breaker-hints: true} with {@code shared-limits: false}
    */
-  public static void shareLimits(Map<String, ProviderSettings> providers, @Nullable SharedLimits limits,
-      MeterRegistry meterRegistry, ShippingPolicies.Builder builder) {
+  public static void shareLimits(ShippingResilienceProperties properties, ProviderProfiles profiles,
+      @Nullable SharedLimits limits, MeterRegistry meterRegistry, ShippingPolicies.Builder builder) {
     if (limits != null) {
       builder.configureAll(b -> b.sharedLimits(limits));
     }
-    providers.forEach((id, s) -> {
-      if (s == null) {
-        return;
-      }
-      String prefix = PREFIX + ".providers." + id;
-      boolean hints = Boolean.TRUE.equals(s.getShareBreakerHints());
+    for (ProviderProfile profile : profiles.all()) {
+      Layers l = new Layers(profile.id(), properties);
+      Setting<Boolean> shared = l.get("shared-limits", ProviderSettings::getSharedLimits);
+      Setting<Boolean> hints = l.get("share-breaker-hints", ProviderSettings::getShareBreakerHints);
+      boolean hinted = hints != null && hints.value();
       if (limits == null) {
         // Explicitly asked for, silently not happening: the fleet would exceed the account's rate unnoticed.
         String missing = "true, but there are no shared limits: set " + PREFIX + ".redis.uri (with the "
             + "shipping-resilience-redis-limits module) or define a SharedLimits bean";
-        if (Boolean.TRUE.equals(s.getSharedLimits())) {
-          throw new InvalidShippingPropertyException(prefix + ".shared-limits", missing, null);
+        if (shared != null && shared.value()) {
+          throw new InvalidShippingPropertyException(shared.property(), missing, null);
         }
-        if (hints) {
-          throw new InvalidShippingPropertyException(prefix + ".share-breaker-hints", missing, null);
+        if (hinted) {
+          throw new InvalidShippingPropertyException(hints.property(), missing, null);
         }
-      } else if (Boolean.FALSE.equals(s.getSharedLimits())) {
-        if (hints) {
-          throw new InvalidShippingPropertyException(prefix + ".share-breaker-hints", "true, but "
-              + prefix + ".shared-limits is false: hints travel through the shared limits", null);
+      } else if (shared != null && !shared.value()) {
+        if (hinted) {
+          throw new InvalidShippingPropertyException(hints.property(), "true, but " + shared.property()
+              + " is false: hints travel through the shared limits", null);
         }
-        builder.configure(id, b -> b.sharedLimits(new LocalLimits(Clock.systemUTC(), meterRegistry)));
+        builder.configure(profile.id(), b -> b.sharedLimits(new LocalLimits(Clock.systemUTC(), meterRegistry)));
       }
-    });
+    }
   }
 
   /**
@@ -314,20 +324,77 @@ public final class PropertiesBinding {
     }
   }
 
-  private static <T> T or(@Nullable T value, T fallback) {
-    return value != null ? value : fallback;
+  /** One setting of a provider and the property that gave it. */
+  private record Setting<T>(T value, String property) {}
+
+  /**
+   * A provider's settings in layers, highest first: its own ({@code providers.<id>}), then the {@code defaults}
+   * block. Below them is the profile.
+   */
+  private static final class Layers {
+    private final List<Map.Entry<String, ProviderSettings>> layers = new ArrayList<>(2);
+
+    Layers(String id, ShippingResilienceProperties properties) {
+      ProviderSettings own = properties.getProviders().get(id);
+      if (own != null) {
+        layers.add(Map.entry(providerPrefix(id), own));
+      }
+      layers.add(Map.entry(PREFIX + ".defaults", properties.getDefaults()));
+    }
+
+    /** The value of {@code name} from the highest layer that sets it, or {@code null}. */
+    <T> @Nullable Setting<T> get(String name, Function<ProviderSettings, @Nullable T> getter) {
+      return get(name, getter, name, getter);
+    }
+
+    /** The same for a setting with a deprecated name: in each layer the new name, else the old one. */
+    <T> @Nullable Setting<T> get(String name, Function<ProviderSettings, @Nullable T> getter, String oldName,
+        Function<ProviderSettings, @Nullable T> oldGetter) {
+      for (Map.Entry<String, ProviderSettings> layer : layers) {
+        T value = getter.apply(layer.getValue());
+        if (value != null) {
+          return new Setting<>(value, layer.getKey() + "." + name);
+        }
+        value = oldGetter.apply(layer.getValue());
+        if (value != null) {
+          return new Setting<>(value, layer.getKey() + "." + oldName);
+        }
+      }
+      return null;
+    }
   }
 
-  /** Runs one builder call; its IllegalArgumentException is rethrown with the property that caused it. */
-  private static void step(String prefix, String property, Runnable call) {
-    try {
-      call.run();
-    } catch (IllegalArgumentException e) {
-      String message = String.valueOf(e.getMessage());
-      Matcher m = BUILDER_SETTING.matcher(message);
-      String named = m.find() ? PROPERTY_OF_SETTING.get(m.group(1)) : null;
-      throw new InvalidShippingPropertyException(prefix + "." + (named != null ? named : property), message, e);
+  private static <T> Function<ProviderSettings, @Nullable T> inBreaker(Function<Breaker, @Nullable T> getter) {
+    return s -> s.getBreaker() == null ? null : getter.apply(s.getBreaker());
+  }
+
+  private static <T> Function<ProviderSettings, @Nullable T> inRateLimit(Function<RateLimit, @Nullable T> getter) {
+    return s -> s.getRateLimit() == null ? null : getter.apply(s.getRateLimit());
+  }
+
+  private static <T> Function<ProviderSettings, @Nullable T> inBudget(Function<RetryBudget, @Nullable T> getter) {
+    return s -> s.getRetryBudget() == null ? null : getter.apply(s.getRetryBudget());
+  }
+
+  private static <T> void set(@Nullable Setting<T> setting, Consumer<T> setter) {
+    if (setting != null) {
+      setter.accept(setting.value());
     }
+  }
+
+  private static <T> T value(@Nullable Setting<T> setting, T fallback) {
+    return setting != null ? setting.value() : fallback;
+  }
+
+  private static InvalidShippingPropertyException conflict(Setting<?> setting, String rule) {
+    return new InvalidShippingPropertyException(setting.property(), "Invalid value (" + show(setting.value()) + "): "
+        + rule, null);
+  }
+
+  private static String didYouMean(@Nullable String id, ProviderProfiles profiles) {
+    String nearest = id == null ? null
+        : Nearest.of(id, profiles.all().stream().map(ProviderProfile::id).toList());
+    return nearest == null ? "" : ": did you mean " + nearest + "?";
   }
 
   private static String known(ProviderProfiles profiles) {

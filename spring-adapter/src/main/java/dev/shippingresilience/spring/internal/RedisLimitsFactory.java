@@ -6,12 +6,7 @@ import dev.shippingresilience.redis.RedisSharedLimits;
 import dev.shippingresilience.spring.ShippingResilienceProperties;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -22,8 +17,9 @@ import org.springframework.util.StringUtils;
  * Builds the auto-configured {@link RedisSharedLimits} from {@code shipping.resilience.redis.*}. Loaded only when the
  * redis-limits module is on the classpath.
  *
- * <p>Each property is checked by the builder's own setter; a failure becomes an
- * {@link InvalidShippingPropertyException} naming the property, with the password masked and without the URI
+ * <p>The values were checked when they were bound ({@link PropertiesValidation}, even while Redis is off); the
+ * builder's setters check them again. Lettuce's URI parser, which is only here, may still refuse a URI: that becomes
+ * an {@link InvalidShippingPropertyException} naming the property, with the password masked and without the
  * parser's exception attached (its message would quote the raw URI).
  *
  * <p>The connection, in order (each rule with its reason):
@@ -41,12 +37,9 @@ import org.springframework.util.StringUtils;
  */
 public final class RedisLimitsFactory {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimitsFactory.class);
-  private static final String REDIS = PropertiesBinding.PREFIX + ".redis.";
-  private static final String URI_PROPERTY = REDIS + "uri";
+  private static final String URI_PROPERTY = PropertiesBinding.PREFIX + ".redis.uri";
   private static final String SPRING_DATA_FACTORY =
       "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
-  /** Schemes with a host and port (Sentinel and socket URIs carry theirs elsewhere). */
-  private static final Set<String> HOST_SCHEMES = Set.of("redis", "rediss", "redis+ssl", "redis+tls");
 
   private RedisLimitsFactory() {}
 
@@ -61,13 +54,13 @@ public final class RedisLimitsFactory {
    */
   public static RedisSharedLimits create(ShippingResilienceProperties.Redis redis,
       ConfigurableListableBeanFactory beanFactory, String beanName, MeterRegistry meterRegistry) {
-    RedisSharedLimits.Builder b = RedisSharedLimits.builder().meterRegistry(meterRegistry);
-    step("key-prefix", () -> b.keyPrefix(redis.getKeyPrefix()));
-    step("command-timeout", () -> b.commandTimeout(redis.getCommandTimeout()));
-    step("connect-timeout", () -> b.connectTimeout(redis.getConnectTimeout()));
-    step("idle-key-expiry", () -> b.idleKeyExpiry(redis.getIdleKeyExpiry()));
-    step("fallback-fleet-size", () -> b.fallbackFleetSize(redis.getFallbackFleetSize()));
-    b.failureMode(failureMode(redis.getFailureMode()));
+    RedisSharedLimits.Builder b = RedisSharedLimits.builder().meterRegistry(meterRegistry)
+        .keyPrefix(redis.getKeyPrefix())
+        .commandTimeout(redis.getCommandTimeout())
+        .connectTimeout(redis.getConnectTimeout())
+        .idleKeyExpiry(redis.getIdleKeyExpiry())
+        .fallbackFleetSize(redis.getFallbackFleetSize())
+        .failureMode(failureMode(redis.getFailureMode()));
     String uri = redis.getUri();
     if (StringUtils.hasText(uri)) {
       uri(b, uri.strip());
@@ -77,17 +70,11 @@ public final class RedisLimitsFactory {
     return b.build();
   }
 
-  /**
-   * Returns the failure mode named by {@code value} ({@code fail-open}, {@code fail-closed}; case, {@code _} and
-   * {@code -} relaxed as Spring Boot relaxes enum values).
-   */
-  static FailureMode failureMode(@Nullable String value) {
-    String normalized = value == null ? "" : value.strip().toLowerCase(Locale.ROOT).replace('_', '-');
-    return switch (normalized) {
-      case "fail-open" -> FailureMode.FAIL_OPEN;
-      case "fail-closed" -> FailureMode.FAIL_CLOSED;
-      default -> throw new InvalidShippingPropertyException(REDIS + "failure-mode",
-          "Invalid failureMode (" + value + "): must be fail-open or fail-closed", null);
+  /** Returns redis-limits' failure mode for the property's. */
+  static FailureMode failureMode(ShippingResilienceProperties.Redis.FailureMode mode) {
+    return switch (mode) {
+      case FAIL_OPEN -> FailureMode.FAIL_OPEN;
+      case FAIL_CLOSED -> FailureMode.FAIL_CLOSED;
     };
   }
 
@@ -100,20 +87,6 @@ public final class RedisLimitsFactory {
         reason += ": " + e.getCause().getMessage();
       }
       throw new InvalidShippingPropertyException(URI_PROPERTY, Redaction.defaults().uriCredentials(reason, uri), null);
-    }
-    String scheme = uri.substring(0, Math.max(0, uri.indexOf("://"))).toLowerCase(Locale.ROOT);
-    if (HOST_SCHEMES.contains(scheme)) {
-      // Lettuce takes "redis://h:notaport" as host "h:notaport" and would only fail when connecting.
-      String host;
-      try {
-        host = new URI(uri).getHost();
-      } catch (URISyntaxException e) {
-        host = null;
-      }
-      if (host == null) {
-        throw new InvalidShippingPropertyException(URI_PROPERTY, "Invalid uri (" + Redaction.defaults().uriCredentials(uri)
-            + "): expected " + scheme + "://[[user]:password@]host[:port][/database]", null);
-      }
     }
   }
 
@@ -145,14 +118,5 @@ public final class RedisLimitsFactory {
   static <T> String nameOf(Map<String, T> beans, T bean) {
     return beans.entrySet().stream().filter(e -> e.getValue() == bean).map(Map.Entry::getKey).findFirst()
         .orElse("?");
-  }
-
-  /** Runs one builder call; its IllegalArgumentException is rethrown with the property that caused it. */
-  private static void step(String property, Runnable call) {
-    try {
-      call.run();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidShippingPropertyException(REDIS + property, String.valueOf(e.getMessage()), e);
-    }
   }
 }

@@ -1,0 +1,666 @@
+package dev.shippingresilience.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fast path of {@link StreamingExtractor}: reads a plan's fields straight from UTF-8 bytes while checking that
+ * the whole input is one valid JSON document, without a parser, a token or a string per member.
+ *
+ * <p>It answers only when it is sure: a complete, valid UTF-8 JSON document (RFC 8259, strict RFC 3629 UTF-8)
+ * within conservative limits, in which no recorded member occurs twice and no member name on a wanted path holds
+ * an escape. For anything else (truncated, malformed, another encoding, a duplicate, a deep or huge document) it
+ * returns {@code null} and Jackson's streaming parser decides, so its acceptance is never wider than Jackson's and
+ * every unusual body gets Jackson's exact reading. Not thread-safe: one instance per read.
+ */
+final class ByteExtractor {
+  /** Deepest nesting read here (Jackson allows 1000; deeper documents go to Jackson). */
+  static final int MAX_DEPTH = 256;
+  /** Longest number read here (Jackson allows 1000 characters). */
+  private static final int MAX_NUMBER_LENGTH = 500;
+  /** Longest string or member name read here, in bytes (Jackson allows 20,000,000 and 50,000 characters). */
+  private static final int MAX_STRING_BYTES = 40_000;
+  /** Returned instead of a position: not sure, let Jackson decide. */
+  private static final int UNSURE = -1;
+
+  private static final byte SEEN = 1;
+  private static final byte PRESENT = 2;
+  private static final byte UNREADABLE = 4;
+
+  /** Bytes that may appear in a string as they are: printable ASCII except the quote and the backslash. */
+  private static final boolean[] PLAIN = new boolean[256];
+
+  static {
+    for (int c = 0x20; c < 0x80; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
+    }
+  }
+
+  private final byte[] b;
+  private final int n;
+  private final ExtractionPlan plan;
+  /** Per-node state of the level being read: flags and values, by node ordinal. */
+  private byte[] flags;
+  private String[] values;
+  private @Nullable Map<String, List<Extraction.Item>> items;
+  /** Set while reading a wanted string: the value, or null when it held an escape that failed to decode. */
+  private @Nullable String text;
+
+  private ByteExtractor(byte[] body, int length, ExtractionPlan plan) {
+    this.b = body;
+    this.n = length;
+    this.plan = plan;
+    this.flags = new byte[plan.trie.nodes.length];
+    this.values = new String[plan.trie.nodes.length];
+  }
+
+  /**
+   * Reads {@code plan}'s fields from the first {@code length} bytes of {@code body} when they are a complete, valid
+   * UTF-8 JSON document read as {@link StreamingExtractor}'s Jackson path would read it; returns {@code null} when
+   * not sure (the caller then reads with Jackson). The body must not be blank.
+   */
+  static @Nullable Extraction extract(byte[] body, int length, ExtractionPlan plan) {
+    if (length == 0 || !utf8ByDetection(body, length)) {
+      return null;
+    }
+    int start = length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF
+        ? 3 : 0;
+    ByteExtractor reader = new ByteExtractor(body, length, plan);
+    int i = reader.ws(start);
+    if (i >= length) {
+      return null;
+    }
+    boolean rootIsArray = body[i] == '[';
+    i = reader.value(i, plan.trie.root, true, 0);
+    if (i == UNSURE || reader.ws(i) != length) {
+      return null;
+    }
+    return reader.result(rootIsArray);
+  }
+
+  /**
+   * Whether Jackson's encoding detection reads these bytes as UTF-8: no BOM of UTF-16 or UTF-32 and no zero byte in
+   * the first four (a zero byte anywhere else is invalid JSON in UTF-8, which the reading below refuses).
+   */
+  private static boolean utf8ByDetection(byte[] body, int length) {
+    int first = body[0] & 0xFF;
+    if (first == 0xFE || first == 0xFF) {
+      return false;
+    }
+    for (int k = 0; k < Math.min(4, length); k++) {
+      if (body[k] == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Extraction result(boolean rootIsArray) {
+    PlanTrie.Node[] nodes = plan.trie.nodes;
+    return new Extraction(Extraction.Outcome.COMPLETE, valueMap(nodes), pointers(nodes, PRESENT),
+        items == null ? Map.of() : Map.copyOf(items), rootIsArray, pointers(nodes, UNREADABLE), Map.of());
+  }
+
+  private Map<String, String> valueMap(PlanTrie.Node[] nodes) {
+    int count = 0;
+    int last = -1;
+    for (int k = 0; k < nodes.length; k++) {
+      if (values[k] != null) {
+        count++;
+        last = k;
+      }
+    }
+    if (count == 0) {
+      return Map.of();
+    }
+    if (count == 1) {
+      return Map.of(nodes[last].path, values[last]);
+    }
+    Map<String, String> out = new HashMap<>(count * 2);
+    for (int k = 0; k < nodes.length; k++) {
+      if (values[k] != null) {
+        out.put(nodes[k].path, values[k]);
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  private Set<String> pointers(PlanTrie.Node[] nodes, byte flag) {
+    Set<String> out = null;
+    String only = null;
+    for (int k = 0; k < nodes.length; k++) {
+      if ((flags[k] & flag) != 0) {
+        if (only == null) {
+          only = nodes[k].path;
+        } else {
+          if (out == null) {
+            out = new HashSet<>();
+            out.add(only);
+          }
+          out.add(nodes[k].path);
+        }
+      }
+    }
+    return out != null ? Set.copyOf(out) : only != null ? Set.of(only) : Set.of();
+  }
+
+  /** Returns the first position at or after {@code i} that is not JSON whitespace. */
+  private int ws(int i) {
+    while (i < n) {
+      byte c = b[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Reads the value at {@code i} (not whitespace) found at {@code node} of the current level ({@code null}: a member
+   * nobody asked for, only checked), and returns the position after it, or {@link #UNSURE}.
+   */
+  private int value(int i, PlanTrie.@Nullable Node node, boolean documentLevel, int depth) {
+    if (node == null || !node.interest) {
+      return skip(i, depth);
+    }
+    byte c = b[i];
+    if (c == '{' || c == '[') {
+      if (!record(node)) {
+        return UNSURE;
+      }
+      if (node.presence) {
+        flags[node.ordinal] |= PRESENT;
+      }
+      if (node.scalar) {
+        flags[node.ordinal] |= UNREADABLE; // a container where a scalar was wanted
+      }
+      if (c == '[' && documentLevel && node.itemIndex >= 0) {
+        return items(i, node, depth);
+      }
+      return c == '{' ? object(i, node, documentLevel, depth) : array(i, node, documentLevel, depth);
+    }
+    if (c == 'n') {
+      int end = literal(i, "null");
+      return end == UNSURE || !record(node) ? UNSURE : end;
+    }
+    if (!node.wanted()) {
+      return skip(i, depth);
+    }
+    String value;
+    int end;
+    if (c == '"') {
+      end = string(i + 1, true);
+      value = text;
+    } else if (c == 't') {
+      end = literal(i, "true");
+      value = "true";
+    } else if (c == 'f') {
+      end = literal(i, "false");
+      value = "false";
+    } else {
+      end = number(i);
+      value = end == UNSURE ? null : StreamingExtractor.canonicalNumber(
+          new String(b, i, end - i, StandardCharsets.ISO_8859_1));
+    }
+    if (end == UNSURE || !record(node)) {
+      return UNSURE;
+    }
+    if (node.presence) {
+      flags[node.ordinal] |= PRESENT;
+    }
+    if (node.scalar) {
+      if (value != null) {
+        values[node.ordinal] = value;
+      } else {
+        flags[node.ordinal] |= UNREADABLE; // a number that cannot be a code
+      }
+    }
+    return end;
+  }
+
+  /** Marks {@code node} seen; returns false when it was seen before (a member named twice: Jackson decides). */
+  private boolean record(PlanTrie.Node node) {
+    if ((flags[node.ordinal] & SEEN) != 0) {
+      return false;
+    }
+    flags[node.ordinal] |= SEEN;
+    return true;
+  }
+
+  private int object(int i, PlanTrie.Node node, boolean documentLevel, int depth) {
+    if (depth >= MAX_DEPTH) {
+      return UNSURE;
+    }
+    i = ws(i + 1);
+    if (i < n && b[i] == '}') {
+      return i + 1;
+    }
+    while (i < n && b[i] == '"') {
+      int nameEnd = string(i + 1, false);
+      if (nameEnd == UNSURE || hasEscape(i + 1, nameEnd - 1)) {
+        return UNSURE;
+      }
+      PlanTrie.Node child = node.member(b, i + 1, nameEnd - 1);
+      i = ws(nameEnd);
+      if (i >= n || b[i] != ':') {
+        return UNSURE;
+      }
+      i = ws(i + 1);
+      if (i >= n) {
+        return UNSURE;
+      }
+      i = value(i, child, documentLevel, depth + 1);
+      if (i == UNSURE) {
+        return UNSURE;
+      }
+      i = ws(i);
+      if (i >= n) {
+        return UNSURE;
+      }
+      if (b[i] == '}') {
+        return i + 1;
+      }
+      if (b[i] != ',') {
+        return UNSURE;
+      }
+      i = ws(i + 1);
+    }
+    return UNSURE;
+  }
+
+  private int array(int i, PlanTrie.Node node, boolean documentLevel, int depth) {
+    if (depth >= MAX_DEPTH) {
+      return UNSURE;
+    }
+    i = ws(i + 1);
+    if (i < n && b[i] == ']') {
+      return i + 1;
+    }
+    int index = 0;
+    while (i < n) {
+      i = value(i, node.element(index++), documentLevel, depth + 1);
+      if (i == UNSURE) {
+        return UNSURE;
+      }
+      i = ws(i);
+      if (i >= n) {
+        return UNSURE;
+      }
+      if (b[i] == ']') {
+        return i + 1;
+      }
+      if (b[i] != ',') {
+        return UNSURE;
+      }
+      i = ws(i + 1);
+    }
+    return UNSURE;
+  }
+
+  /** Reads an item array: each element is a level of its own, read with the item plan's tree. */
+  private int items(int i, PlanTrie.Node node, int depth) {
+    if (depth >= MAX_DEPTH) {
+      return UNSURE;
+    }
+    PlanTrie trie = plan.itemTries.get(node.itemIndex);
+    byte[] outerFlags = flags;
+    String[] outerValues = values;
+    flags = new byte[trie.nodes.length];
+    values = new String[trie.nodes.length];
+    List<Extraction.Item> list = new ArrayList<>();
+    if (items == null) {
+      items = new LinkedHashMap<>(2);
+    }
+    items.put(node.path, list);
+    i = ws(i + 1);
+    if (i < n && b[i] == ']') {
+      i = i + 1;
+    } else {
+      while (true) {
+        if (i >= n) {
+          i = UNSURE;
+          break;
+        }
+        i = value(i, trie.root, false, depth + 1);
+        if (i == UNSURE) {
+          break;
+        }
+        list.add(new Extraction.Item(valueMap(trie.nodes), pointers(trie.nodes, PRESENT),
+            pointers(trie.nodes, UNREADABLE), Map.of()));
+        Arrays.fill(flags, (byte) 0);
+        Arrays.fill(values, null);
+        i = ws(i);
+        if (i >= n) {
+          i = UNSURE;
+          break;
+        }
+        if (b[i] == ']') {
+          i = i + 1;
+          break;
+        }
+        if (b[i] != ',') {
+          i = UNSURE;
+          break;
+        }
+        i = ws(i + 1);
+      }
+    }
+    flags = outerFlags;
+    values = outerValues;
+    return i;
+  }
+
+  /** Checks the value at {@code i} without keeping anything; returns the position after it, or UNSURE. */
+  private int skip(int i, int depth) {
+    switch (b[i]) {
+      case '"':
+        return string(i + 1, false);
+      case '{': {
+        if (depth >= MAX_DEPTH) {
+          return UNSURE;
+        }
+        i = ws(i + 1);
+        if (i < n && b[i] == '}') {
+          return i + 1;
+        }
+        while (i < n && b[i] == '"') {
+          i = string(i + 1, false);
+          if (i == UNSURE) {
+            return UNSURE;
+          }
+          i = ws(i);
+          if (i >= n || b[i] != ':') {
+            return UNSURE;
+          }
+          i = ws(i + 1);
+          if (i >= n) {
+            return UNSURE;
+          }
+          i = skip(i, depth + 1);
+          if (i == UNSURE) {
+            return UNSURE;
+          }
+          i = ws(i);
+          if (i >= n) {
+            return UNSURE;
+          }
+          if (b[i] == '}') {
+            return i + 1;
+          }
+          if (b[i] != ',') {
+            return UNSURE;
+          }
+          i = ws(i + 1);
+        }
+        return UNSURE;
+      }
+      case '[': {
+        if (depth >= MAX_DEPTH) {
+          return UNSURE;
+        }
+        i = ws(i + 1);
+        if (i < n && b[i] == ']') {
+          return i + 1;
+        }
+        while (i < n) {
+          i = skip(i, depth + 1);
+          if (i == UNSURE) {
+            return UNSURE;
+          }
+          i = ws(i);
+          if (i >= n) {
+            return UNSURE;
+          }
+          if (b[i] == ']') {
+            return i + 1;
+          }
+          if (b[i] != ',') {
+            return UNSURE;
+          }
+          i = ws(i + 1);
+        }
+        return UNSURE;
+      }
+      case 't':
+        return literal(i, "true");
+      case 'f':
+        return literal(i, "false");
+      case 'n':
+        return literal(i, "null");
+      default:
+        return number(i);
+    }
+  }
+
+  private int literal(int i, String word) {
+    int end = i + word.length();
+    if (end > n) {
+      return UNSURE;
+    }
+    for (int k = 1; k < word.length(); k++) {
+      if (b[i + k] != word.charAt(k)) {
+        return UNSURE;
+      }
+    }
+    return end;
+  }
+
+  /** Checks a number at {@code i} by RFC 8259's grammar; returns the position after it, or UNSURE. */
+  private int number(int i) {
+    int start = i;
+    if (i < n && b[i] == '-') {
+      i++;
+    }
+    if (i >= n) {
+      return UNSURE;
+    }
+    if (b[i] == '0') {
+      i++;
+    } else if (b[i] >= '1' && b[i] <= '9') {
+      i = digits(i + 1);
+    } else {
+      return UNSURE;
+    }
+    if (i < n && b[i] == '.') {
+      int from = i + 1;
+      i = digits(from);
+      if (i == from) {
+        return UNSURE;
+      }
+    }
+    if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < n && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int from = i;
+      i = digits(from);
+      if (i == from) {
+        return UNSURE;
+      }
+    }
+    return i - start > MAX_NUMBER_LENGTH ? UNSURE : i;
+  }
+
+  private int digits(int i) {
+    while (i < n && b[i] >= '0' && b[i] <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Checks a string whose content starts at {@code i} (after the opening quote) and returns the position after the
+   * closing quote, or UNSURE. With {@code keep}, sets {@link #text} to its value as {@link StreamingExtractor}
+   * keeps it (stripped, cut at {@link StreamingExtractor#MAX_VALUE_LENGTH}).
+   */
+  private int string(int i, boolean keep) {
+    int start = i;
+    boolean ascii = true;
+    boolean escaped = false;
+    while (true) {
+      while (i < n && PLAIN[b[i] & 0xFF]) {
+        i++;
+      }
+      if (i >= n) {
+        return UNSURE;
+      }
+      int c = b[i] & 0xFF;
+      if (c == '"') {
+        break;
+      }
+      if (c == '\\') {
+        escaped = true;
+        i = escape(i + 1);
+      } else if (c >= 0x80) {
+        ascii = false;
+        i = utf8(i, c);
+      } else {
+        return UNSURE; // a control character
+      }
+      if (i == UNSURE) {
+        return UNSURE;
+      }
+    }
+    if (i - start > MAX_STRING_BYTES) {
+      return UNSURE;
+    }
+    if (keep) {
+      String raw = escaped ? unescape(start, i)
+          : new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+      String stripped = raw.strip();
+      text = stripped.length() > StreamingExtractor.MAX_VALUE_LENGTH
+          ? stripped.substring(0, StreamingExtractor.MAX_VALUE_LENGTH) : stripped;
+    }
+    return i + 1;
+  }
+
+  private boolean hasEscape(int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (b[k] == '\\') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Checks one escape whose letter is at {@code i}; returns the position after it, or UNSURE. */
+  private int escape(int i) {
+    if (i >= n) {
+      return UNSURE;
+    }
+    switch (b[i]) {
+      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        return i + 1;
+      case 'u':
+        if (i + 4 >= n) {
+          return UNSURE;
+        }
+        for (int k = 1; k <= 4; k++) {
+          if (hex(b[i + k]) < 0) {
+            return UNSURE;
+          }
+        }
+        return i + 5;
+      default:
+        return UNSURE;
+    }
+  }
+
+  private static int hex(byte c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  /** Decodes a checked string's content {@code [from, to)} with its escapes, as a JSON parser does. */
+  private String unescape(int from, int to) {
+    StringBuilder out = new StringBuilder(to - from);
+    int i = from;
+    while (i < to) {
+      int run = i;
+      while (i < to && b[i] != '\\') {
+        i++;
+      }
+      if (i > run) {
+        out.append(new String(b, run, i - run, StandardCharsets.UTF_8));
+      }
+      if (i >= to) {
+        break;
+      }
+      byte e = b[i + 1];
+      switch (e) {
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> {
+          out.append((char) (hex(b[i + 2]) << 12 | hex(b[i + 3]) << 8 | hex(b[i + 4]) << 4 | hex(b[i + 5])));
+          i += 4;
+        }
+        default -> out.append((char) e); // " \ /
+      }
+      i += 2;
+    }
+    return out.toString();
+  }
+
+  /**
+   * Checks one UTF-8 sequence starting with byte {@code c} at {@code i}, by RFC 3629 (no overlong forms, no
+   * surrogates, nothing above U+10FFFF); returns the position after it, or UNSURE.
+   */
+  private int utf8(int i, int c) {
+    int need;
+    int lo = 0x80;
+    int hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0) {
+        lo = 0xA0;
+      } else if (c == 0xED) {
+        hi = 0x9F;
+      }
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0) {
+        lo = 0x90;
+      } else if (c == 0xF4) {
+        hi = 0x8F;
+      }
+    } else {
+      return UNSURE;
+    }
+    if (i + need >= n) {
+      return UNSURE;
+    }
+    int second = b[i + 1] & 0xFF;
+    if (second < lo || second > hi) {
+      return UNSURE;
+    }
+    for (int k = 2; k <= need; k++) {
+      if ((b[i + k] & 0xC0) != 0x80) {
+        return UNSURE;
+      }
+    }
+    return i + need + 1;
+  }
+}
