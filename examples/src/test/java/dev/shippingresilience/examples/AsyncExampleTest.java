@@ -16,24 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** docs/async.md quotes AsyncExample, which compiles with the build and runs here against a loopback server. */
 class AsyncExampleTest {
   @Test
   void asyncGuideQuotesTheCompiledExample() throws IOException {
-    String source = Files.readString(
-        Path.of("src/main/java/dev/shippingresilience/examples/AsyncExample.java"), StandardCharsets.UTF_8);
-    int start = source.indexOf("// docs:start\n") + "// docs:start\n".length();
-    int end = source.indexOf("  // docs:end");
-    String snippet = Arrays.stream(source.substring(start, end).stripTrailing().split("\n"))
-        .map(line -> line.startsWith("  ") ? line.substring(2) : line)
-        .collect(Collectors.joining("\n"));
+    String snippet = ReadmeExampleTest.snippet("src/main/java/dev/shippingresilience/examples/AsyncExample.java",
+        "docs");
     String guide = Files.readString(Path.of("..", "docs", "async.md"), StandardCharsets.UTF_8);
     assertThat(guide).as("docs/async.md must quote AsyncExample between its docs markers verbatim")
         .contains("```java\n" + snippet + "\n```");
