@@ -23,10 +23,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The rules take one event at a time, under a lock on them; the caller's dependent stages run outside it. Only
  * a cancellation (or a completion from outside, such as {@code orTimeout}) can arrive while a step runs: it waits
  * for the step, then cancels what the call waits for (the attempt's stage or the scheduled wait) and ends the call.
- * The future itself is the callback of both: no object is made per step beyond what the step needs.
+ * The callbacks are one object per call, made at its first wait or attempt in flight: none per step.
  */
-final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
-    implements Runnable, BiConsumer<ProviderResponse<R>, Throwable> {
+final class AsyncCall<R> extends CompletableFuture<CallResult<R>> {
   private final CallRules<R> rules;
   private final AsyncAttempt<R> attempt;
   private final @Nullable ScheduledExecutorService scheduler;
@@ -39,6 +38,8 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
   private boolean settled;
   private @Nullable CallResult<R> value;
   private @Nullable Throwable error;
+  /** The callbacks of the scheduler and of the attempts' stages; made at the first wait or attempt in flight. */
+  private @Nullable Callbacks callbacks;
 
   private AsyncCall(CallRules<R> rules, AsyncAttempt<R> attempt, @Nullable ScheduledExecutorService scheduler) {
     this.rules = rules;
@@ -72,8 +73,7 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
   }
 
   /** A scheduled wait ended. */
-  @Override
-  public void run() {
+  private void waitEnded() {
     boolean endedHere;
     synchronized (rules) {
       if (ended) {
@@ -93,8 +93,7 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
   }
 
   /** The attempt in flight completed. */
-  @Override
-  public void accept(@Nullable ProviderResponse<R> response, @Nullable Throwable failure) {
+  private void attemptEnded(@Nullable ProviderResponse<R> response, @Nullable Throwable failure) {
     boolean endedHere;
     synchronized (rules) {
       if (ended) {
@@ -123,7 +122,7 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
       switch (next) {
         case SEND -> next = send();
         case WAIT -> {
-          pending = scheduler().schedule(this, rules.delay().toNanos(), TimeUnit.NANOSECONDS);
+          pending = scheduler().schedule(callbacks(), rules.delay().toNanos(), TimeUnit.NANOSECONDS);
           return;
         }
         case RETURN -> {
@@ -155,7 +154,7 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
       }
     }
     pending = answer;
-    answer.whenComplete(this);
+    answer.whenComplete(callbacks());
     return null;
   }
 
@@ -266,6 +265,26 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>>
       stop();
     }
     return completedFromOutside;
+  }
+
+  private Callbacks callbacks() {
+    if (callbacks == null) {
+      callbacks = new Callbacks();
+    }
+    return callbacks;
+  }
+
+  /** Hands the scheduler's and the stages' callbacks to this call, so that the future itself exposes neither. */
+  private final class Callbacks implements Runnable, BiConsumer<ProviderResponse<R>, Throwable> {
+    @Override
+    public void run() {
+      waitEnded();
+    }
+
+    @Override
+    public void accept(@Nullable ProviderResponse<R> response, @Nullable Throwable failure) {
+      attemptEnded(response, failure);
+    }
   }
 
   private ScheduledExecutorService scheduler() {
