@@ -157,9 +157,12 @@ final class CallRules<R> {
     String carrier = settings.classifier.requestCarrier(profile, request, options.carrier());
     // The generic fallback serves unrelated hosts: each host gets its own breakers, pause and rate limit.
     String hostScope = profile.compiled().hostScope(request.uri());
-    String providerScope = profile.id() + hostScope;
-    this.account = settings.account + hostScope;
-    String operationScope = providerScope + "/operation:" + operationName;
+    // (strings built per call only for a host of the generic fallback)
+    boolean oneHost = hostScope.isEmpty();
+    String providerScope = oneHost ? profile.id() : profile.id() + hostScope;
+    this.account = oneHost ? settings.account : settings.account + hostScope;
+    String operationScope = oneHost ? settings.operationScope(operationName)
+        : providerScope + "/operation:" + operationName;
     this.gateScopes = carrier == null ? new String[] {providerScope, operationScope}
         : new String[] {providerScope, providerScope + "/carrier:" + carrier, operationScope};
     this.acquired = new CircuitBreaker[gateScopes.length];

@@ -64,6 +64,9 @@ final class CallSettings {
   final Sleeper sleeper;
   /** Where asynchronous calls schedule their waits, or {@code null} for the shared default scheduler. */
   final @Nullable ScheduledExecutorService scheduler;
+  /** The breaker scope of each operation at the provider level, built once (the operation names are bounded). */
+  private final java.util.concurrent.ConcurrentHashMap<String, String> operationScopes =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final LruMap<RetryBudget> budgets = new LruMap<>(ShippingPolicy.MAX_RETRY_BUDGETS);
   final int budgetTokens;
   private final double budgetRatio;
@@ -147,5 +150,14 @@ final class CallSettings {
     double[] lowest = {budgetTokens};
     budgets.forEach((account, budget) -> lowest[0] = Math.min(lowest[0], budget.tokens()));
     return lowest[0];
+  }
+
+  /** Returns {@code <provider>/operation:<operation>}, the provider-level operation scope, built once per name. */
+  String operationScope(String operationName) {
+    String scope = operationScopes.get(operationName);
+    if (scope == null) {
+      scope = operationScopes.computeIfAbsent(operationName, name -> profile.id() + "/operation:" + name);
+    }
+    return scope;
   }
 }
