@@ -100,8 +100,23 @@ public final class HeaderValues {
    * @param name the header name, any case
    */
   public List<String> all(String name) {
-    List<String> values = asMap().get(name.toLowerCase(Locale.ROOT));
-    return values == null ? List.of() : values;
+    String[] f = fields;
+    String only = null;
+    List<String> several = null;
+    for (int i = 0; i < f.length; i += 2) {
+      if (f[i].equalsIgnoreCase(name)) {
+        if (only == null) {
+          only = f[i + 1];
+        } else {
+          if (several == null) {
+            several = new ArrayList<>(4);
+            several.add(only);
+          }
+          several.add(f[i + 1]);
+        }
+      }
+    }
+    return several != null ? List.copyOf(several) : only != null ? List.of(only) : List.of();
   }
 
   /** {@return the fields keyed by lower-case name, values in order} Unmodifiable. */

@@ -90,7 +90,9 @@ public final class ProviderProfile {
   int matchLength(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     int best = 0;
-    for (String suffix : compiled.hosts()) {
+    List<String> hosts = compiled.hosts();
+    for (int i = 0; i < hosts.size(); i++) {
+      String suffix = hosts.get(i);
       if (h.endsWith(suffix)
           && (h.length() == suffix.length() || h.charAt(h.length() - suffix.length() - 1) == '.')) {
         best = Math.max(best, suffix.length());

@@ -1,20 +1,12 @@
 package dev.shippingresilience;
 
-import dev.shippingresilience.event.BreakerEvent;
 import dev.shippingresilience.event.ShippingListener;
-import dev.shippingresilience.internal.LruMap;
-import dev.shippingresilience.internal.PolicyMetrics;
 import dev.shippingresilience.internal.ProfileModel;
 import dev.shippingresilience.internal.RateLimitHeaders;
-import dev.shippingresilience.internal.RetryBudget;
-import dev.shippingresilience.internal.ScopedBreakers;
 import dev.shippingresilience.spi.LocalLimits;
 import dev.shippingresilience.spi.RateLimit;
 import dev.shippingresilience.spi.SharedLimits;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
@@ -22,10 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies decisions to calls to one provider: retries with the provider's hints or backoff, polls, per-scope
@@ -37,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *     .maxAttempts(4)
  *     .build();
  * CallResult<MyResponse> result = policy.execute(request, CallOptions.none(), myTransport);
+ * // or without holding a thread while it waits or polls:
+ * CompletableFuture<CallResult<MyResponse>> later = policy.executeAsync(request, myAsyncTransport);
  * }</pre>
  */
 public final class ShippingPolicy {
@@ -81,108 +75,26 @@ public final class ShippingPolicy {
    * within a few failures of an outage.
    */
   public static final double DEFAULT_BUDGET_RATIO = 0.25;
-
-  private static final Logger LOG = LoggerFactory.getLogger(ShippingPolicy.class);
-
-  final ProviderProfile profile;
-  final ResponseClassifier classifier;
-  final int maxAttempts;
-  final Duration initialBackoff;
-  final Duration maxBackoff;
-  final Duration pollInterval;
-  final Duration maxPollDuration;
-  final int maxPolls;
-  final Duration deadline;
-  final Duration maxRetryAfter;
+  /**
+   * Threads of the scheduler shared by the asynchronous calls of every policy built without
+   * {@link Builder#scheduler}: {@value}. Daemon threads named {@code shipping-resilience-scheduler-N}, made at the
+   * first wait of an asynchronous call and ended after a minute without work.
+   */
+  public static final int DEFAULT_SCHEDULER_THREADS = 2;
 
   /** The longest duration any setting takes (3650 days, the longest wait read from a header). */
   static final Duration LONGEST = RateLimitHeaders.MAX_HINT;
-  final Duration pauseJitter;
-  final @Nullable String idempotencyKeyHeader;
-  final boolean automaticIdempotencyKey;
-  final boolean throwOnFailure;
-  final Clock clock;
-  final Sleeper sleeper;
-  final RandomGenerator random;
-  final ShippingListener listener;
-  final PolicyMetrics metrics;
-  final ScopedBreakers breakers;
-  final @Nullable RateLimit rateLimit;
-  final SharedLimits limits;
-  final String account;
-  final boolean shareBreakerHints;
-  private final LruMap<RetryBudget> budgets = new LruMap<>(MAX_RETRY_BUDGETS);
-  private final int budgetTokens;
-  private final double budgetRatio;
-  private final CircuitBreakerConfig breakerConfig;
-  private final Duration waitDurationInOpenState;
+
+  /** Everything a call reads, built once here; the breakers, limits and budgets in it are shared by every call. */
+  final CallSettings settings;
 
   private ShippingPolicy(Builder b) {
-    this.profile = b.profile;
-    this.maxAttempts = b.maxAttempts;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
-    this.pollInterval = b.pollInterval;
-    this.maxPollDuration = b.maxPollDuration;
-    this.maxPolls = b.maxPolls;
-    this.deadline = b.deadline;
-    this.maxRetryAfter = b.maxRetryAfter;
-    this.pauseJitter = b.pauseJitter;
-    this.idempotencyKeyHeader = b.idempotencyKeyHeader;
-    this.automaticIdempotencyKey = b.automaticIdempotencyKey;
-    this.throwOnFailure = b.throwOnFailure;
-    this.clock = b.clock;
-    this.sleeper = b.sleeper;
-    this.random = b.random;
-    this.listener = b.listener;
-    this.rateLimit = b.limitForPeriod > 0 ? new RateLimit(b.limitForPeriod, b.limitRefreshPeriod) : null;
-    this.limits = b.limits != null ? b.limits : new LocalLimits(b.clock, b.meterRegistry);
-    this.account = b.account != null ? b.account : b.profile.id();
-    this.shareBreakerHints = b.shareBreakerHints;
-    this.classifier = ResponseClassifier.builder()
-        .profiles(ProviderProfiles.builtIn().with(b.profile))
-        .clock(b.clock)
-        .peekLimit(b.peekLimit)
-        .build();
-    this.metrics = new PolicyMetrics(b.meterRegistry, b.profile.id());
-    this.breakerConfig = CircuitBreakerConfig.custom()
-        .failureRateThreshold(b.failureRateThreshold)
-        .minimumNumberOfCalls(b.minimumNumberOfCalls)
-        .slidingWindowSize(b.slidingWindowSize)
-        .waitDurationInOpenState(b.waitDurationInOpenState)
-        .permittedNumberOfCallsInHalfOpenState(b.permittedCallsInHalfOpenState)
-        .clock(b.clock)
-        .build();
-    CircuitBreakerRegistry cbRegistry = CircuitBreakerRegistry.of(breakerConfig);
-    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
-    ShippingListener l = b.listener;
-    this.waitDurationInOpenState = b.waitDurationInOpenState;
-    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, b.waitDurationInOpenState,
-        cb -> cb.getEventPublisher().onStateTransition(e -> {
-          LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
-              e.getStateTransition().getToState());
-          if (shareBreakerHints && e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-            limits.hintOpen(e.getCircuitBreakerName(), clock.instant().plus(waitDurationInOpenState));
-          }
-          CallLoop.safely(() -> l.onBreakerStateChange(new BreakerEvent(e.getCircuitBreakerName(),
-              e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name())));
-        }));
-    if (!b.profile.compiled().scopeByHost()) {
-      // The provider's own breaker exists from the start, so health checks and meters see it before any call.
-      breakers.get(b.profile.id());
-    }
-    this.budgetTokens = b.budgetTokens;
-    this.budgetRatio = b.budgetRatio;
-  }
-
-  /** Returns the retry budget of {@code account} (a call's rate-limit account), creating it full. */
-  RetryBudget budget(String account) {
-    return budgets.computeIfAbsent(account, k -> new RetryBudget(budgetTokens, budgetRatio));
+    this.settings = new CallSettings(b);
   }
 
   /** Returns the number of retry budgets kept (for tests). */
   int retryBudgets() {
-    return budgets.size();
+    return settings.retryBudgets();
   }
 
   /**
@@ -196,23 +108,24 @@ public final class ShippingPolicy {
 
   /** {@return the provider id} */
   public String provider() {
-    return profile.id();
+    return settings.profile.id();
   }
 
   /** {@return the provider's profile} */
   public ProviderProfile profile() {
-    return profile;
+    return settings.profile;
   }
 
   /** {@return the classifier this policy uses} */
   public ResponseClassifier classifier() {
-    return classifier;
+    return settings.classifier;
   }
 
   /**
-   * Runs one logical call: sends through {@code attempt} as often as the decisions require and returns the final
-   * response with its classification. FAIL and exhausted retries return the provider's last response (unless
-   * {@link Builder#throwOnFailure(boolean)}); intermediate responses are closed.
+   * Runs one logical call on the calling thread: sends through {@code attempt} as often as the decisions require,
+   * waiting on the policy's {@link Sleeper} in between, and returns the final response with its classification.
+   * FAIL and exhausted retries return the provider's last response (unless {@link Builder#throwOnFailure(boolean)});
+   * intermediate responses are closed.
    *
    * @param <R> the transport's response type
    * @param request the request as sent the first time (its body is used to find the carrier scope)
@@ -223,6 +136,7 @@ public final class ShippingPolicy {
    * @throws PollTimeoutException if polling ran out of polls, time or deadline
    * @throws DeadlineExceededException if the deadline ran out with no response to hand back
    * @throws CallCancelledException if cancelled or interrupted (the interrupt flag is restored)
+   * @throws ShippingCallException if the call ended on FAIL or exhausted retries and the policy throws on failure
    * @throws IOException the transport's failure when it cannot or may not be retried
    */
   public <R> CallResult<R> execute(RequestSnapshot request, CallOptions options, Attempt<R> attempt)
@@ -230,12 +144,72 @@ public final class ShippingPolicy {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(attempt, "attempt");
-    return new CallLoop<>(this, request, options, attempt).run();
+    return BlockingCall.run(settings, request, options, attempt);
+  }
+
+  /**
+   * Runs one logical call on the calling thread with {@link CallOptions#none()}; see
+   * {@link #execute(RequestSnapshot, CallOptions, Attempt)}.
+   *
+   * @param <R> the transport's response type
+   * @param request the request as sent the first time (its body is used to find the carrier scope)
+   * @param attempt the transport
+   * @return the final response, its classification and the attempts, polls and waits it took
+   * @throws IOException as {@link #execute(RequestSnapshot, CallOptions, Attempt)} does
+   */
+  public <R> CallResult<R> execute(RequestSnapshot request, Attempt<R> attempt) throws IOException {
+    return execute(request, CallOptions.none(), attempt);
+  }
+
+  /**
+   * Runs one logical call without holding a thread: the same rules as
+   * {@link #execute(RequestSnapshot, CallOptions, Attempt)} (deadline, breakers, pauses, rate limits, retry budget,
+   * idempotency, listener events, meters and logs alike), but every wait is scheduled on the policy's
+   * {@linkplain Builder#scheduler scheduler} instead of slept, and each attempt is an {@link AsyncAttempt}. A rate
+   * limit's permit is waited for the same way, never blocked on.
+   *
+   * <p>The returned future completes with what {@code execute} would return, or exceptionally with what it would
+   * throw ({@link BreakerOpenException}, {@link PollTimeoutException}, {@link DeadlineExceededException},
+   * {@link ShippingCallException} when the policy throws on failure, the transport's {@link IOException}, or what
+   * the transport threw otherwise). Cancelling it (or completing it from outside, e.g. with {@code orTimeout})
+   * cancels the attempt in flight and every later wait: no further request is sent, the breakers' permits go back
+   * and a held response is closed. A {@link CallOptions#cancellation() CancellationToken} is honoured too, checked
+   * before each attempt and when each wait ends; cancelling the future is the prompt way.
+   *
+   * <p>The first attempt starts on the calling thread. Dependent stages without an executor of their own run on the
+   * thread that ended the call: the attempt's callback thread or the scheduler's; keep them short, or use the
+   * {@code *Async} variants.
+   *
+   * @param <R> the transport's response type
+   * @param request the request as sent the first time (its body is used to find the carrier scope)
+   * @param options per-call overrides
+   * @param attempt the non-blocking transport
+   * @return the call's result, as it ends
+   */
+  public <R> CompletableFuture<CallResult<R>> executeAsync(RequestSnapshot request, CallOptions options,
+      AsyncAttempt<R> attempt) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(attempt, "attempt");
+    return AsyncCall.start(settings, request, options, attempt);
+  }
+
+  /**
+   * Runs one logical call without holding a thread, with {@link CallOptions#none()}; see
+   * {@link #executeAsync(RequestSnapshot, CallOptions, AsyncAttempt)}.
+   *
+   * @param <R> the transport's response type
+   * @param request the request as sent the first time (its body is used to find the carrier scope)
+   * @param attempt the non-blocking transport
+   * @return the call's result, as it ends
+   */
+  public <R> CompletableFuture<CallResult<R>> executeAsync(RequestSnapshot request, AsyncAttempt<R> attempt) {
+    return executeAsync(request, CallOptions.none(), attempt);
   }
 
   /** {@return the state of every breaker kept, by scope (e.g. {@code clickpost/carrier:5 -> OPEN})} */
   public Map<String, String> breakerStates() {
-    return breakers.states();
+    return settings.breakers.states();
   }
 
   /**
@@ -243,82 +217,79 @@ public final class ShippingPolicy {
    * (one budget per host), the lowest among the hosts' budgets kept; the full size when no call was made yet}
    */
   public double retryBudgetTokens() {
-    double[] lowest = {budgetTokens};
-    budgets.forEach((account, budget) -> lowest[0] = Math.min(lowest[0], budget.tokens()));
-    return lowest[0];
+    return settings.lowestBudgetTokens();
   }
 
   /** {@return the attempts allowed per call, counting the first} */
   public int maxAttempts() {
-    return maxAttempts;
+    return settings.maxAttempts;
   }
 
   /** {@return the poll interval} */
   public Duration pollInterval() {
-    return pollInterval;
+    return settings.pollInterval;
   }
 
   /** {@return the longest time spent polling} */
   public Duration maxPollDuration() {
-    return maxPollDuration;
+    return settings.maxPollDuration;
   }
 
   /** {@return the most polls per call} */
   public int maxPolls() {
-    return maxPolls;
+    return settings.maxPolls;
   }
 
   /** {@return the default total deadline per call} */
   public Duration deadline() {
-    return deadline;
+    return settings.deadline;
   }
 
   /** {@return the longest wait a response may ask for that the engine honours} */
   public Duration maxRetryAfter() {
-    return maxRetryAfter;
+    return settings.maxRetryAfter;
   }
 
   /** {@return the longest random delay added after a provider-wide pause ends} */
   public Duration pauseJitter() {
-    return pauseJitter;
+    return settings.pauseJitter;
   }
 
   /** {@return the client-side rate limit, e.g. {@code 10 per PT1S}, or {@code none}} */
   public String rateLimitDescription() {
-    return rateLimit == null ? "none" : rateLimit.toString();
+    return settings.rateLimit == null ? "none" : settings.rateLimit.toString();
   }
 
   /** {@return the client-side rate limit, or {@code null} when there is none} */
   public @Nullable RateLimit rateLimit() {
-    return rateLimit;
+    return settings.rateLimit;
   }
 
   /** {@return where the rate limit, pauses and breaker hints live} */
   public SharedLimits sharedLimits() {
-    return limits;
+    return settings.limits;
   }
 
   /** {@return the account key the rate limit and pauses are kept under (default: the provider id)} */
   public String account() {
-    return account;
+    return settings.account;
   }
 
   /** {@return the first backoff ceiling (the wait is drawn below it: full jitter)} */
   public Duration initialBackoff() {
-    return initialBackoff;
+    return settings.initialBackoff;
   }
 
   /** {@return the largest backoff ceiling} */
   public Duration maxBackoff() {
-    return maxBackoff;
+    return settings.maxBackoff;
   }
 
   /** {@return the settings every breaker of this provider gets} */
   public BreakerSettings breaker() {
-    return new BreakerSettings(breakerConfig.getFailureRateThreshold(), breakerConfig.getSlidingWindowSize(),
-        breakerConfig.getMinimumNumberOfCalls(),
-        Duration.ofMillis(breakerConfig.getWaitIntervalFunctionInOpenState().apply(1)),
-        breakerConfig.getPermittedNumberOfCallsInHalfOpenState());
+    CircuitBreakerConfig c = settings.breakerConfig;
+    return new BreakerSettings(c.getFailureRateThreshold(), c.getSlidingWindowSize(), c.getMinimumNumberOfCalls(),
+        Duration.ofMillis(c.getWaitIntervalFunctionInOpenState().apply(1)), c.getPermittedNumberOfCallsInHalfOpenState());
   }
 
   /** {@return the breaker settings as text (failure rate, window, minimum calls, open wait)} */
@@ -331,9 +302,11 @@ public final class ShippingPolicy {
   /** Returns a one-line description of the settings (no secrets). */
   @Override
   public String toString() {
-    return "ShippingPolicy{" + profile.id() + ": maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff + ".."
-        + maxBackoff + ", poll=" + pollInterval + " up to " + maxPolls + " / " + maxPollDuration + ", deadline="
-        + deadline + ", rateLimit=" + rateLimitDescription() + ", pauseJitter=" + pauseJitter + ", breaker="
+    CallSettings s = settings;
+    return "ShippingPolicy{" + s.profile.id() + ": maxAttempts=" + s.maxAttempts + ", backoff=" + s.initialBackoff
+        + ".." + s.maxBackoff + ", poll=" + s.pollInterval + " up to " + s.maxPolls + " / " + s.maxPollDuration
+        + ", deadline=" + s.deadline + ", rateLimit=" + rateLimitDescription() + ", pauseJitter=" + s.pauseJitter
+        + ", breaker="
         + breakerDescription() + "}";
   }
 
@@ -343,39 +316,40 @@ public final class ShippingPolicy {
    * copies the state.
    */
   public static final class Builder {
-    private final ProviderProfile profile;
-    private int maxAttempts;
-    private Duration initialBackoff;
-    private Duration maxBackoff;
-    private Duration pollInterval;
-    private Duration maxPollDuration;
-    private int maxPolls;
-    private Duration deadline = DEFAULT_DEADLINE;
-    private boolean deadlineSet;
-    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
-    private Duration pauseJitter = DEFAULT_PAUSE_JITTER;
-    private float failureRateThreshold = 50;
-    private int minimumNumberOfCalls = 5;
-    private int slidingWindowSize = 20;
-    private Duration waitDurationInOpenState = Duration.ofSeconds(30);
-    private int permittedCallsInHalfOpenState = 2;
-    private int maxBreakers = DEFAULT_MAX_BREAKERS;
-    private int limitForPeriod;
-    private Duration limitRefreshPeriod = Duration.ofSeconds(1);
-    private int budgetTokens = DEFAULT_BUDGET_TOKENS;
-    private double budgetRatio = DEFAULT_BUDGET_RATIO;
-    private @Nullable String idempotencyKeyHeader;
-    private boolean automaticIdempotencyKey;
-    private int peekLimit = ResponseSnapshot.DEFAULT_PEEK_LIMIT;
-    private boolean throwOnFailure;
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.SYSTEM;
-    private RandomGenerator random = RandomGenerator.getDefault();
-    private MeterRegistry meterRegistry = Metrics.globalRegistry;
-    private ShippingListener listener = ShippingListener.NONE;
-    private @Nullable SharedLimits limits;
-    private @Nullable String account;
-    private boolean shareBreakerHints;
+    final ProviderProfile profile;
+    int maxAttempts;
+    Duration initialBackoff;
+    Duration maxBackoff;
+    Duration pollInterval;
+    Duration maxPollDuration;
+    int maxPolls;
+    Duration deadline = DEFAULT_DEADLINE;
+    boolean deadlineSet;
+    Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    Duration pauseJitter = DEFAULT_PAUSE_JITTER;
+    float failureRateThreshold = 50;
+    int minimumNumberOfCalls = 5;
+    int slidingWindowSize = 20;
+    Duration waitDurationInOpenState = Duration.ofSeconds(30);
+    int permittedCallsInHalfOpenState = 2;
+    int maxBreakers = DEFAULT_MAX_BREAKERS;
+    int limitForPeriod;
+    Duration limitRefreshPeriod = Duration.ofSeconds(1);
+    int budgetTokens = DEFAULT_BUDGET_TOKENS;
+    double budgetRatio = DEFAULT_BUDGET_RATIO;
+    @Nullable String idempotencyKeyHeader;
+    boolean automaticIdempotencyKey;
+    int peekLimit = ResponseSnapshot.DEFAULT_PEEK_LIMIT;
+    boolean throwOnFailure;
+    Clock clock = Clock.systemUTC();
+    Sleeper sleeper = Sleeper.SYSTEM;
+    RandomGenerator random = RandomGenerator.getDefault();
+    MeterRegistry meterRegistry = Metrics.globalRegistry;
+    ShippingListener listener = ShippingListener.NONE;
+    @Nullable SharedLimits limits;
+    @Nullable String account;
+    boolean shareBreakerHints;
+    @Nullable ScheduledExecutorService scheduler;
 
     private Builder(ProviderProfile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
@@ -686,13 +660,27 @@ public final class ShippingPolicy {
     }
 
     /**
-     * Sets the sleeper (tests inject one that advances a fake clock).
+     * Sets how blocking calls wait between attempts (tests inject one that advances a fake clock).
      *
      * @param sleeper the sleeper
      * @return this builder
      */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Sets where asynchronous calls ({@link ShippingPolicy#executeAsync}) schedule their waits; each step after a wait
+     * runs on it, so it must not be a scheduler whose threads do long work. The policy does not shut it down. Default:
+     * one scheduler shared by every policy, of {@value ShippingPolicy#DEFAULT_SCHEDULER_THREADS} daemon threads, made
+     * at the first wait. Tests inject one driven by their fake clock.
+     *
+     * @param scheduler the scheduler of asynchronous calls' waits
+     * @return this builder
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 

@@ -65,8 +65,8 @@ class EnginePromisesTest {
     // when: while the second call waits for its permit, another caller's 429 pauses the account for 3 s
     Instant pauseEnd = clock.instant().plusSeconds(3);
     onSleep = d -> {
-      if (policy.limits.pausedUntil(policy.account) == null) {
-        policy.limits.pause(policy.account, pauseEnd);
+      if (policy.settings.limits.pausedUntil(policy.settings.account) == null) {
+        policy.settings.limits.pause(policy.settings.account, pauseEnd);
       }
     };
     policy.execute(post(AFTERSHIP_LABELS, HeaderValues.empty()), CallOptions.none(), transport);
@@ -117,7 +117,7 @@ class EnginePromisesTest {
   void aBreakerThatOpensDuringBackoffHandsBackTheLastAnswer() throws IOException {
     ShippingPolicy policy = policy("generic-http", b -> {});
     ScriptedTransport transport = new ScriptedTransport().then(503, "busy").then(200, "ok");
-    onSleep = d -> policy.breakers.get("generic-http/host:carrier.example").transitionToOpenState();
+    onSleep = d -> policy.settings.breakers.get("generic-http/host:carrier.example").transitionToOpenState();
     CallResult<String> result = policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport);
     assertThat(result.classification().httpStatus()).isEqualTo(503);
     assertThat(result.response()).isEqualTo("busy");
@@ -129,7 +129,7 @@ class EnginePromisesTest {
   void aBreakerThatOpensDuringBackoffThrowsWhenTheCallerAskedForExceptions() {
     ShippingPolicy policy = policy("generic-http", b -> b.throwOnFailure(true));
     ScriptedTransport transport = new ScriptedTransport().then(503, "busy").then(200, "ok");
-    onSleep = d -> policy.breakers.get("generic-http/host:carrier.example").transitionToOpenState();
+    onSleep = d -> policy.settings.breakers.get("generic-http/host:carrier.example").transitionToOpenState();
     assertThatThrownBy(() -> policy.execute(RequestSnapshot.of("GET", GENERIC), CallOptions.none(), transport))
         .isInstanceOf(BreakerOpenException.class);
     assertThat(transport.leaked()).isZero();
@@ -139,7 +139,7 @@ class EnginePromisesTest {
   void anErrorOutOfTheTransportStillReturnsTheBreakersPermit() throws IOException {
     // given: a half-open breaker with a single trial permit
     ShippingPolicy policy = policy("generic-http", b -> b.breaker(50, 2, 2, Duration.ofSeconds(1), 1));
-    var breaker = policy.breakers.get("generic-http/host:carrier.example");
+    var breaker = policy.settings.breakers.get("generic-http/host:carrier.example");
     breaker.transitionToOpenState();
     breaker.transitionToHalfOpenState();
     ScriptedTransport transport = new ScriptedTransport()

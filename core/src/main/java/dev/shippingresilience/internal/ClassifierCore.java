@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +31,6 @@ import org.jspecify.annotations.Nullable;
  * snapshot; never throws on response content.
  */
 public final class ClassifierCore {
-  private static final Pattern PLAIN_CARRIER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final CodeRule NO_RULE_FAIL =
       new CodeRule(Decision.FAIL, "no rule for this status", ScopeKind.PROVIDER, false, false);
 
@@ -605,9 +603,20 @@ public final class ClassifierCore {
     return null;
   }
 
+  /** Returns the carrier id stripped when it is 1 to 64 of {@code A-Z a-z 0-9 _ . -}, else {@code null}. */
   private static @Nullable String sanitizeCarrier(String raw) {
     String v = raw.strip();
-    return PLAIN_CARRIER.matcher(v).matches() ? v : null;
+    if (v.isEmpty() || v.length() > 64) {
+      return null;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '.'
+          || c == '-')) {
+        return null;
+      }
+    }
+    return v;
   }
 
   /** Returns the first value of query parameter {@code name} in a raw query string, decoded, or {@code null}. */

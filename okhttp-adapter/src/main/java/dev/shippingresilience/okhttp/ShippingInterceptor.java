@@ -195,10 +195,20 @@ public final class ShippingInterceptor implements Interceptor {
   private static OkHttpResponse send(Chain chain, Request toSend, Duration timeLeft, int peekLimit,
       AtomicBoolean ranOut) throws IOException {
     long budgetMillis = ceilMillis(timeLeft);
-    Chain bounded = chain
-        .withConnectTimeout(bounded(chain.connectTimeoutMillis(), budgetMillis), TimeUnit.MILLISECONDS)
-        .withWriteTimeout(bounded(chain.writeTimeoutMillis(), budgetMillis), TimeUnit.MILLISECONDS)
-        .withReadTimeout(bounded(chain.readTimeoutMillis(), budgetMillis), TimeUnit.MILLISECONDS);
+    // each with... copies the chain: only where the time left is shorter than the client's own timeout
+    Chain bounded = chain;
+    int connect = bounded(chain.connectTimeoutMillis(), budgetMillis);
+    if (connect != chain.connectTimeoutMillis()) {
+      bounded = bounded.withConnectTimeout(connect, TimeUnit.MILLISECONDS);
+    }
+    int write = bounded(chain.writeTimeoutMillis(), budgetMillis);
+    if (write != chain.writeTimeoutMillis()) {
+      bounded = bounded.withWriteTimeout(write, TimeUnit.MILLISECONDS);
+    }
+    int read = bounded(chain.readTimeoutMillis(), budgetMillis);
+    if (read != chain.readTimeoutMillis()) {
+      bounded = bounded.withReadTimeout(read, TimeUnit.MILLISECONDS);
+    }
     long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
     AttemptTimeout limit = new AttemptTimeout(chain.call(), ranOut);
     limit.timeout(budgetMillis, TimeUnit.MILLISECONDS);
@@ -260,6 +270,9 @@ public final class ShippingInterceptor implements Interceptor {
   }
 
   private static Request build(Request original, AttemptRequest attempt) {
+    if (attempt.original() && attempt.extraHeaders().isEmpty()) {
+      return original; // the first send of a request that needs no idempotency key: nothing to change
+    }
     Request.Builder b = original.newBuilder();
     if (!attempt.original()) {
       HttpUrl url = HttpUrl.get(attempt.uri().toString());

@@ -1,0 +1,879 @@
+package dev.shippingresilience;
+
+import dev.shippingresilience.event.AttemptEvent;
+import dev.shippingresilience.event.DecisionEvent;
+import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.internal.BodyDecoding;
+import dev.shippingresilience.internal.ClassifierCore;
+import dev.shippingresilience.internal.ExtractionPlan;
+import dev.shippingresilience.internal.ProfileModel.OperationSpec;
+import dev.shippingresilience.internal.ProfileModel.PollSpec;
+import dev.shippingresilience.internal.RateLimitHeaders;
+import dev.shippingresilience.internal.StreamingExtractor;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules of one logical call, each in one place, in precedence order with one comment each. Given what just
+ * happened (the start, a wait that ended, a response, a transport failure, a cancellation), it decides what happens
+ * next ({@link Next}) and leaves the details in its state: the request to send, how long to wait and why, the result
+ * to return or the exception to throw.
+ *
+ * <p>It never sends, sleeps nor schedules: {@link BlockingCall} and {@link AsyncCall} carry its steps out, so a test
+ * can drive it with no transport and no sleeper. It does keep the policy's shared state (breakers, retry budget,
+ * pauses and permits, meters, listener events) as the rules fire, reading the time from the settings' clock.
+ *
+ * <p>One instance per call; not thread-safe: a driver hands it one event at a time, each after the last one returned
+ * (the asynchronous driver under a lock). After {@link Next#RETURN} or {@link Next#THROW} it takes no more events.
+ */
+final class CallRules<R> {
+  private static final Logger LOG = LoggerFactory.getLogger(CallRules.class);
+
+  /** Recorded as the breaker's error for BREAK responses; stackless, shared. */
+  private static final Exception UPSTREAM_UNHEALTHY = new Exception("upstream unhealthy", null, false, false) {
+    private static final long serialVersionUID = 1L;
+  };
+
+  /** What the driver does next. */
+  enum Next {
+    /** Send {@link #request()}, then report {@link #answered} or {@link #failed}. */
+    SEND,
+    /** Wait {@link #delay()} (its cause is {@link #waitCause()}), then report {@link #waited()}. */
+    WAIT,
+    /** The call ends with {@link #result()}. */
+    RETURN,
+    /** The call ends by throwing {@link #failure()}. */
+    THROW
+  }
+
+  /** Where the call goes on once a wait ends. */
+  private enum After {
+    /** Take a rate-limit permit (after waiting out a pause). */
+    PERMIT,
+    /** Check the pause again (after waiting for a permit). */
+    PAUSE_AFTER_PERMIT,
+    /** Pass the breakers and send. */
+    GATE,
+    /** Start the next attempt or poll from the top. */
+    NEXT_ATTEMPT
+  }
+
+  private final CallSettings settings;
+  private final RequestSnapshot request;
+  private final CallOptions options;
+  /** Whether a thread blocks for this call, so that its interruption cancels the call. */
+  private final boolean blocking;
+  private @Nullable CancellationToken token;
+  private final Instant start;
+  private final Instant deadlineAt;
+  private final @Nullable OperationSpec operation;
+  private final String operationName;
+  private final @Nullable String idempotencyKey;
+  private final boolean idempotent;
+  /** The breaker scopes passed before each send: the provider's, the carrier's (if any), the operation's. */
+  private final String[] gateScopes;
+  /** The key of this call's rate limit and pause: the policy's account, per host for the generic fallback. */
+  private final String account;
+
+  private int sends;
+  private int retries;
+  private int polls;
+  private @Nullable Instant pollStart;
+  private Duration waited = Duration.ZERO;
+  private @Nullable Classification last;
+  /** Earlier transport failures, attached as suppressed to the one that ends the call; created at the first. */
+  private @Nullable List<Throwable> failures;
+  private AttemptRequest next;
+  /** The last RETRY or BREAK answer, open while this call waits to send again; closed once it sends. */
+  private @Nullable ProviderResponse<R> held;
+  private @Nullable Classification heldClassification;
+  /** Why a RETRY or BREAK answer ended the call: a closed set, used as the calls meter's outcome tag. */
+  private String stopReason = "retries_exhausted";
+  /** The breakers whose permits the attempt in flight holds: the first {@link #permits} of them. */
+  private final CircuitBreaker[] acquired;
+  private int permits;
+  private Instant sentAt;
+  private After after = After.NEXT_ATTEMPT;
+
+  // what the last step decided
+  private Duration delay = Duration.ZERO;
+  private String waitCause = "";
+  private @Nullable CallResult<R> result;
+  /** The response {@link #result} unwrapped, kept so that a result nobody will read can be discarded. */
+  private @Nullable ProviderResponse<R> resultResponse;
+  private @Nullable IOException failure;
+
+  /**
+   * Starts the rules of one call.
+   *
+   * @param blocking {@code true} when a thread blocks for the call: its interruption then cancels the call
+   */
+  CallRules(CallSettings settings, RequestSnapshot request, CallOptions options, boolean blocking) {
+    this.settings = settings;
+    this.request = request;
+    this.options = options;
+    this.blocking = blocking;
+    this.token = options.cancellation();
+    this.start = settings.clock.instant();
+    this.sentAt = start;
+    this.deadlineAt = start.plus(options.deadline() != null ? options.deadline() : settings.deadline);
+    ProviderProfile profile = settings.profile;
+    String named = options.operation();
+    this.operation = named != null ? profile.compiled().operationNamed(named)
+        : profile.compiled().operationFor(request.method(), ResponseClassifier.rawPath(request));
+    this.operationName = named != null ? named : operation != null ? operation.name() : Classification.OTHER_OPERATION;
+    String key = options.idempotencyKey();
+    if (key == null && settings.idempotencyKeyHeader != null) {
+      // the caller set the policy's key header on the request itself: that key makes the POST repeatable
+      String own = request.headers().first(settings.idempotencyKeyHeader);
+      key = own == null || own.isBlank() ? null : own.strip();
+    }
+    if (key == null && settings.automaticIdempotencyKey && !request.idempotentMethod()) {
+      key = UUID.randomUUID().toString();
+    }
+    this.idempotencyKey = settings.idempotencyKeyHeader == null ? null : key;
+    this.idempotent = request.idempotentMethod();
+    String carrier = settings.classifier.requestCarrier(profile, request, options.carrier());
+    // The generic fallback serves unrelated hosts: each host gets its own breakers, pause and rate limit.
+    String hostScope = profile.compiled().hostScope(request.uri());
+    // (strings built per call only for a host of the generic fallback)
+    boolean oneHost = hostScope.isEmpty();
+    String providerScope = oneHost ? profile.id() : profile.id() + hostScope;
+    this.account = oneHost ? settings.account : settings.account + hostScope;
+    String operationScope = oneHost ? settings.operationScope(operationName)
+        : providerScope + "/operation:" + operationName;
+    this.gateScopes = carrier == null ? new String[] {providerScope, operationScope}
+        : new String[] {providerScope, providerScope + "/carrier:" + carrier, operationScope};
+    this.acquired = new CircuitBreaker[gateScopes.length];
+    Map<String, String> extra = idempotencyKey == null ? Map.of()
+        : Map.of(settings.idempotencyKeyHeader, idempotencyKey);
+    this.next = new AttemptRequest(1, 0, true, request.method(), request.uri(), extra);
+  }
+
+  // ---- what the driver reads after a step -------------------------------------------------------------------
+
+  /** The request to send ({@link Next#SEND}), told the time left until the deadline. */
+  AttemptRequest request() {
+    return next;
+  }
+
+  /** How long to wait ({@link Next#WAIT}); positive. */
+  Duration delay() {
+    return delay;
+  }
+
+  /** Why the engine waits ({@link Next#WAIT}): a {@link WaitEvent#cause()}. */
+  String waitCause() {
+    return waitCause;
+  }
+
+  /** The call's result ({@link Next#RETURN}). */
+  CallResult<R> result() {
+    return result;
+  }
+
+  /** What the call throws ({@link Next#THROW}). */
+  IOException failure() {
+    return failure;
+  }
+
+  /** The token a blocking wait watches: the caller's, or one made for this call (nobody else can cancel it). */
+  CancellationToken token() {
+    if (token == null) {
+      token = CancellationToken.create();
+    }
+    return token;
+  }
+
+  // ---- events -----------------------------------------------------------------------------------------------
+
+  /** The call starts. */
+  Next start() {
+    try {
+      checkCancelled();
+      return beforeAttempt();
+    } catch (IOException e) {
+      return fail(e);
+    }
+  }
+
+  /** The wait asked for by the last {@link Next#WAIT} ended. */
+  Next waited() {
+    try {
+      checkCancelled();
+      return resume(after);
+    } catch (IOException e) {
+      return fail(e);
+    }
+  }
+
+  /**
+   * The transport answered the request of the last {@link Next#SEND}. A classifier that throws (never expected: it
+   * is bounded and total) returns the breakers' permits and closes the response before the exception leaves.
+   */
+  Next answered(ProviderResponse<R> response) {
+    Classification c;
+    ResponseSnapshot snapshot;
+    try {
+      snapshot = response.snapshot();
+      RequestSnapshot classified = next.original() ? request
+          : RequestSnapshot.of(next.method(), next.uri(), request.headers(), null);
+      // A poll request built by the profile (GET /labels/{id}) is classified as its own operation.
+      c = settings.classifier.classify(settings.profile, classified, snapshot,
+          next.original() ? operationName : options.operation(), options.carrier());
+    } catch (RuntimeException | Error e) {
+      releasePermits();
+      response.close();
+      throw e;
+    }
+    try {
+      return decide(response, c, snapshot);
+    } catch (IOException e) {
+      return fail(e);
+    }
+  }
+
+  /** The transport failed to answer the request of the last {@link Next#SEND}. */
+  Next failed(IOException e) {
+    try {
+      return onTransportFailure(e);
+    } catch (IOException thrown) {
+      return fail(thrown);
+    }
+  }
+
+  /**
+   * The call was cancelled while it waited or while an attempt was in flight (the attempt's permits go back: a
+   * cancelled attempt says nothing about the upstream).
+   *
+   * @param interrupted whether its thread was interrupted (the driver restored the flag)
+   */
+  Next cancelled(boolean interrupted) {
+    releasePermits();
+    return fail(new CallCancelledException(settings.profile.id(), last, sends, interrupted));
+  }
+
+  /**
+   * The call stops on an exception that is not the rules' (a {@link RuntimeException} or {@link Error} out of the
+   * transport, the classifier or a driver): the breakers' permits go back and the held answer is closed. Safe to call
+   * more than once.
+   */
+  void abandon() {
+    releasePermits();
+    closeHeld();
+  }
+
+  /** Closes the response of the {@link #result()} when nobody will read it (a call cancelled just as it ended). */
+  void discardResult() {
+    if (resultResponse != null) {
+      resultResponse.close();
+    }
+  }
+
+  // ---- the path of an attempt -------------------------------------------------------------------------------
+
+  private Next resume(After then) throws IOException {
+    switch (then) {
+      case PERMIT:
+        return permit();
+      case PAUSE_AFTER_PERMIT:
+        return pauseAfterPermit();
+      case GATE:
+        return gate();
+      default:
+        checkCancelled();
+        return beforeAttempt();
+    }
+  }
+
+  private Next beforeAttempt() throws IOException {
+    // No request may reach the provider while its account is paused by a rate limit.
+    Duration pause = pauseLeft();
+    return pause != null ? waitFor(pause, "pause", After.PERMIT) : permit();
+  }
+
+  private Next permit() throws IOException {
+    // The client-side rate limit: take a permit, waiting for it if the bucket is empty.
+    if (settings.rateLimit == null) {
+      return gate();
+    }
+    Duration remaining = Duration.between(settings.clock.instant(), deadlineAt);
+    Duration wait = settings.limits.acquire(account, settings.rateLimit,
+        remaining.isNegative() ? Duration.ZERO : remaining);
+    if (wait == null) {
+      throw new DeadlineExceededException(settings.profile.id(), last, sends, "waiting for the rate limiter", null);
+    }
+    return wait.compareTo(Duration.ZERO) > 0 ? waitFor(wait, "rate_limit", After.PAUSE_AFTER_PERMIT) : gate();
+  }
+
+  private Next pauseAfterPermit() throws IOException {
+    // A 429 seen by another caller while this one waited for its permit paused the account: no request may reach
+    // the provider during a pause, so wait it out before sending (the permit is kept).
+    Duration pause = pauseLeft();
+    return pause != null ? waitFor(pause, "pause", After.GATE) : gate();
+  }
+
+  private Next gate() throws IOException {
+    // No attempt starts at or after the deadline.
+    Duration timeLeft = Duration.between(settings.clock.instant(), deadlineAt);
+    if (timeLeft.isNegative() || timeLeft.isZero()) {
+      throw new DeadlineExceededException(settings.profile.id(), last, sends, "before the next attempt", null);
+    }
+    next = next.withTimeLeft(timeLeft);
+    try {
+      acquirePermits();
+    } catch (BreakerOpenException e) {
+      if (held != null && heldClassification != null && !settings.throwOnFailure) {
+        // A breaker opened while this call waited to retry: hand back the provider's last answer.
+        ProviderResponse<R> r = held;
+        held = null;
+        stopReason = "breaker_opened";
+        return done(r, heldClassification);
+      }
+      throw e;
+    }
+    closeHeld();
+    sends++;
+    if (next.poll() > 0) {
+      settings.metrics.poll(operationName);
+    }
+    if (settings.listening) {
+      // events (and the redacted URL) are built only for a listener
+      safely(() -> settings.listener.onAttempt(new AttemptEvent(settings.profile.id(), operationName,
+          next.attempt(), next.poll(), next.method(), settings.profile.redaction().url(next.uri().toString()))));
+    }
+    sentAt = settings.clock.instant();
+    return Next.SEND;
+  }
+
+  /** Asks the driver to wait {@code wait} for {@code cause}, then go on at {@code then}; no wait goes on at once. */
+  private Next waitFor(Duration wait, String cause, After then) throws IOException {
+    if (wait.isZero() || wait.isNegative()) {
+      return resume(then);
+    }
+    if (settings.listening) {
+      safely(() -> settings.listener.onWait(new WaitEvent(settings.profile.id(), operationName, wait, cause)));
+    }
+    settings.metrics.wait(operationName, cause, wait);
+    waited = waited.plus(wait);
+    delay = wait;
+    waitCause = cause;
+    after = then;
+    return Next.WAIT;
+  }
+
+  private Next done(ProviderResponse<R> response, Classification c) {
+    result = new CallResult<>(response.unwrap(), c, sends, polls, waited);
+    resultResponse = response;
+    closeHeld();
+    finish(outcomeOf(c));
+    return Next.RETURN;
+  }
+
+  private Next fail(IOException e) {
+    closeHeld();
+    failure = e;
+    finish(outcomeOf(e));
+    return Next.THROW;
+  }
+
+  private String outcomeOf(Classification c) {
+    switch (c.decision()) {
+      case SUCCEED:
+        return c.duplicate() ? "duplicate" : "succeeded";
+      case FAIL:
+        return "failed";
+      case POLL:
+        return "pending";
+      default:
+        return stopReason;
+    }
+  }
+
+  private String outcomeOf(IOException e) {
+    if (e instanceof BreakerOpenException) {
+      return "breaker_open";
+    } else if (e instanceof PollTimeoutException) {
+      return "poll_timeout";
+    } else if (e instanceof DeadlineExceededException) {
+      return "deadline_exceeded";
+    } else if (e instanceof CallCancelledException) {
+      return "cancelled";
+    } else if (e instanceof ShippingCallException) {
+      return last != null && last.decision() == Decision.FAIL ? "failed" : stopReason;
+    }
+    return "io_error";
+  }
+
+  private void finish(String outcome) {
+    settings.metrics.call(operationName, outcome, Duration.between(start, settings.clock.instant()));
+  }
+
+  private void closeHeld() {
+    if (held != null) {
+      ProviderResponse<R> r = held;
+      held = null;
+      heldClassification = null;
+      r.close();
+    }
+  }
+
+  // ---- gate -------------------------------------------------------------------------------------------------
+
+  private void acquirePermits() throws BreakerOpenException {
+    for (int i = 0; i < gateScopes.length; i++) {
+      String scope = gateScopes[i];
+      if (settings.shareBreakerHints) {
+        Instant hinted = settings.limits.openHint(scope);
+        if (hinted != null && hinted.isAfter(settings.clock.instant())) {
+          // Another instance saw this scope's breaker open: skip a round of failures.
+          releasePermits();
+          throw new BreakerOpenException(settings.profile.id(), scope, last, sends);
+        }
+      }
+      CircuitBreaker cb = i == 0 ? settings.breakers.get(scope) : settings.breakers.existing(scope);
+      if (cb == null) {
+        continue;
+      }
+      // An open breaker fails the call fast, with no network traffic.
+      if (!cb.tryAcquirePermission()) {
+        releasePermits();
+        throw new BreakerOpenException(settings.profile.id(), scope, last, sends);
+      }
+      acquired[permits++] = cb;
+    }
+  }
+
+  /** Returns the permits of the attempt in flight, if any. */
+  private void releasePermits() {
+    for (int i = 0; i < permits; i++) {
+      acquired[i].releasePermission();
+      acquired[i] = null;
+    }
+    permits = 0;
+  }
+
+  private void record(Classification c, long nanos) {
+    boolean scopeRecorded = false;
+    for (int i = 0; i < permits; i++) {
+      CircuitBreaker cb = acquired[i];
+      acquired[i] = null;
+      scopeRecorded |= cb.getName().equals(c.scope());
+      switch (c.decision()) {
+        // SUCCEED and POLL prove the upstream healthy.
+        case SUCCEED, POLL -> cb.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        // BREAK counts only against the breaker of its scope.
+        case BREAK -> {
+          if (cb.getName().equals(c.scope())) {
+            cb.onError(nanos, TimeUnit.NANOSECONDS, UPSTREAM_UNHEALTHY);
+          } else {
+            cb.releasePermission();
+          }
+        }
+        // RETRY and FAIL never count against a breaker.
+        default -> cb.releasePermission();
+      }
+    }
+    permits = 0;
+    if (c.decision() == Decision.BREAK && !scopeRecorded) {
+      CircuitBreaker cb = settings.breakers.get(c.scope());
+      if (cb.tryAcquirePermission()) {
+        cb.onError(nanos, TimeUnit.NANOSECONDS, UPSTREAM_UNHEALTHY);
+      }
+    }
+  }
+
+  // ---- outcomes ---------------------------------------------------------------------------------------------
+
+  private Next onTransportFailure(IOException e) throws IOException {
+    long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
+    for (int i = 0; i < permits; i++) {
+      // A transport failure (reset, timeout) counts against the provider's breaker only.
+      if (i == 0) {
+        acquired[i].onError(nanos, TimeUnit.NANOSECONDS, redactedCopy(e));
+      } else {
+        acquired[i].releasePermission();
+      }
+      acquired[i] = null;
+    }
+    permits = 0;
+    settings.budget(account).onFailure();
+    settings.metrics.attempt(operationName, Decision.BREAK.name(), "io");
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} attempt {} failed: {}", settings.profile.id(), operationName, sends,
+          settings.profile.redaction().text(e.toString()));
+    }
+    // An interrupted blocking call ends with the interruption, flag kept.
+    if (blocking && e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+      throw e;
+    }
+    checkCancelled();
+    if (!settings.clock.instant().isBefore(deadlineAt)) {
+      // the transport gave the attempt only the time left (AttemptRequest.timeLeft), and it ran out
+      throw new DeadlineExceededException(settings.profile.id(), last, sends, "during attempt " + sends, e);
+    }
+    boolean notSent = e instanceof ConnectException || e instanceof UnknownHostException
+        || e instanceof NoRouteToHostException;
+    // A request that never reached the server, or one safe to repeat, may be sent again; a POST that may have
+    // been processed is not repeated behind the caller's back.
+    boolean safe = (notSent && options.bodyRepeatable()) || repeatable();
+    if (!safe || retries + 1 >= settings.maxAttempts || !settings.budget(account).allowsRetry()) {
+      throw withEarlierFailures(e);
+    }
+    Duration wait = backoffDelay();
+    if (!fitsDeadline(wait)) {
+      throw new DeadlineExceededException(settings.profile.id(), last, sends, "with no time left to retry", e);
+    }
+    if (failures == null) {
+      failures = new ArrayList<>(2);
+    }
+    failures.add(e);
+    retries++;
+    next = new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(), next.original(),
+        next.method(), next.uri(), next.extraHeaders());
+    return waitFor(wait, "backoff", After.NEXT_ATTEMPT);
+  }
+
+  /** A stackless copy of {@code e} whose message went through the profile's redaction, for the breaker's logs. */
+  private Exception redactedCopy(IOException e) {
+    return new RedactedFailure(settings.profile.redaction().text(e.toString()));
+  }
+
+  /** A transport failure as the breaker records it: redacted text, no stack. */
+  private static final class RedactedFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RedactedFailure(String message) {
+      super(message);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  private Next decide(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
+      throws IOException {
+    long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
+    last = c;
+    record(c, nanos);
+    settings.metrics.attempt(operationName, c.decision().name(), codeTag(c));
+    if (settings.listening) {
+      safely(() -> settings.listener.onDecision(new DecisionEvent(c, next.attempt(), next.poll())));
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} {}", request.method(), settings.profile.redaction().url(request.uri().toString()),
+          c.summary());
+    }
+    boolean throttled = pauseProviderIfLimited(c, snapshot);
+
+    switch (c.decision()) {
+      case SUCCEED -> {
+        settings.budget(account).onSuccess();
+        return done(response, c);
+      }
+      case FAIL -> {
+        // FAIL: the caller must change something; the first response is handed back untouched.
+        return failOrReturn(response, c, "FAIL");
+      }
+      case POLL -> {
+        settings.budget(account).onSuccess();
+        return poll(response, c, snapshot);
+      }
+      default -> {
+        // RETRY and BREAK: send again while attempts, budget, breaker and deadline allow and repeating is safe.
+        // A provider's "not processed, come back at T" (429 with a reset) is throttling, which the pause already
+        // honours for every caller: it does not drain the budget, which guards against failure amplification.
+        if (!(c.decision() == Decision.RETRY && c.notProcessed() && c.retryAfter() != null)) {
+          settings.budget(account).onFailure();
+        }
+        return retry(response, c, throttled);
+      }
+    }
+  }
+
+  private Next failOrReturn(ProviderResponse<R> response, Classification c, String what)
+      throws ShippingCallException {
+    if (settings.throwOnFailure) {
+      response.close();
+      String provider = settings.profile.id();
+      ShippingCallException e = new ShippingCallException(
+          ShippingCallException.describe(provider, c, sends, what), provider, c, sends, null);
+      if (failures != null) {
+        failures.forEach(e::addSuppressed);
+      }
+      throw e;
+    }
+    return done(response, c);
+  }
+
+  private Next retry(ProviderResponse<R> response, Classification c, boolean throttled) throws IOException {
+    if (!(repeatable() || (c.notProcessed() && options.bodyRepeatable()))) {
+      stopReason = "not_repeatable";
+      return failOrReturn(response, c, c.decision() + " (not repeated: the request is not safe to send again)");
+    }
+    if (retries + 1 >= settings.maxAttempts) {
+      return failOrReturn(response, c, c.decision().name());
+    }
+    if (!settings.budget(account).allowsRetry()) {
+      stopReason = "budget_exhausted";
+      return failOrReturn(response, c, c.decision() + " (retry budget exhausted)");
+    }
+    CircuitBreaker scopeBreaker = settings.breakers.existing(c.scope());
+    if (scopeBreaker != null && scopeBreaker.getState() == CircuitBreaker.State.OPEN) {
+      // The breaker of this scope just opened: stop here and hand back the provider's answer.
+      stopReason = "breaker_opened";
+      return failOrReturn(response, c, c.decision() + " (circuit breaker " + c.scope() + " opened)");
+    }
+    Duration hint = c.retryAfter();
+    Duration wait;
+    String cause;
+    if (hint != null) {
+      // The provider's own hint beats backoff; never retry earlier than it asked.
+      if (hint.compareTo(settings.maxRetryAfter) > 0) {
+        stopReason = "wait_too_long";
+        return failOrReturn(response, c, c.decision() + " (asked to wait " + hint + ", beyond maxRetryAfter)");
+      }
+      // A throttled caller resumes with the others paused by the same reset, spread over a little time.
+      wait = throttled ? spreadAfterReset(hint) : hint;
+      cause = "retry_after";
+    } else {
+      wait = backoffDelay();
+      cause = "backoff";
+    }
+    // A wait beyond the remaining deadline is not waited: the call finishes with the response.
+    if (!fitsDeadline(wait)) {
+      stopReason = "wait_too_long";
+      return failOrReturn(response, c, c.decision() + " (the wait would pass the deadline)");
+    }
+    // Held through the wait: if a breaker opens meanwhile, this answer is what the caller gets (closed otherwise).
+    held = response;
+    heldClassification = c;
+    retries++;
+    next = new AttemptRequest(next.attempt() + 1, next.poll(), next.original(), next.method(), next.uri(),
+        next.extraHeaders());
+    return waitFor(wait, cause, After.NEXT_ATTEMPT);
+  }
+
+  private Next poll(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot) throws IOException {
+    Instant now = settings.clock.instant();
+    if (pollStart == null) {
+      pollStart = now;
+    }
+    String provider = settings.profile.id();
+    PollSpec spec = operation == null ? null : operation.poll();
+    AttemptRequest pollRequest;
+    if (spec != null && next.original()) {
+      // The profile builds the poll request from the pending body (GET /labels/{id}).
+      URI uri = pollUri(spec, snapshot);
+      if (uri == null) {
+        response.close();
+        throw new PollTimeoutException(provider, c, snapshot, sends, polls,
+            "a poll request could not be built (no " + String.join(", ", spec.variables().values())
+                + " in the pending body)");
+      }
+      pollRequest = new AttemptRequest(next.attempt(), polls + 1, false, spec.method(), uri, Map.of());
+    } else if (next.original() && !repeatable()) {
+      // Polling would repeat a request that is not safe to repeat: hand back the pending answer.
+      return done(response, c);
+    } else {
+      pollRequest = new AttemptRequest(next.attempt(), polls + 1, next.original(), next.method(), next.uri(),
+          next.extraHeaders());
+    }
+    // Polling stops at maxPolls, ...
+    if (polls >= settings.maxPolls) {
+      response.close();
+      throw new PollTimeoutException(provider, c, snapshot, sends, polls, "maxPolls (" + settings.maxPolls + ")");
+    }
+    // ... waits the poll interval, or longer when the provider asks for longer, ...
+    Duration wait = settings.pollInterval;
+    if (c.retryAfter() != null && c.retryAfter().compareTo(wait) > 0) {
+      wait = c.retryAfter();
+    }
+    // ... and never polls beyond maxPollDuration or the call's deadline.
+    if (Duration.between(pollStart, now.plus(wait)).compareTo(settings.maxPollDuration) > 0) {
+      response.close();
+      throw new PollTimeoutException(provider, c, snapshot, sends, polls,
+          "maxPollDuration (" + settings.maxPollDuration + ")");
+    }
+    if (!fitsDeadline(wait)) {
+      response.close();
+      throw new PollTimeoutException(provider, c, snapshot, sends, polls, "the call deadline");
+    }
+    response.close();
+    polls++;
+    next = pollRequest;
+    return waitFor(wait, "poll", After.NEXT_ATTEMPT);
+  }
+
+  private @Nullable URI pollUri(PollSpec spec, ResponseSnapshot snapshot) {
+    ExtractionPlan plan = new ExtractionPlan(new HashSet<>(spec.variables().values()), Set.of(), List.of());
+    // the same bytes the classifier read: decoded, within the peek limit
+    BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit());
+    var extraction = StreamingExtractor.extract(body.bytes(), body.length(), plan);
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Map.Entry<String, String> v : spec.variables().entrySet()) {
+      String value = extraction.value(v.getValue());
+      if (value == null || value.isEmpty()) {
+        return null;
+      }
+      values.put(v.getKey(), URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    String template = spec.pathTemplate();
+    String path = template;
+    for (Map.Entry<String, String> v : values.entrySet()) {
+      path = path.replace("{" + v.getKey() + "}", v.getValue());
+    }
+    // Keep the original path's prefix (e.g. /postmen/v3) before the template's first segment.
+    String original = request.uri().getRawPath() == null ? "" : request.uri().getRawPath();
+    String firstSegment = template.split("/")[1];
+    int at = original.lastIndexOf("/" + firstSegment);
+    String prefix = at > 0 ? original.substring(0, at) : "";
+    try {
+      URI base = request.uri();
+      String query = base.getRawQuery();
+      return new URI(base.getScheme() + "://" + base.getRawAuthority() + prefix + path
+          + (query == null ? "" : "?" + query));
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  // ---- rules ------------------------------------------------------------------------------------------------
+
+  private boolean repeatable() {
+    if (!next.original()) {
+      // A profile-built poll request (GET /labels/{id}) has no body and is as safe as its method.
+      return RequestSnapshot.of(next.method(), next.uri(), HeaderValues.empty(), null).idempotentMethod();
+    }
+    if (!options.bodyRepeatable()) {
+      // A body that can be written once (a stream, a one-shot or duplex body) is never sent twice.
+      return false;
+    }
+    // GET, HEAD, PUT, DELETE, OPTIONS may be repeated; a POST only with an idempotency key or when the
+    // provider deduplicates the operation by a business key (Clickpost create-order by reference_number).
+    return idempotent || options.safeToRepeat() || idempotencyKey != null
+        || (operation != null && operation.repeatSafe());
+  }
+
+  private Duration backoffDelay() {
+    long ceiling = settings.backoff.apply(retries + 1);
+    // Full jitter: a uniformly random wait up to the exponential ceiling.
+    return Duration.ofMillis((long) (settings.random.nextDouble() * ceiling));
+  }
+
+  private boolean fitsDeadline(Duration wait) {
+    return !settings.clock.instant().plus(wait).isAfter(deadlineAt);
+  }
+
+  private String codeTag(Classification c) {
+    if (c.code() == null) {
+      return "none";
+    }
+    var compiled = settings.profile.compiled();
+    boolean inTable = compiled.codes().containsKey(c.code())
+        || (operation != null && operation.codes().containsKey(c.code()));
+    return inTable ? c.code() : "other";
+  }
+
+  /** Pauses the account until the reset when {@code c} is throttling; returns whether it did. */
+  private boolean pauseProviderIfLimited(Classification c, ResponseSnapshot snapshot) {
+    Duration hint = c.retryAfter();
+    if (hint == null || hint.isZero()) {
+      return false;
+    }
+    // A 429 or an exhausted rate-limit window pauses every caller of this account (the whole fleet with shared
+    // limits) until the reset, not just the call that saw it.
+    if (c.httpStatus() == 429 || RateLimitHeaders.remainingExhausted(snapshot.headers())
+        || (c.decision() == Decision.RETRY && c.notProcessed())) {
+      // At most maxRetryAfter: a mangled header ("come back in ten years") must not shut the account for good;
+      // past it, the next caller asks again and a real, long reset pauses the account once more.
+      Duration pause = hint.compareTo(settings.maxRetryAfter) > 0 ? settings.maxRetryAfter : hint;
+      settings.limits.pause(account, settings.clock.instant().plus(pause));
+      return true;
+    }
+    return false;
+  }
+
+  /** Returns how long the account's pause still holds sends back, spread after the reset; {@code null} if none. */
+  private @Nullable Duration pauseLeft() throws DeadlineExceededException {
+    Instant until = settings.limits.pausedUntil(account);
+    if (until == null) {
+      return null;
+    }
+    Duration left = Duration.between(settings.clock.instant(), until);
+    if (left.isNegative() || left.isZero()) {
+      return null;
+    }
+    // A pause that outlasts the deadline is not waited: the call ends now.
+    if (!fitsDeadline(left)) {
+      throw new DeadlineExceededException(settings.profile.id(), last, sends,
+          "while the provider is paused by its rate limit for " + left, null);
+    }
+    return spreadAfterReset(left);
+  }
+
+  /**
+   * Returns {@code untilReset} plus a random share of the pause jitter, so the callers held back by one reset do not
+   * all meet the limit again at the same instant. The spread does not shrink with the wait: a 429 seen 20 ms before
+   * a per-second window resets still needs its callers spread over the next window. Never earlier than the reset,
+   * and never past the deadline.
+   */
+  private Duration spreadAfterReset(Duration untilReset) {
+    long spreadNanos = settings.pauseJitter.toNanos();
+    Duration jittered = untilReset.plusNanos((long) (settings.random.nextDouble() * spreadNanos));
+    return fitsDeadline(jittered) ? jittered : untilReset;
+  }
+
+  private void checkCancelled() throws CallCancelledException {
+    // An interrupted blocking call and a cancelled token end the call, before anything else is sent or waited.
+    if (blocking && Thread.currentThread().isInterrupted()) {
+      throw new CallCancelledException(settings.profile.id(), last, sends, true);
+    }
+    if (token != null && token.isCancelled()) {
+      throw new CallCancelledException(settings.profile.id(), last, sends, false);
+    }
+  }
+
+  private IOException withEarlierFailures(IOException e) {
+    if (failures != null) {
+      for (Throwable earlier : failures) {
+        if (earlier != e) {
+          e.addSuppressed(earlier);
+        }
+      }
+    }
+    return e;
+  }
+
+  /** Runs listener code; a listener that throws is logged and ignored. */
+  static void safely(Runnable listenerCall) {
+    try {
+      listenerCall.run();
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      LOG.warn("shipping-resilience listener threw {}; ignored", e.getClass().getName());
+    }
+  }
+}

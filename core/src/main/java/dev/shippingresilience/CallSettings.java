@@ -1,0 +1,163 @@
+package dev.shippingresilience;
+
+import dev.shippingresilience.event.BreakerEvent;
+import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.internal.LruMap;
+import dev.shippingresilience.internal.PolicyMetrics;
+import dev.shippingresilience.internal.RetryBudget;
+import dev.shippingresilience.internal.ScopedBreakers;
+import dev.shippingresilience.spi.LocalLimits;
+import dev.shippingresilience.spi.RateLimit;
+import dev.shippingresilience.spi.SharedLimits;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the rules of a call ({@link CallRules}) and its drivers read, fixed once when the policy is built from
+ * its builder: attempt and poll limits, the backoff, the deadline, idempotency, the clock, the listener, and the
+ * policy's shared state (breakers, rate limits and pauses, retry budgets, meters). Immutable; the shared state it holds
+ * is thread-safe and shared by every call of the policy.
+ */
+final class CallSettings {
+  private static final Logger LOG = LoggerFactory.getLogger(ShippingPolicy.class);
+
+  final ProviderProfile profile;
+  final ResponseClassifier classifier;
+  final int maxAttempts;
+  final Duration initialBackoff;
+  final Duration maxBackoff;
+  /** The backoff ceiling of the n-th retry: exponential from {@link #initialBackoff}, at most {@link #maxBackoff}. */
+  final IntervalFunction backoff;
+  final Duration pollInterval;
+  final Duration maxPollDuration;
+  final int maxPolls;
+  final Duration deadline;
+  final Duration maxRetryAfter;
+  final Duration pauseJitter;
+  final @Nullable String idempotencyKeyHeader;
+  final boolean automaticIdempotencyKey;
+  final boolean throwOnFailure;
+  final Clock clock;
+  final RandomGenerator random;
+  final ShippingListener listener;
+  /** Whether events are worth building: a policy without a listener builds none. */
+  final boolean listening;
+  final PolicyMetrics metrics;
+  final CircuitBreakerConfig breakerConfig;
+  final ScopedBreakers breakers;
+  final @Nullable RateLimit rateLimit;
+  final SharedLimits limits;
+  final String account;
+  final boolean shareBreakerHints;
+  /** How blocking calls wait. */
+  final Sleeper sleeper;
+  /** Where asynchronous calls schedule their waits, or {@code null} for the shared default scheduler. */
+  final @Nullable ScheduledExecutorService scheduler;
+  /** The breaker scope of each operation at the provider level, built once (the operation names are bounded). */
+  private final java.util.concurrent.ConcurrentHashMap<String, String> operationScopes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final LruMap<RetryBudget> budgets = new LruMap<>(ShippingPolicy.MAX_RETRY_BUDGETS);
+  final int budgetTokens;
+  private final double budgetRatio;
+  /** Creates a full budget; one function for every call, so looking a budget up allocates nothing. */
+  private final Function<String, RetryBudget> newBudget;
+
+  CallSettings(ShippingPolicy.Builder b) {
+    this.profile = b.profile;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.backoff = IntervalFunction.ofExponentialBackoff(b.initialBackoff, 2.0, b.maxBackoff);
+    this.pollInterval = b.pollInterval;
+    this.maxPollDuration = b.maxPollDuration;
+    this.maxPolls = b.maxPolls;
+    this.deadline = b.deadline;
+    this.maxRetryAfter = b.maxRetryAfter;
+    this.pauseJitter = b.pauseJitter;
+    this.idempotencyKeyHeader = b.idempotencyKeyHeader;
+    this.automaticIdempotencyKey = b.automaticIdempotencyKey;
+    this.throwOnFailure = b.throwOnFailure;
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.scheduler = b.scheduler;
+    this.random = b.random;
+    this.listener = b.listener;
+    this.listening = b.listener != ShippingListener.NONE;
+    this.rateLimit = b.limitForPeriod > 0 ? new RateLimit(b.limitForPeriod, b.limitRefreshPeriod) : null;
+    this.limits = b.limits != null ? b.limits : new LocalLimits(b.clock, b.meterRegistry);
+    this.account = b.account != null ? b.account : b.profile.id();
+    this.shareBreakerHints = b.shareBreakerHints;
+    this.classifier = ResponseClassifier.builder()
+        .profiles(ProviderProfiles.builtIn().with(b.profile))
+        .clock(b.clock)
+        .peekLimit(b.peekLimit)
+        .build();
+    this.metrics = new PolicyMetrics(b.meterRegistry, b.profile.id());
+    this.breakerConfig = CircuitBreakerConfig.custom()
+        .failureRateThreshold(b.failureRateThreshold)
+        .minimumNumberOfCalls(b.minimumNumberOfCalls)
+        .slidingWindowSize(b.slidingWindowSize)
+        .waitDurationInOpenState(b.waitDurationInOpenState)
+        .permittedNumberOfCallsInHalfOpenState(b.permittedCallsInHalfOpenState)
+        .clock(b.clock)
+        .build();
+    CircuitBreakerRegistry cbRegistry = CircuitBreakerRegistry.of(breakerConfig);
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
+    ShippingListener l = b.listener;
+    Duration openWait = b.waitDurationInOpenState;
+    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, openWait,
+        cb -> cb.getEventPublisher().onStateTransition(e -> {
+          LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
+              e.getStateTransition().getToState());
+          if (shareBreakerHints && e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+            limits.hintOpen(e.getCircuitBreakerName(), clock.instant().plus(openWait));
+          }
+          CallRules.safely(() -> l.onBreakerStateChange(new BreakerEvent(e.getCircuitBreakerName(),
+              e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name())));
+        }));
+    if (!b.profile.compiled().scopeByHost()) {
+      // The provider's own breaker exists from the start, so health checks and meters see it before any call.
+      breakers.get(b.profile.id());
+    }
+    this.budgetTokens = b.budgetTokens;
+    this.budgetRatio = b.budgetRatio;
+    this.newBudget = k -> new RetryBudget(budgetTokens, budgetRatio);
+  }
+
+  /** Returns the retry budget of {@code account} (a call's rate-limit account), creating it full. */
+  RetryBudget budget(String account) {
+    return budgets.computeIfAbsent(account, newBudget);
+  }
+
+  /** Returns the number of retry budgets kept. */
+  int retryBudgets() {
+    return budgets.size();
+  }
+
+  /** Returns the lowest remaining tokens among the budgets kept; the full size when there is none yet. */
+  double lowestBudgetTokens() {
+    double[] lowest = {budgetTokens};
+    budgets.forEach((account, budget) -> lowest[0] = Math.min(lowest[0], budget.tokens()));
+    return lowest[0];
+  }
+
+  /** Returns {@code <provider>/operation:<operation>}, the provider-level operation scope, built once per name. */
+  String operationScope(String operationName) {
+    String scope = operationScopes.get(operationName);
+    if (scope == null) {
+      scope = operationScopes.computeIfAbsent(operationName, name -> profile.id() + "/operation:" + name);
+    }
+    return scope;
+  }
+}
