@@ -249,7 +249,8 @@ final class ByteExtractor {
     return true;
   }
 
-  private int object(int i, PlanTrie.Node node, boolean documentLevel, int depth) {
+  /** Reads an object at {@code node} ({@code null}: only checked), returning the position after it or UNSURE. */
+  private int object(int i, PlanTrie.@Nullable Node node, boolean documentLevel, int depth) {
     if (depth >= MAX_DEPTH) {
       return UNSURE;
     }
@@ -259,10 +260,10 @@ final class ByteExtractor {
     }
     while (i < n && b[i] == '"') {
       int nameEnd = string(i + 1, false);
-      if (nameEnd == UNSURE || hasEscape(i + 1, nameEnd - 1)) {
+      if (nameEnd == UNSURE || node != null && hasEscape(i + 1, nameEnd - 1)) {
         return UNSURE;
       }
-      PlanTrie.Node child = node.member(b, i + 1, nameEnd - 1);
+      PlanTrie.Node child = node == null ? null : node.member(b, i + 1, nameEnd - 1);
       i = ws(nameEnd);
       if (i >= n || b[i] != ':') {
         return UNSURE;
@@ -290,7 +291,8 @@ final class ByteExtractor {
     return UNSURE;
   }
 
-  private int array(int i, PlanTrie.Node node, boolean documentLevel, int depth) {
+  /** Reads an array at {@code node} ({@code null}: only checked), returning the position after it or UNSURE. */
+  private int array(int i, PlanTrie.@Nullable Node node, boolean documentLevel, int depth) {
     if (depth >= MAX_DEPTH) {
       return UNSURE;
     }
@@ -300,7 +302,7 @@ final class ByteExtractor {
     }
     int index = 0;
     while (i < n) {
-      i = value(i, node.element(index++), documentLevel, depth + 1);
+      i = value(i, node == null ? null : node.element(index++), documentLevel, depth + 1);
       if (i == UNSURE) {
         return UNSURE;
       }
@@ -377,72 +379,10 @@ final class ByteExtractor {
     switch (b[i]) {
       case '"':
         return string(i + 1, false);
-      case '{': {
-        if (depth >= MAX_DEPTH) {
-          return UNSURE;
-        }
-        i = ws(i + 1);
-        if (i < n && b[i] == '}') {
-          return i + 1;
-        }
-        while (i < n && b[i] == '"') {
-          i = string(i + 1, false);
-          if (i == UNSURE) {
-            return UNSURE;
-          }
-          i = ws(i);
-          if (i >= n || b[i] != ':') {
-            return UNSURE;
-          }
-          i = ws(i + 1);
-          if (i >= n) {
-            return UNSURE;
-          }
-          i = skip(i, depth + 1);
-          if (i == UNSURE) {
-            return UNSURE;
-          }
-          i = ws(i);
-          if (i >= n) {
-            return UNSURE;
-          }
-          if (b[i] == '}') {
-            return i + 1;
-          }
-          if (b[i] != ',') {
-            return UNSURE;
-          }
-          i = ws(i + 1);
-        }
-        return UNSURE;
-      }
-      case '[': {
-        if (depth >= MAX_DEPTH) {
-          return UNSURE;
-        }
-        i = ws(i + 1);
-        if (i < n && b[i] == ']') {
-          return i + 1;
-        }
-        while (i < n) {
-          i = skip(i, depth + 1);
-          if (i == UNSURE) {
-            return UNSURE;
-          }
-          i = ws(i);
-          if (i >= n) {
-            return UNSURE;
-          }
-          if (b[i] == ']') {
-            return i + 1;
-          }
-          if (b[i] != ',') {
-            return UNSURE;
-          }
-          i = ws(i + 1);
-        }
-        return UNSURE;
-      }
+      case '{':
+        return object(i, null, false, depth);
+      case '[':
+        return array(i, null, false, depth);
       case 't':
         return literal(i, "true");
       case 'f':
