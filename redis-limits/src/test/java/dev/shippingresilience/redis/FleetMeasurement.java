@@ -22,7 +22,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Measures the requests per second reaching a provider from N engine instances on one account, shared through
- * Redis versus per-process limits; prints the README's table. Off by default (about 10 s per row):
+ * Redis versus per-process limits; prints the table of docs/performance.md. Off by default (about 10 s per row):
  * {@code mvn -B -pl redis-limits verify -Dtest=FleetMeasurement -Dshipres.measure=true}.
  */
 @EnabledIfSystemProperty(named = "shipres.measure", matches = "true")
