@@ -23,11 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -729,7 +727,7 @@ final class CallRules<R> {
   }
 
   private @Nullable URI pollUri(PollSpec spec, ResponseSnapshot snapshot) {
-    ExtractionPlan plan = new ExtractionPlan(new HashSet<>(spec.variables().values()), Set.of(), List.of());
+    ExtractionPlan plan = settings.pollPlan(spec);
     // the same bytes the classifier read: decoded, within the peek limit
     BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit());
     var extraction = StreamingExtractor.extract(body.bytes(), body.length(), plan);

@@ -2,8 +2,10 @@ package dev.shippingresilience;
 
 import dev.shippingresilience.event.BreakerEvent;
 import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.internal.ExtractionPlan;
 import dev.shippingresilience.internal.LruMap;
 import dev.shippingresilience.internal.PolicyMetrics;
+import dev.shippingresilience.internal.ProfileModel;
 import dev.shippingresilience.internal.RetryBudget;
 import dev.shippingresilience.internal.ScopedBreakers;
 import dev.shippingresilience.spi.LocalLimits;
@@ -16,6 +18,8 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -64,6 +68,9 @@ final class CallSettings {
   final Sleeper sleeper;
   /** Where asynchronous calls schedule their waits, or {@code null} for the shared default scheduler. */
   final @Nullable ScheduledExecutorService scheduler;
+  /** The fields each poll spec reads from an answer, compiled once (a profile has a few poll specs). */
+  private final java.util.concurrent.ConcurrentHashMap<ProfileModel.PollSpec, ExtractionPlan> pollPlans =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** The breaker scope of each operation at the provider level, built once (the operation names are bounded). */
   private final java.util.concurrent.ConcurrentHashMap<String, String> operationScopes =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -159,5 +166,15 @@ final class CallSettings {
       scope = operationScopes.computeIfAbsent(operationName, name -> profile.id() + "/operation:" + name);
     }
     return scope;
+  }
+
+  /** Returns the plan that reads {@code spec}'s variables from an answer, built on first use. */
+  ExtractionPlan pollPlan(ProfileModel.PollSpec spec) {
+    ExtractionPlan plan = pollPlans.get(spec);
+    if (plan == null) {
+      plan = pollPlans.computeIfAbsent(spec,
+          s -> new ExtractionPlan(new java.util.HashSet<>(s.variables().values()), Set.of(), List.of()));
+    }
+    return plan;
   }
 }
