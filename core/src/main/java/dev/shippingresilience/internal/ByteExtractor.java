@@ -454,7 +454,7 @@ final class ByteExtractor {
   /**
    * Checks a string whose content starts at {@code i} (after the opening quote) and returns the position after the
    * closing quote, or UNSURE. With {@code keep}, sets {@link #text} to its value as {@link StreamingExtractor}
-   * keeps it (stripped, cut at {@link StreamingExtractor#MAX_VALUE_LENGTH}).
+   * keeps it ({@link StreamingExtractor#kept}).
    */
   private int string(int i, boolean keep) {
     int start = i;
@@ -490,9 +490,7 @@ final class ByteExtractor {
     if (keep) {
       String raw = escaped ? unescape(start, i)
           : new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-      String stripped = raw.strip();
-      text = stripped.length() > StreamingExtractor.MAX_VALUE_LENGTH
-          ? stripped.substring(0, StreamingExtractor.MAX_VALUE_LENGTH) : stripped;
+      text = StreamingExtractor.kept(raw);
     }
     return i + 1;
   }

@@ -39,6 +39,11 @@ public final class JsonPointers {
     return name.replace("~", "~0").replace("/", "~1");
   }
 
+  /** Returns one pointer segment unescaped: {@code ~1} is '/', {@code ~0} is '~' (the inverse of {@link #escape}). */
+  public static String unescape(String segment) {
+    return segment.indexOf('~') < 0 ? segment : segment.replace("~1", "/").replace("~0", "~");
+  }
+
   /** Returns the pointer and every prefix of it, shortest first, e.g. "", "/a", "/a/b". */
   public static List<String> prefixes(String pointer) {
     List<String> out = new ArrayList<>();

@@ -99,7 +99,7 @@ final class PlanTrie {
         if (parent == null) {
           throw new IllegalStateException("no parent for pointer " + path); // prefixes are always in interest
         }
-        String segment = unescape(path.substring(slash + 1));
+        String segment = JsonPointers.unescape(path.substring(slash + 1));
         parent.names = append(parent.names, segment.getBytes(StandardCharsets.UTF_8));
         parent.children = append(parent.children, node);
         int index = arrayIndex(segment);
@@ -129,10 +129,6 @@ final class PlanTrie {
       value = value * 10 + (c - '0');
     }
     return value;
-  }
-
-  private static String unescape(String segment) {
-    return segment.indexOf('~') < 0 ? segment : segment.replace("~1", "/").replace("~0", "~");
   }
 
   private static byte[][] append(byte[][] array, byte[] value) {

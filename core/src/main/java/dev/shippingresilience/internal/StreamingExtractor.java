@@ -314,10 +314,15 @@ public final class StreamingExtractor {
         if (text == null) {
           return "";
         }
-        text = text.strip();
-        return text.length() > MAX_VALUE_LENGTH ? text.substring(0, MAX_VALUE_LENGTH) : text;
+        return kept(text);
       }
     }
+  }
+
+  /** Returns a string value as both readers keep it: stripped, cut at {@value #MAX_VALUE_LENGTH} characters. */
+  static String kept(String text) {
+    String stripped = text.strip();
+    return stripped.length() > MAX_VALUE_LENGTH ? stripped.substring(0, MAX_VALUE_LENGTH) : stripped;
   }
 
   /**
