@@ -12,6 +12,7 @@ import dev.shippingresilience.ResponseSnapshot;
 import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.okhttp.internal.DeadlineWatcher;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -28,7 +29,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import okio.AsyncTimeout;
 import okio.Buffer;
 import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
@@ -210,20 +210,23 @@ public final class ShippingInterceptor implements Interceptor {
       bounded = bounded.withReadTimeout(read, TimeUnit.MILLISECONDS);
     }
     long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
-    AttemptTimeout limit = new AttemptTimeout(chain.call(), ranOut);
-    limit.timeout(budgetMillis, TimeUnit.MILLISECONDS);
-    limit.enter();
+    Call call = chain.call();
+    // Cancels the call when the attempt runs out of time, on the watcher's thread, as OkHttp's call timeout does.
+    DeadlineWatcher.Watch limit = DeadlineWatcher.shared().watch(deadlineNanos, () -> {
+      ranOut.set(true);
+      call.cancel();
+    });
     OkHttpResponse response;
     try {
       response = new OkHttpResponse(bounded.proceed(toSend), peekLimit);
     } catch (IOException e) {
-      throw limit.exit() ? ranOutOfTime(e) : e;
+      throw limit.end() ? ranOutOfTime(e) : e;
     } catch (RuntimeException e) {
-      limit.exit();
+      limit.end();
       throw e;
     }
     // A body cut off by the read timeout at the deadline is no answer either: end the call at its deadline.
-    if (limit.exit() || (response.peekBroken() && System.nanoTime() - deadlineNanos >= 0)) {
+    if (limit.end() || (response.peekBroken() && System.nanoTime() - deadlineNanos >= 0)) {
       response.close();
       throw ranOutOfTime(null);
     }
@@ -250,23 +253,6 @@ public final class ShippingInterceptor implements Interceptor {
       return clientMillis;
     }
     return clientMillis == 0 ? (int) budgetMillis : (int) Math.min(clientMillis, budgetMillis);
-  }
-
-  /** Cancels the call when an attempt runs out of time; on okio's watchdog thread, as OkHttp's call timeout does. */
-  private static final class AttemptTimeout extends AsyncTimeout {
-    private final Call call;
-    private final AtomicBoolean ranOut;
-
-    AttemptTimeout(Call call, AtomicBoolean ranOut) {
-      this.call = call;
-      this.ranOut = ranOut;
-    }
-
-    @Override
-    protected void timedOut() {
-      ranOut.set(true);
-      call.cancel();
-    }
   }
 
   private static Request build(Request original, AttemptRequest attempt) {
