@@ -46,9 +46,11 @@ public final class JmhRatios {
       new Variant("withInterceptor", "ShippingInterceptor"),
       new Variant(FAILSAFE, "Failsafe `FailsafeCall` (RetryPolicy + CircuitBreaker)"),
       new Variant(RESILIENCE4J, "Resilience4j Retry + CircuitBreaker around `call.execute()`"));
+  private static final String PASS_THROUGH = "withPassThroughInterceptor";
   private static final List<Variant> SPRING = List.of(
       new Variant(BARE, "bare `RestClient` (JDK HttpClient)"),
-      new Variant("withInterceptor", "ShippingResilienceInterceptor"));
+      new Variant("withInterceptor", "ShippingResilienceInterceptor"),
+      new Variant(PASS_THROUGH, "a pass-through interceptor (Spring's own interception cost)"));
   private static final List<Variant> PROGRAMMATIC = List.of(
       new Variant(BARE, "the attempt alone (prebuilt response)"),
       new Variant("shippingPolicy", "`ShippingPolicy.execute`"),
@@ -206,10 +208,21 @@ public final class JmhRatios {
           continue;
         }
         out.printf(Locale.ROOT, "%n%s over bare / %s over bare: CPU **%s**, allocation **%s**.%n", library.label(),
-            peer.method().equals(FAILSAFE) ? "Failsafe" : "Resilience4j",
+            peerName(peer),
             ratio(over(lib.cpuPerOp(), bare.cpuPerOp()), over(p.cpuPerOp(), bare.cpuPerOp())),
             ratio(over(lib.bytesPerOp(), bare.bytesPerOp()), over(p.bytesPerOp(), bare.bytesPerOp())));
       }
+    }
+  }
+
+  private static String peerName(Variant peer) {
+    switch (peer.method()) {
+      case FAILSAFE:
+        return "Failsafe";
+      case PASS_THROUGH:
+        return "a pass-through interceptor";
+      default:
+        return "Resilience4j";
     }
   }
 

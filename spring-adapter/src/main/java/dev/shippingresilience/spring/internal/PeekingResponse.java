@@ -52,9 +52,18 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
   public static PeekingResponse peek(ClientHttpResponse response, int peekLimit) throws IOException {
     try {
       HttpStatusCode status = response.getStatusCode();
+      // One pass over the response's headers fills both the caller's writable copy and the engine's view (each
+      // iteration of Spring's HttpHeaders builds a case-insensitive name set first).
       HttpHeaders headers = new HttpHeaders();
-      headers.putAll(response.getHeaders());
-      HeaderValues headerValues = headerValues(headers);
+      List<String> fields = new ArrayList<>(16);
+      response.getHeaders().forEach((name, values) -> {
+        headers.put(name, values);
+        for (String value : values) {
+          fields.add(name);
+          fields.add(value);
+        }
+      });
+      HeaderValues headerValues = HeaderValues.of(fields.toArray(new String[0]));
 
       int limit = peekLimit + 1;
       // A declared length within the peek sizes the buffer exactly, so the snapshot can share it without a copy.
