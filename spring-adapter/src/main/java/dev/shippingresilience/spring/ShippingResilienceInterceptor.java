@@ -3,7 +3,6 @@ package dev.shippingresilience.spring;
 import dev.shippingresilience.Attempt;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.CallResult;
-import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
@@ -11,8 +10,8 @@ import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.spring.internal.AttemptDeadline;
 import dev.shippingresilience.spring.internal.AttemptHttpRequest;
 import dev.shippingresilience.spring.internal.AttributeOptions;
-import dev.shippingresilience.spring.internal.HostMappings;
 import dev.shippingresilience.spring.internal.PeekingResponse;
+import dev.shippingresilience.spring.internal.PolicySelector;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -95,14 +94,10 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
   /** Response header added with the provider code of the final response, when it had one. */
   public static final String CODE_HEADER = ResultHeaders.CODE;
 
-  private final ShippingPolicies policies;
-  private final HostMappings hosts;
-  private final boolean genericFallback;
+  private final PolicySelector selector;
 
   private ShippingResilienceInterceptor(Builder b) {
-    this.policies = b.policies;
-    this.hosts = HostMappings.of(b.hosts);
-    this.genericFallback = b.genericFallback;
+    this.selector = PolicySelector.of(b.policies, b.hosts, b.genericFallback);
   }
 
   /**
@@ -126,17 +121,17 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
 
   /** {@return the policies this interceptor picks from} */
   public ShippingPolicies policies() {
-    return policies;
+    return selector.policies();
   }
 
   /** {@return the extra host mappings, host to provider id} */
   public Map<String, String> hosts() {
-    return hosts.asMap();
+    return selector.hosts();
   }
 
   /** {@return whether requests to hosts no profile claims get the {@code generic-http} policy} */
   public boolean genericFallback() {
-    return genericFallback;
+    return selector.genericFallback();
   }
 
   /**
@@ -157,20 +152,7 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
    * @throws IllegalArgumentException if the {@link ShippingRequestAttributes#PROVIDER} attribute is not a known id
    */
   public @Nullable ShippingPolicy policyFor(HttpRequest request) {
-    String explicit = AttributeOptions.provider(request.getAttributes());
-    if (explicit != null) {
-      return policies.require(explicit);
-    }
-    URI uri = request.getURI();
-    String mapped = hosts.providerFor(uri.getHost());
-    if (mapped != null) {
-      return policies.require(mapped);
-    }
-    ShippingPolicy detected = policies.forUri(uri);
-    if (!genericFallback && ProviderProfiles.GENERIC_HTTP.equals(detected.provider())) {
-      return null;
-    }
-    return detected;
+    return selector.select(request.getAttributes(), request.getURI());
   }
 
   /**
@@ -216,8 +198,7 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
 
   @Override
   public String toString() {
-    return "ShippingResilienceInterceptor{providers=" + policies.profiles() + ", hosts=" + hosts.asMap()
-        + ", genericFallback=" + genericFallback + "}";
+    return "ShippingResilienceInterceptor{" + selector + "}";
   }
 
   /** Builds a {@link ShippingResilienceInterceptor}. Not thread-safe. */
@@ -241,15 +222,7 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
      * @throws IllegalArgumentException if {@code host} is blank or {@code providerId} has no policy
      */
     public Builder host(String host, String providerId) {
-      Objects.requireNonNull(host, "host");
-      Objects.requireNonNull(providerId, "providerId");
-      if (host.isBlank()) {
-        throw new IllegalArgumentException("Invalid host (blank) for provider '" + providerId + "'");
-      }
-      if (policies.find(providerId) == null) {
-        throw new IllegalArgumentException("Unknown provider '" + providerId + "' for host '" + host + "' (known: "
-            + String.join(", ", policies.profiles().all().stream().map(p -> p.id()).toList()) + ")");
-      }
+      PolicySelector.checkHost(policies, host, providerId);
       hosts.put(host, providerId);
       return this;
     }

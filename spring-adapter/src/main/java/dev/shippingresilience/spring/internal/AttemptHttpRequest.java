@@ -34,16 +34,20 @@ public final class AttemptHttpRequest extends HttpRequestWrapper {
     HttpHeaders headers = new HttpHeaders();
     headers.putAll(original.getHeaders());
     if (!attempt.original()) {
-      // A poll request has no body: the original body's headers would describe a body that is not sent.
-      headers.remove(HttpHeaders.CONTENT_TYPE);
-      headers.remove(HttpHeaders.CONTENT_LENGTH);
-      headers.remove(HttpHeaders.CONTENT_ENCODING);
-      headers.remove(HttpHeaders.TRANSFER_ENCODING);
+      removeBodyHeaders(headers);
     }
     attempt.extraHeaders().forEach(headers::set);
     return attempt.original()
         ? new AttemptHttpRequest(original, original.getMethod(), original.getURI(), headers)
         : new AttemptHttpRequest(original, HttpMethod.valueOf(attempt.method()), attempt.uri(), headers);
+  }
+
+  /** Removes the headers that describe a body: a poll request has none, and the original's would be wrong. */
+  public static void removeBodyHeaders(HttpHeaders headers) {
+    headers.remove(HttpHeaders.CONTENT_TYPE);
+    headers.remove(HttpHeaders.CONTENT_LENGTH);
+    headers.remove(HttpHeaders.CONTENT_ENCODING);
+    headers.remove(HttpHeaders.TRANSFER_ENCODING);
   }
 
   /** Returns the body to send for {@code attempt}: the original body, or none for a poll request. */
