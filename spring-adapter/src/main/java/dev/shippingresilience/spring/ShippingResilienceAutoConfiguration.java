@@ -29,6 +29,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -36,10 +37,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Spring Boot auto-configuration of shipping-resilience: with this module on the classpath, every auto-configured
- * {@code RestClient.Builder} gets a {@link ShippingResilienceInterceptor}, with zero code. Active when
+ * {@code RestClient.Builder} gets a {@link ShippingResilienceInterceptor}, and every auto-configured
+ * {@code WebClient.Builder} a {@link ShippingResilienceExchangeFilter}, with zero code. Active when
  * {@link RestClient} is on the classpath and {@code shipping.resilience.enabled} is not {@code false}.
  *
  * <p>Beans, each backing off when the application defines its own:
@@ -63,6 +66,10 @@ import org.springframework.web.client.RestClient;
  *       {@code shipping.resilience.generic-fallback=true};
  *   <li>{@code shippingResilienceRestClientCustomizer}, a {@code RestClientCustomizer} (module
  *       {@code spring-boot-restclient}) that adds the interceptor to every auto-configured builder;
+ *   <li>{@link ShippingResilienceExchangeFilter}, with the same host mappings and fallback, when WebFlux's
+ *       {@code WebClient} is on the classpath, and {@code shippingResilienceWebClientCustomizer}, a
+ *       {@code WebClientCustomizer} (module {@code spring-boot-webclient}) that adds it, as the first filter, to
+ *       every auto-configured {@code WebClient.Builder};
  *   <li>{@code shippingResilienceHealthIndicator} ({@link ShippingResilienceHealthIndicator}, health component
  *       {@code shippingResilience}), with {@code spring-boot-health}, unless
  *       {@code shipping.resilience.health.enabled=false};
@@ -188,6 +195,32 @@ public final class ShippingResilienceAutoConfiguration {
     RestClientCustomizer shippingResilienceRestClientCustomizer(ShippingResilienceInterceptor interceptor) {
       ShippingResilienceCustomizer customizer = new ShippingResilienceCustomizer(interceptor);
       return customizer::accept;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebClient.class)
+  static class WebClientConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    ShippingResilienceExchangeFilter shippingResilienceExchangeFilter(ShippingPolicies policies,
+        ShippingResilienceProperties properties) {
+      PropertiesBinding.checkHosts(properties.getHosts(), policies);
+      return ShippingResilienceExchangeFilter.builder(policies)
+          .hosts(properties.getHosts())
+          .genericFallback(properties.isGenericFallback())
+          .build();
+    }
+
+    /** Nested so that {@code WebClientCustomizer} is only loaded with {@code spring-boot-webclient} present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebClientCustomizer.class)
+    static class WebClientCustomizerConfiguration {
+      @Bean
+      @ConditionalOnMissingBean(name = "shippingResilienceWebClientCustomizer")
+      WebClientCustomizer shippingResilienceWebClientCustomizer(ShippingResilienceExchangeFilter filter) {
+        return filter::addTo;
+      }
     }
   }
 

@@ -46,7 +46,10 @@ public class ShippingResilienceProperties {
   /** The release that deprecated the old Spring names of the breaker and rate-limit settings. */
   private static final String SINCE = "0.1.0";
 
-  /** Whether to auto-configure shipping-resilience and add its interceptor to every auto-configured RestClient. */
+  /**
+   * Whether to auto-configure shipping-resilience and add its interceptor to every auto-configured RestClient (and
+   * its filter to every auto-configured WebClient).
+   */
   private boolean enabled = true;
 
   /**
@@ -63,8 +66,8 @@ public class ShippingResilienceProperties {
 
   /**
    * Whether requests to hosts that no profile or mapping claims get the generic HTTP policy (retries on
-   * 408/429/5xx, a breaker). Off by default: the interceptor reaches every auto-configured RestClient of the
-   * application, and its calls to other services should not change behaviour.
+   * 408/429/5xx, a breaker). Off by default: the interceptor reaches every auto-configured RestClient (the filter
+   * every WebClient) of the application, and its calls to other services should not change behaviour.
    */
   private boolean genericFallback = false;
 

@@ -44,14 +44,21 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.WebClient;
 
 class ShippingResilienceAutoConfigurationTest {
   @RegisterExtension
@@ -365,6 +372,95 @@ class ShippingResilienceAutoConfigurationTest {
       runner.withPropertyValues("shipping.resilience.health.enabled=false")
           .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ShippingResilienceHealthIndicator.class)
               .hasSingleBean(ShippingPolicies.class));
+    }
+  }
+
+  /** Issue 14 item 3: every auto-configured WebClient.Builder gets the filter, as every RestClient.Builder does. */
+  @Nested
+  class WebClients {
+    private final ApplicationContextRunner webRunner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(ShippingResilienceAutoConfiguration.class,
+            WebClientAutoConfiguration.class));
+
+    private List<ExchangeFilterFunction> filters(WebClient.Builder builder) {
+      List<ExchangeFilterFunction> seen = new ArrayList<>();
+      builder.filters(seen::addAll);
+      return seen;
+    }
+
+    @Test
+    void everyAutoConfiguredWebClientBuilderCarriesTheFilterFirst() {
+      webRunner.run(context -> {
+        assertThat(context).hasNotFailed()
+            .hasSingleBean(ShippingResilienceExchangeFilter.class)
+            .hasBean("shippingResilienceWebClientCustomizer");
+        assertThat(context.getBean("shippingResilienceWebClientCustomizer")).isInstanceOf(WebClientCustomizer.class);
+        ExchangeFilterFunction logging = (request, next) -> next.exchange(request);
+        WebClient.Builder builder = context.getBean(WebClient.Builder.class).filter(logging);
+        assertThat(filters(builder))
+            .containsExactly(context.getBean(ShippingResilienceExchangeFilter.class), logging);
+      });
+    }
+
+    @Test
+    void callsThroughTheAutoConfiguredWebClientGoThroughTheEngineWithTheProperties() {
+      // given
+      wireMock.stubFor(post(urlPathEqualTo("/api/v3/create-order/"))
+          .willReturn(aResponse().withBody(new String(Fixtures.body("clickpost", "create-order-already-placed.json"),
+              StandardCharsets.UTF_8))));
+      webRunner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+          .withPropertyValues("shipping.resilience.hosts[127.0.0.1]=clickpost",
+              "shipping.resilience.providers.clickpost.max-attempts=2")
+          .run(context -> {
+            WebClient client = context.getBean(WebClient.Builder.class)
+                .clientConnector(new JdkClientHttpConnector())
+                .baseUrl("http://127.0.0.1:" + wireMock.getPort())
+                .build();
+
+            // when
+            HttpHeaders headers = client.post().uri("/api/v3/create-order/?key=SECRET")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"reference_number\":\"R1\"}")
+                .retrieve().toBodilessEntity().block(Duration.ofSeconds(10)).getHeaders();
+
+            // then: the host mapping sent it through Clickpost's policy, which has the provider's settings
+            assertThat(headers.getFirst(ShippingResilienceInterceptor.DECISION_HEADER)).isEqualTo("SUCCEED");
+            assertThat(headers.getFirst(ShippingResilienceInterceptor.DUPLICATE_HEADER)).isEqualTo("true");
+            assertThat(context.getBean(SimpleMeterRegistry.class).get("shipping.resilience.calls")
+                .tag("provider", "clickpost").tag("outcome", "duplicate").timer().count()).isEqualTo(1);
+            ShippingPolicy policy = context.getBean(ShippingResilienceExchangeFilter.class).policyFor(
+                ClientRequest.create(HttpMethod.POST, URI.create("http://127.0.0.1/api/v3/create-order/")).build());
+            assertThat(policy).isSameAs(context.getBean(ShippingPolicies.class).require("clickpost"));
+            assertThat(policy.maxAttempts()).isEqualTo(2);
+          });
+    }
+
+    @Test
+    void disabledAddsNoFilter() {
+      webRunner.withPropertyValues("shipping.resilience.enabled=false").run(context -> {
+        assertThat(context).hasNotFailed()
+            .doesNotHaveBean(ShippingResilienceExchangeFilter.class)
+            .doesNotHaveBean("shippingResilienceWebClientCustomizer");
+        assertThat(filters(context.getBean(WebClient.Builder.class))).isEmpty();
+      });
+    }
+
+    @Test
+    void userDefinedFilterWinsAndIsTheOneAdded() {
+      ShippingResilienceExchangeFilter mine = ShippingResilienceExchangeFilter.of(ShippingPolicies.builder()
+          .configureAll(b -> b.meterRegistry(new SimpleMeterRegistry())).build());
+      webRunner.withBean(ShippingResilienceExchangeFilter.class, () -> mine).run(context -> {
+        assertThat(context).hasSingleBean(ShippingResilienceExchangeFilter.class);
+        assertThat(filters(context.getBean(WebClient.Builder.class))).containsExactly(mine);
+      });
+    }
+
+    @Test
+    void withoutWebFluxOnlyTheRestClientPartIsConfigured() {
+      runner.withClassLoader(new FilteredClassLoader(WebClient.class)).run(context -> assertThat(context)
+          .hasNotFailed()
+          .hasSingleBean(ShippingResilienceInterceptor.class)
+          .doesNotHaveBean(ShippingResilienceExchangeFilter.class)
+          .doesNotHaveBean("shippingResilienceWebClientCustomizer"));
     }
   }
 
