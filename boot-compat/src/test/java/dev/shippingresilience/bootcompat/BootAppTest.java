@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.shippingresilience.Fixtures;
 import dev.shippingresilience.spring.ShippingPoliciesCustomizer;
+import dev.shippingresilience.spring.ShippingResilienceExchangeFilter;
 import dev.shippingresilience.spring.ShippingResilienceInterceptor;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,10 +33,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * A real Spring Boot application (auto-configuration, Actuator's metrics, Boot's managed versions) calling a
- * provider through the {@link RestClient.Builder} Boot auto-configures, which carries the library's interceptor.
+ * provider through the {@link RestClient.Builder} Boot auto-configures, which carries the library's interceptor, and
+ * through its {@link WebClient.Builder}, which carries the library's filter.
  */
 class BootAppTest {
   private static final String CREATE_ORDER = "/api/v3/create-order/";
@@ -120,6 +124,24 @@ class BootAppTest {
     assertThat(headers.getFirst(ShippingResilienceInterceptor.ATTEMPTS_HEADER)).isEqualTo("2");
     wireMock.verify(2, postRequestedFor(urlPathEqualTo(CREATE_ORDER)));
     assertThat(app.getBean(FakeSleeper.class).waits()).hasSize(1);
+  }
+
+  @Test
+  void successThroughTheAutoConfiguredWebClientIsOneCallWithTheResultHeaders() {
+    // given
+    wireMock.stubFor(post(urlPathEqualTo(CREATE_ORDER)).willReturn(aResponse().withBody(CREATED)));
+    WebClient client = app.getBean(WebClient.Builder.class).baseUrl("http://127.0.0.1:" + wireMock.getPort()).build();
+
+    // when
+    HttpHeaders headers = client.post().uri(CREATE_ORDER + "?key=SECRET").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"reference_number\":\"R1\"}").retrieve().toBodilessEntity().block(Duration.ofSeconds(10))
+        .getHeaders();
+
+    // then
+    assertThat(headers.getFirst(ShippingResilienceInterceptor.DECISION_HEADER)).isEqualTo("SUCCEED");
+    assertThat(headers.getFirst(ShippingResilienceInterceptor.ATTEMPTS_HEADER)).isEqualTo("1");
+    wireMock.verify(1, postRequestedFor(urlPathEqualTo(CREATE_ORDER)));
+    assertThat(app.getBean(ShippingResilienceExchangeFilter.class)).isNotNull();
   }
 
   /**
