@@ -15,7 +15,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.shippingresilience.BreakerOpenException;
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.Decision;
@@ -25,7 +24,9 @@ import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.event.DecisionEvent;
 import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.spring.testing.LargeBodies;
 import dev.shippingresilience.spring.testing.CountingDataBufferFactory;
+import dev.shippingresilience.spring.testing.Stubs;
 import dev.shippingresilience.spring.testing.VirtualTime;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FixedRandom;
@@ -40,7 +41,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -145,10 +145,8 @@ class ShippingResilienceExchangeFilterTest {
   @Test
   void serverErrorIsSentAgainAfterTheBackoffThenSucceeds() throws Throwable {
     // given
-    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).inScenario("retry").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(aResponse().withStatus(503).withBody("{\"error\":\"busy\"}")).willSetStateTo("ok"));
-    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).inScenario("retry").whenScenarioStateIs("ok")
-        .willReturn(aResponse().withBody("{\"status\":\"ok\"}")));
+    Stubs.inOrder(wireMock, () -> get(urlPathEqualTo("/shipments/1")),
+        aResponse().withStatus(503).withBody("{\"error\":\"busy\"}"), aResponse().withBody("{\"status\":\"ok\"}"));
 
     // when
     ResponseEntity<String> response = time.await(client("generic-http").get().uri("/shipments/1").retrieve()
@@ -176,14 +174,8 @@ class ShippingResilienceExchangeFilterTest {
     @Test
     void createOrderIsPolledThrough102And102ToThePlacedOrder() throws Throwable {
       // given
-      wireMock.stubFor(post(urlPathEqualTo(CREATE)).inScenario("async").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-processing.json")))
-          .willSetStateTo("still"));
-      wireMock.stubFor(post(urlPathEqualTo(CREATE)).inScenario("async").whenScenarioStateIs("still")
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-processing.json")))
-          .willSetStateTo("done"));
-      wireMock.stubFor(post(urlPathEqualTo(CREATE)).inScenario("async").whenScenarioStateIs("done")
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-success.json"))));
+      Stubs.clickpostCreateAnswers(wireMock, "create-order-processing.json", "create-order-processing.json",
+          "create-order-success.json");
 
       // when
       ResponseEntity<String> response = time.await(create(client("clickpost"), 1).retrieve()
@@ -270,13 +262,7 @@ class ShippingResilienceExchangeFilterTest {
     @Test
     void rateLimitWithXRateLimitResetIsWaitedExactlyThenTheLabelIsCreated() throws Throwable {
       // given
-      String reset = Long.toString(Fixtures.NOW.plusSeconds(4).toEpochMilli());
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("limit").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withStatus(429).withHeader("X-RateLimit-Reset", reset)
-              .withHeader("X-RateLimit-Remaining", "0").withBody(fixture("aftership-shipping", "rate-limited.json")))
-          .willSetStateTo("ok"));
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("limit").whenScenarioStateIs("ok")
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-created.json"))));
+      Stubs.afterShipRateLimitedOnce(wireMock);
 
       // when
       ResponseEntity<String> response = time.await(createLabel(
@@ -292,25 +278,14 @@ class ShippingResilienceExchangeFilterTest {
     @Test
     void acceptedLabelIsPolledWithABodilessGetOfLabelsIdCarryingTheOriginalHeaders() throws Throwable {
       // given
-      wireMock.stubFor(post(urlPathEqualTo(LABELS))
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-creating.json"))));
-      String label = LABELS + "/a1b2c3d4-0000-4000-8000-000000000001";
-      wireMock.stubFor(get(urlPathEqualTo(label)).inScenario("poll").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody("{\"meta\":{\"code\":200},\"data\":{\"status\":\"creating\"}}"))
-          .willSetStateTo("created"));
-      wireMock.stubFor(get(urlPathEqualTo(label)).inScenario("poll").whenScenarioStateIs("created")
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-created.json"))));
+      Stubs.afterShipLabelPolled(wireMock);
 
       // when
       String body = time.await(createLabel(client("aftership-shipping")).retrieve().bodyToMono(String.class));
 
-      // then
+      // then: the poll request is built from the original one (ClientRequest.from), less its body
       assertThat(body).contains("\"status\": \"created\"");
-      wireMock.verify(1, postRequestedFor(urlPathEqualTo(LABELS)));
-      wireMock.verify(2, getRequestedFor(urlPathEqualTo(label)).withHeader("as-api-key", equalTo("SECRET"))
-          .withoutHeader("Content-Type"));
-      assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo(label))))
-          .allSatisfy(r -> assertThat(r.getBody()).isEmpty());
+      Stubs.assertLabelPolledWithBodilessGets(wireMock);
     }
 
     @Test
@@ -331,11 +306,7 @@ class ShippingResilienceExchangeFilterTest {
     @Test
     void idempotencyKeyAttributeIsSentOnEveryAttemptAndMakesThePostRepeatable() throws Throwable {
       // given
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("key").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody("{\"meta\":{\"code\":4101,\"message\":\"try again\"},\"data\":{}}"))
-          .willSetStateTo("ok"));
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("key").whenScenarioStateIs("ok")
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-created.json"))));
+      Stubs.afterShipTryAgainThenCreated(wireMock);
       WebClient client = client("aftership-shipping", b -> b.idempotencyKey("Idempotency-Key", false));
 
       // when
@@ -376,11 +347,7 @@ class ShippingResilienceExchangeFilterTest {
     void pollingCallHoldsNoThreadWhileItWaits() throws Exception {
       // given Clickpost answering "processing" once
       String create = "/api/v3/create-order/";
-      wireMock.stubFor(post(urlPathEqualTo(create)).inScenario("poll").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-processing.json")))
-          .willSetStateTo("done"));
-      wireMock.stubFor(post(urlPathEqualTo(create)).inScenario("poll").whenScenarioStateIs("done")
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-success.json"))));
+      Stubs.clickpostCreateAnswers(wireMock, "create-order-processing.json", "create-order-success.json");
       WebClient client = client("clickpost");
       CompletableFuture<Void> waiting = time.nextWait();
 
@@ -414,8 +381,7 @@ class ShippingResilienceExchangeFilterTest {
     @Test
     void bodyMuchLargerThanThePeekLimitReachesTheCallerByteIdenticalAtItsPace() throws Throwable {
       // given two mebibytes, which arrive in many chunks
-      byte[] big = new byte[2 * 1024 * 1024];
-      new Random(42).nextBytes(big);
+      byte[] big = LargeBodies.random(2 * 1024 * 1024, 42);
       wireMock.stubFor(get(urlPathEqualTo("/labels/big.pdf"))
           .willReturn(aResponse().withBody(big).withHeader("Content-Type", "application/pdf")));
       AtomicLong receivedBeforeTheCallerRead = new AtomicLong();
@@ -423,7 +389,7 @@ class ShippingResilienceExchangeFilterTest {
       // when the caller streams the body, releasing each buffer
       byte[] digest = time.await(client("generic-http").get().uri("/labels/big.pdf").exchangeToMono(response -> {
         receivedBeforeTheCallerRead.set(buffers.bytesMade());
-        return response.bodyToFlux(DataBuffer.class).reduce(sha256(), (sha, buffer) -> {
+        return response.bodyToFlux(DataBuffer.class).reduce(LargeBodies.sha256(), (sha, buffer) -> {
           byte[] bytes = new byte[buffer.readableByteCount()];
           buffer.read(bytes);
           DataBufferUtils.release(buffer);
@@ -433,7 +399,7 @@ class ShippingResilienceExchangeFilterTest {
       }));
 
       // then
-      assertThat(digest).isEqualTo(sha256().digest(big));
+      assertThat(digest).isEqualTo(LargeBodies.sha256().digest(big));
       assertThat(buffers.made()).as("chunks received").isGreaterThan(10);
       assertThat(buffers.bytesMade()).isEqualTo(big.length);
       assertThat(receivedBeforeTheCallerRead.get()).as("bytes taken from the connection before the caller read")
@@ -444,8 +410,7 @@ class ShippingResilienceExchangeFilterTest {
 
     @Test
     void wholeLargeBodyConvertsToBytes() throws Throwable {
-      byte[] big = new byte[2 * 1024 * 1024];
-      new Random(7).nextBytes(big);
+      byte[] big = LargeBodies.random(2 * 1024 * 1024, 7);
       wireMock.stubFor(get(urlPathEqualTo("/labels/big.pdf")).willReturn(aResponse().withBody(big)));
       WebClient client = client("generic-http").mutate()
           .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build();
@@ -471,14 +436,6 @@ class ShippingResilienceExchangeFilterTest {
         assertThat(e.getHeaders().getFirst(ShippingResilienceInterceptor.ATTEMPTS_HEADER)).isEqualTo("2");
       });
       wireMock.verify(2, getRequestedFor(urlPathEqualTo("/shipments/1")));
-    }
-
-    private static MessageDigest sha256() {
-      try {
-        return MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new AssertionError(e);
-      }
     }
   }
 

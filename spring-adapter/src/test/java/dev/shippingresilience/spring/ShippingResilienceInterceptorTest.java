@@ -14,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.shippingresilience.BreakerOpenException;
 import dev.shippingresilience.CallCancelledException;
 import dev.shippingresilience.Classification;
@@ -27,8 +26,10 @@ import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.Sleeper;
 import dev.shippingresilience.event.DecisionEvent;
 import dev.shippingresilience.event.ShippingListener;
+import dev.shippingresilience.spring.testing.LargeBodies;
 import dev.shippingresilience.spring.testing.CountingRequestFactory;
 import dev.shippingresilience.spring.testing.NoLeakedResponses;
+import dev.shippingresilience.spring.testing.Stubs;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
@@ -42,7 +43,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -116,14 +116,8 @@ class ShippingResilienceInterceptorTest {
     @Test
     void createOrderIsPolledFrom202Through102To323AndReturnsThePayloadFlaggedDuplicate() {
       // given
-      wireMock.stubFor(post(urlPathEqualTo(CREATE)).inScenario("async").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-queued.json")))
-          .willSetStateTo("processing"));
-      wireMock.stubFor(post(urlPathEqualTo(CREATE)).inScenario("async").whenScenarioStateIs("processing")
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-processing.json")))
-          .willSetStateTo("done"));
-      wireMock.stubFor(post(urlPathEqualTo(CREATE)).inScenario("async").whenScenarioStateIs("done")
-          .willReturn(aResponse().withBody(fixture("clickpost", "create-order-already-placed.json"))));
+      Stubs.clickpostCreateAnswers(wireMock, "create-order-queued.json", "create-order-processing.json",
+          "create-order-already-placed.json");
       RestClient client = client("clickpost");
 
       // when
@@ -214,13 +208,7 @@ class ShippingResilienceInterceptorTest {
     @Test
     void rateLimitWithXRateLimitResetIsWaitedExactlyThenTheLabelIsCreated() {
       // given
-      String reset = Long.toString(Fixtures.NOW.plusSeconds(4).toEpochMilli());
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("limit").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withStatus(429).withHeader("X-RateLimit-Reset", reset)
-              .withHeader("X-RateLimit-Remaining", "0").withBody(fixture("aftership-shipping", "rate-limited.json")))
-          .willSetStateTo("ok"));
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("limit").whenScenarioStateIs("ok")
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-created.json"))));
+      Stubs.afterShipRateLimitedOnce(wireMock);
 
       // when (without the spread after a reset, which core's tests cover, the wait is exactly the reset)
       ResponseEntity<String> response = createLabel(client("aftership-shipping", b -> b.pauseJitter(Duration.ZERO)))
@@ -236,25 +224,14 @@ class ShippingResilienceInterceptorTest {
     @Test
     void acceptedLabelIsPolledWithABodilessGetOfLabelsIdCarryingTheOriginalHeaders() {
       // given
-      wireMock.stubFor(post(urlPathEqualTo(LABELS))
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-creating.json"))));
-      String label = LABELS + "/a1b2c3d4-0000-4000-8000-000000000001";
-      wireMock.stubFor(get(urlPathEqualTo(label)).inScenario("poll").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody("{\"meta\":{\"code\":200},\"data\":{\"status\":\"creating\"}}"))
-          .willSetStateTo("created"));
-      wireMock.stubFor(get(urlPathEqualTo(label)).inScenario("poll").whenScenarioStateIs("created")
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-created.json"))));
+      Stubs.afterShipLabelPolled(wireMock);
 
       // when
       String body = createLabel(client("aftership-shipping")).retrieve().body(String.class);
 
       // then
       assertThat(body).contains("\"status\": \"created\"");
-      wireMock.verify(1, postRequestedFor(urlPathEqualTo(LABELS)));
-      wireMock.verify(2, getRequestedFor(urlPathEqualTo(label)).withHeader("as-api-key", equalTo("SECRET"))
-          .withoutHeader("Content-Type"));
-      assertThat(wireMock.findAll(getRequestedFor(urlPathEqualTo(label))))
-          .allSatisfy(r -> assertThat(r.getBody()).isEmpty());
+      Stubs.assertLabelPolledWithBodilessGets(wireMock);
     }
 
     @Test
@@ -273,11 +250,7 @@ class ShippingResilienceInterceptorTest {
     @Test
     void idempotencyKeyAttributeIsSentOnEveryAttemptAndMakesThePostRepeatable() {
       // given
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("key").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody("{\"meta\":{\"code\":4101,\"message\":\"try again\"},\"data\":{}}"))
-          .willSetStateTo("ok"));
-      wireMock.stubFor(post(urlPathEqualTo(LABELS)).inScenario("key").whenScenarioStateIs("ok")
-          .willReturn(aResponse().withBody(fixture("aftership-shipping", "label-created.json"))));
+      Stubs.afterShipTryAgainThenCreated(wireMock);
       RestClient client = client("aftership-shipping", b -> b.idempotencyKey("Idempotency-Key", false));
 
       // when
@@ -317,10 +290,8 @@ class ShippingResilienceInterceptorTest {
     private static final String RPC = "/backend/jsonrpc/v1/";
 
     private void externalServerErrorThenSuccess() {
-      wireMock.stubFor(post(urlPathEqualTo(RPC)).inScenario("rpc").whenScenarioStateIs(Scenario.STARTED)
-          .willReturn(aResponse().withBody(fixture("abicart", "external-server-error.json"))).willSetStateTo("ok"));
-      wireMock.stubFor(post(urlPathEqualTo(RPC)).inScenario("rpc").whenScenarioStateIs("ok")
-          .willReturn(aResponse().withBody(fixture("abicart", "order-get-success.json"))));
+      Stubs.inOrder(wireMock, () -> post(urlPathEqualTo(RPC)), Stubs.fixture("abicart", "external-server-error.json"),
+          Stubs.fixture("abicart", "order-get-success.json"));
     }
 
     private RestClient.RequestBodySpec orderGet() {
@@ -364,8 +335,7 @@ class ShippingResilienceInterceptorTest {
     @Test
     void twoMebibyteBodyIsReadIntactByTheCallerAfterThePeek() throws Exception {
       // given
-      byte[] big = new byte[2 * 1024 * 1024];
-      new Random(42).nextBytes(big);
+      byte[] big = LargeBodies.random(2 * 1024 * 1024, 42);
       wireMock.stubFor(get(urlPathEqualTo("/labels/big.pdf"))
           .willReturn(aResponse().withBody(big).withHeader("Content-Type", "application/pdf")));
       RestClient client = client("generic-http");
@@ -376,7 +346,7 @@ class ShippingResilienceInterceptorTest {
       // when the caller streams the body
       byte[] digest = client.get().uri("/labels/big.pdf").exchange((request, response) -> {
         allocatedBeforeRead.set(threads.getCurrentThreadAllocatedBytes() - before);
-        MessageDigest sha = sha256();
+        MessageDigest sha = LargeBodies.sha256();
         long total = 0;
         try (InputStream in = response.getBody()) {
           byte[] buffer = new byte[8192];
@@ -389,7 +359,7 @@ class ShippingResilienceInterceptorTest {
       });
 
       // then
-      assertThat(digest).isEqualTo(sha256().digest(big));
+      assertThat(digest).isEqualTo(LargeBodies.sha256().digest(big));
       assertThat(decisions).singleElement().extracting(Classification::decision).isEqualTo(Decision.SUCCEED);
       assertThat(allocatedBeforeRead.get()).as("bytes allocated on the calling thread before the caller read")
           .isLessThan(1024L * 1024);
@@ -397,19 +367,10 @@ class ShippingResilienceInterceptorTest {
 
     @Test
     void wholeLargeBodyConvertsToBytes() {
-      byte[] big = new byte[2 * 1024 * 1024];
-      new Random(7).nextBytes(big);
+      byte[] big = LargeBodies.random(2 * 1024 * 1024, 7);
       wireMock.stubFor(get(urlPathEqualTo("/labels/big.pdf")).willReturn(aResponse().withBody(big)));
       byte[] body = client("generic-http").get().uri("/labels/big.pdf").retrieve().body(byte[].class);
       assertThat(body).isEqualTo(big);
-    }
-
-    private static MessageDigest sha256() {
-      try {
-        return MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new AssertionError(e);
-      }
     }
   }
 

@@ -122,12 +122,12 @@ public final class VirtualTime {
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-      throw new UnsupportedOperationException("scheduleAtFixedRate");
+      return virtual.scheduleAtFixedRate(command, initialDelay, period, unit); // not supported: the engine waits once
     }
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
-      throw new UnsupportedOperationException("scheduleWithFixedDelay");
+      return virtual.scheduleWithFixedDelay(command, initialDelay, delay, unit);
     }
 
     @Override
