@@ -160,6 +160,22 @@ class ShippingResilienceExchangeFilterTest {
     wireMock.verify(2, getRequestedFor(urlPathEqualTo("/shipments/1")));
   }
 
+  @Test
+  void tooManyRequestsWithRetryAfterPausesExactlyThatLongThenSucceeds() throws Throwable {
+    // given
+    Stubs.inOrder(wireMock, () -> get(urlPathEqualTo("/shipments/1")),
+        aResponse().withStatus(429).withHeader("Retry-After", "5"), aResponse().withBody("{\"status\":\"ok\"}"));
+
+    // when
+    String body = time.await(client("generic-http", b -> b.pauseJitter(Duration.ZERO)).get().uri("/shipments/1")
+        .retrieve().bodyToMono(String.class));
+
+    // then
+    assertThat(body).isEqualTo("{\"status\":\"ok\"}");
+    assertThat(time.waits()).containsExactly(Duration.ofSeconds(5));
+    wireMock.verify(2, getRequestedFor(urlPathEqualTo("/shipments/1")));
+  }
+
   @Nested
   class Clickpost {
     private static final String CREATE = "/api/v3/create-order/";
