@@ -15,6 +15,7 @@ import dev.shippingresilience.spring.ShippingResilienceExchangeFilter;
 import dev.shippingresilience.spring.ShippingResilienceInterceptor;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
+import dev.shippingresilience.testing.FixedRandom;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -67,7 +68,8 @@ class BootAppTest {
 
     @Bean
     ShippingPoliciesCustomizer testTime(FakeClock clock, FakeSleeper sleeper) {
-      return builder -> builder.configureAll(b -> b.clock(clock).sleeper(sleeper));
+      // A fixed random: full-jitter backoff could otherwise draw a 0 ms wait, which the sleeper does not record.
+      return builder -> builder.configureAll(b -> b.clock(clock).sleeper(sleeper).random(new FixedRandom()));
     }
   }
 
