@@ -84,21 +84,21 @@ final class ScorecardCharts {
     Duration bin = config.scaled(BIN);
     String subtitle = String.format(Locale.ROOT, "seed %d, %d callers, %d logical calls per run, time scale %s",
         config.seed(), config.callers(), config.calls(), config.timeScale());
-    charts.put(SUCCESS_RATE, successRate(rows, subtitle));
-    captions.put(SUCCESS_RATE, "Logical calls that reached the provider's goal, per fault schedule and strategy "
-        + "(every final response judged by the same ResponseClassifier).");
+    add(SUCCESS_RATE, successRate(rows, subtitle), "Logical calls that reached the provider's goal, per fault "
+        + "schedule and strategy (every final response judged by the same ResponseClassifier).");
     Schedules.Spec outage = spec(schedules, Schedules.PROVIDER_OUTAGE);
-    charts.put(OUTAGE_REQUESTS, timeline("Requests sent per second: " + outage.name(), subtitle,
-        "requests per second (" + Strategies.ms(bin) + " bins)", rows, outage, bin,
-        RequestLog.Timeline::sentNanos));
-    captions.put(OUTAGE_REQUESTS, "Requests each strategy's client put on the wire, per second, through the "
-        + outage.name() + " schedule, the outage window shaded: " + outage.description() + ".");
+    add(OUTAGE_REQUESTS, timeline("Requests sent", "requests", outage, RequestLog.Timeline::sentNanos, rows, bin,
+        subtitle), "Requests each strategy's client put on the wire, per second, through the " + outage.name()
+        + " schedule, the outage window shaded: " + outage.description() + ".");
     Schedules.Spec storm = spec(schedules, Schedules.RATE_LIMIT_STORM);
-    charts.put(STORM_429S, timeline("429 answers per second: " + storm.name(), subtitle,
-        "429s per second (" + Strategies.ms(bin) + " bins)", rows, storm, bin,
-        RequestLog.Timeline::tooManyRequestsNanos));
-    captions.put(STORM_429S, "Rate-limit answers (HTTP 429) each strategy received, per second, in the "
-        + storm.name() + " schedule: " + storm.description() + ".");
+    add(STORM_429S, timeline("429 answers", "429s", storm, RequestLog.Timeline::tooManyRequestsNanos, rows, bin,
+        subtitle), "Rate-limit answers (HTTP 429) each strategy received, per second, in the " + storm.name()
+        + " schedule: " + storm.description() + ".");
+  }
+
+  private void add(String name, JFreeChart chart, String caption) {
+    charts.put(name, chart);
+    captions.put(name, caption);
   }
 
   /** Returns the charts by file name (without extension), in page order. */
@@ -144,8 +144,9 @@ final class ScorecardCharts {
     return styled(chart, subtitle);
   }
 
-  private static JFreeChart timeline(String title, String subtitle, String yLabel, List<ScorecardReport.Row> rows,
-      Schedules.Spec spec, Duration bin, Function<RequestLog.Timeline, long[]> events) {
+  /** Returns {@code events} per second through {@code spec}'s runs, one line per strategy, its outages shaded. */
+  private static JFreeChart timeline(String what, String unit, Schedules.Spec spec,
+      Function<RequestLog.Timeline, long[]> events, List<ScorecardReport.Row> rows, Duration bin, String subtitle) {
     long last = rows.stream().filter(r -> r.schedule().equals(spec.name()))
         .mapToLong(r -> r.timeline().lastNanos()).max().orElse(0);
     int bins = (int) (last / bin.toNanos()) + 1;
@@ -163,7 +164,8 @@ final class ScorecardCharts {
       }
       data.addSeries(series);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart(title, "seconds on the simulator's clock", yLabel, data);
+    JFreeChart chart = ChartFactory.createXYLineChart(what + " per second: " + spec.name(),
+        "seconds on the simulator's clock", unit + " per second (" + Strategies.ms(bin) + " bins)", data);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
     for (int i = 0; i < Strategies.NAMES.size(); i++) {
@@ -174,8 +176,7 @@ final class ScorecardCharts {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(GRID);
     plot.setRangeGridlinePaint(GRID);
-    ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
-    plot.getDomainAxis().setLowerBound(0);
+    plot.getDomainAxis().setLowerBound(0); // from the simulator's start
     for (FaultSchedule.Window w : spec.outageWindows()) {
       // the tint in the colour, not in the marker's alpha, which would fade the label too
       IntervalMarker window = new IntervalMarker(w.from().toNanos() / 1e9, w.to().toNanos() / 1e9,

@@ -138,8 +138,16 @@ class ScorecardTest {
 
       // then
       CategoryDataset bars = charts.get(ScorecardCharts.SUCCESS_RATE).getCategoryPlot().getDataset();
-      assertThat(bars.getRowKeys()).containsExactlyElementsOf(Strategies.NAMES);
-      assertThat(bars.getColumnKeys()).containsExactlyElementsOf(
+      List<String> series = new ArrayList<>();
+      for (int i = 0; i < bars.getRowCount(); i++) {
+        series.add(String.valueOf(bars.getRowKey(i)));
+      }
+      List<String> groups = new ArrayList<>();
+      for (int i = 0; i < bars.getColumnCount(); i++) {
+        groups.add(String.valueOf(bars.getColumnKey(i)));
+      }
+      assertThat(series).containsExactlyElementsOf(Strategies.NAMES);
+      assertThat(groups).containsExactlyElementsOf(
           Schedules.all(ScorecardConfig.defaults()).stream().map(Schedules.Spec::name).toList());
       for (ScorecardReport.Row row : report.rows()) {
         assertThat(bars.getValue(row.strategy(), row.schedule()).doubleValue())
