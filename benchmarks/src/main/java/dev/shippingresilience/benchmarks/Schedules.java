@@ -20,6 +20,11 @@ final class Schedules {
   static final int PLAN_17TRACK_PER_SECOND = 20;
   static final int STORM_AFTERSHIP_PER_SECOND = 5;
 
+  /** The schedule whose requests per second the charts show, around its outage window. */
+  static final String PROVIDER_OUTAGE = "provider-outage";
+  /** The schedule whose 429s per second the charts show. */
+  static final String RATE_LIMIT_STORM = "rate-limit-storm";
+
   /**
    * A named schedule.
    *
@@ -60,10 +65,10 @@ final class Schedules {
                 .carrierOutage("clickpost:5", carrierFrom, carrierTo)
                 .carrierOutage("aftership-shipping:fedex", carrierFrom, carrierTo)
                 .build()),
-        new Spec("provider-outage",
+        new Spec(PROVIDER_OUTAGE,
             "Clickpost serves 503 HTML gateway pages for the first " + secs(providerTo) + ", then recovers",
             background(seed).providerOutage("clickpost", Duration.ZERO, providerTo).build()),
-        new Spec("rate-limit-storm",
+        new Spec(RATE_LIMIT_STORM,
             "AfterShip allows only " + STORM_AFTERSHIP_PER_SECOND + " requests/s (429 with X-RateLimit-Reset) while "
                 + "the callers offer several times that",
             background(seed).rateLimits(STORM_AFTERSHIP_PER_SECOND, PLAN_17TRACK_PER_SECOND).build()),

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import okhttp3.EventListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,13 +37,18 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar dev.shippingresilience.benchmarks.Scorecard [--seed N] [--callers N]
- *     [--calls N] [--out DIR] [--time-scale F]
+ *     [--calls N] [--out DIR] [--time-scale F] [--images DIR]
  * </pre>
+ *
+ * <p>Writes {@code scorecard.md}, {@code scorecard.csv}, {@code index.html} with its SVG charts (and PNGs of two of
+ * them) and one trace per run in {@code calls/} into the {@code --out} directory; {@code --images DIR} also writes
+ * the PNGs the READMEs show into {@code DIR}.
  *
  * <p>Exit codes: 0 done, 1 the run failed, 2 bad arguments (a one-line message naming the argument).
  */
 public final class Scorecard {
-  static final String USAGE = "usage: Scorecard [--seed N] [--callers N] [--calls N] [--out DIR] [--time-scale F]";
+  static final String USAGE = "usage: Scorecard [--seed N] [--callers N] [--calls N] [--out DIR] [--time-scale F] "
+      + "[--images DIR]";
   static final String COMMAND = "mvn -B -q -pl benchmarks -am package -DskipTests && "
       + "java -cp benchmarks/target/benchmarks.jar dev.shippingresilience.benchmarks.Scorecard";
 
@@ -106,20 +112,15 @@ public final class Scorecard {
     int calls = d.calls();
     double timeScale = d.timeScale();
     Path outDir = d.out();
+    Path images = d.images();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--seed" -> seed = parseLong(arg, value(args, ++i, arg));
         case "--callers" -> callers = (int) range(arg, parseLong(arg, value(args, ++i, arg)), 1, 512);
         case "--calls" -> calls = (int) range(arg, parseLong(arg, value(args, ++i, arg)), 1, 100_000);
-        case "--out" -> {
-          String v = value(args, ++i, arg);
-          try {
-            outDir = Path.of(v);
-          } catch (java.nio.file.InvalidPathException e) {
-            throw new UsageException("--out is not a valid directory: '" + v + "'");
-          }
-        }
+        case "--out" -> outDir = directory(arg, value(args, ++i, arg));
+        case "--images" -> images = directory(arg, value(args, ++i, arg));
         case "--time-scale" -> {
           String v = value(args, ++i, arg);
           try {
@@ -137,7 +138,15 @@ public final class Scorecard {
         default -> throw new UsageException("unknown argument '" + arg + "' (" + USAGE + ")");
       }
     }
-    return new ScorecardConfig(seed, callers, calls, timeScale, outDir);
+    return new ScorecardConfig(seed, callers, calls, timeScale, outDir, images);
+  }
+
+  private static Path directory(String option, String value) {
+    try {
+      return Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new UsageException(option + " is not a valid directory: '" + value + "'");
+    }
   }
 
   private static String value(String[] args, int i, String option) {
@@ -169,7 +178,7 @@ public final class Scorecard {
     List<Workload.LogicalCall> calls = Workload.build(config.seed(), config.calls());
     Map<String, String> settings = new LinkedHashMap<>();
     for (String name : Strategies.NAMES) {
-      try (Strategy s = Strategies.create(name, config)) {
+      try (Strategy s = Strategies.create(name, config, EventListener.NONE)) {
         settings.put(name, s.settings());
       }
     }
@@ -194,7 +203,11 @@ public final class Scorecard {
     out.println(ScorecardReport.TTR_DEFINITION);
     out.println(ScorecardReport.BLOCKED_DEFINITION);
     report.write();
-    out.println("wrote " + report.markdownFile() + " and " + report.csvFile());
+    out.println("wrote " + report.markdownFile() + ", " + report.csvFile() + " and " + report.htmlFile()
+        + " with its charts");
+    if (config.images() != null) {
+      out.println("wrote the READMEs' charts into " + config.images());
+    }
     return report;
   }
 
@@ -218,7 +231,9 @@ public final class Scorecard {
     long spacing = window.toNanos() / calls.size();
     long runStart = System.nanoTime();
     SimulatorStats stats;
-    try (Strategy strategy = Strategies.create(strategyName, config);
+    RequestLog.Timeline timeline;
+    RequestLog log = new RequestLog();
+    try (Strategy strategy = Strategies.create(strategyName, config, log);
          SimulatedProvider sim = SimulatedProvider.start(spec.schedule())) {
       // The simulator's clock (its outage windows) starts when start() returns.
       long t0 = System.nanoTime();
@@ -245,6 +260,7 @@ public final class Scorecard {
         callers.shutdownNow();
       }
       stats = sim.stats();
+      timeline = log.since(t0);
       for (int i = 0; i < records.length; i++) {
         if (records[i] == null) {
           records[i] = new CallRecord(calls.get(i), false, i * spacing, System.nanoTime() - t0, "unfinished", false);
@@ -255,7 +271,7 @@ public final class Scorecard {
     if (trace) {
       writeTrace(spec.name(), strategyName, records);
     }
-    return ScorecardReport.Row.of(spec, strategyName, Arrays.asList(records), stats, runSeconds);
+    return ScorecardReport.Row.of(spec, strategyName, Arrays.asList(records), stats, runSeconds, timeline);
   }
 
   private CallRecord call(Strategy strategy, SimulatedProvider sim, Workload.LogicalCall call, long t0,

@@ -2,6 +2,7 @@ package dev.shippingresilience.benchmarks;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scorecard's settings. Every duration of the simulation (the arrival window, outage windows, delays, poll
@@ -12,9 +13,10 @@ import java.time.Duration;
  * @param callers the concurrent callers (worker threads sharing one client per strategy)
  * @param calls the logical calls per schedule and strategy
  * @param timeScale the factor applied to every base duration (1 = the documented default run)
- * @param out the directory the Markdown and CSV tables are written to
+ * @param out the directory the Markdown and CSV tables, {@code index.html} and the charts are written to
+ * @param images where the READMEs' PNG charts are also written ({@code scorecard-NAME.png}), or {@code null}
  */
-record ScorecardConfig(long seed, int callers, int calls, double timeScale, Path out) {
+record ScorecardConfig(long seed, int callers, int calls, double timeScale, Path out, @Nullable Path images) {
   static final long DEFAULT_SEED = 42;
   static final int DEFAULT_CALLERS = 16;
   static final int DEFAULT_CALLS = 240;
@@ -24,7 +26,7 @@ record ScorecardConfig(long seed, int callers, int calls, double timeScale, Path
   static final Duration ARRIVAL_WINDOW = Duration.ofSeconds(6);
 
   static ScorecardConfig defaults() {
-    return new ScorecardConfig(DEFAULT_SEED, DEFAULT_CALLERS, DEFAULT_CALLS, 1.0, DEFAULT_OUT);
+    return new ScorecardConfig(DEFAULT_SEED, DEFAULT_CALLERS, DEFAULT_CALLS, 1.0, DEFAULT_OUT, null);
   }
 
   /** Returns {@code base} times the time scale (at least 1 ms). */

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** The scorecard's rows and their Markdown and CSV forms. */
+/** The scorecard's rows and their Markdown, CSV and HTML forms (the last with {@link ScorecardCharts}). */
 final class ScorecardReport {
   static final String TTR_DEFINITION = "Time to recover: for each outage window of the schedule, the time from the "
       + "window's end to the end of the first logical call on the affected target (the courier, or the whole "
@@ -41,6 +41,8 @@ final class ScorecardReport {
   private final Map<String, String> settings;
   private final List<Row> rows;
   private final Duration took;
+  private final ScorecardCharts charts;
+  private final String generated;
 
   ScorecardReport(ScorecardConfig config, List<Schedules.Spec> schedules, Map<String, String> settings, List<Row> rows,
       Duration took) {
@@ -49,6 +51,8 @@ final class ScorecardReport {
     this.settings = settings;
     this.rows = List.copyOf(rows);
     this.took = took;
+    this.charts = new ScorecardCharts(config, schedules, rows);
+    this.generated = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT));
   }
 
   List<Row> rows() {
@@ -63,16 +67,25 @@ final class ScorecardReport {
     return config.out().resolve("scorecard.csv");
   }
 
+  Path htmlFile() {
+    return config.out().resolve("index.html");
+  }
+
+  ScorecardCharts charts() {
+    return charts;
+  }
+
   /**
    * One schedule x strategy run.
    *
    * @param ttrSeconds the time to recover in seconds; {@code NaN} when the schedule has no outage window,
    *     {@code +Infinity} when the target never recovered
    * @param failures the outcomes of the calls that did not reach their goal, counted
+   * @param timeline when the strategy's client sent each request and received each 429
    */
   record Row(String schedule, String strategy, int calls, int succeeded, long requests, long duplicates,
       long tooManyRequests, long duringOutage, double p50Millis, double p99Millis, double ttrSeconds,
-      int blockedAfter, Map<String, Integer> failures, double runSeconds) {
+      int blockedAfter, Map<String, Integer> failures, double runSeconds, RequestLog.Timeline timeline) {
 
     double successRate() {
       return calls == 0 ? 0 : succeeded / (double) calls;
@@ -83,7 +96,7 @@ final class ScorecardReport {
     }
 
     static Row of(Schedules.Spec spec, String strategy, List<Scorecard.CallRecord> records, SimulatorStats stats,
-        double runSeconds) {
+        double runSeconds, RequestLog.Timeline timeline) {
       int succeeded = 0;
       long[] latencies = new long[records.size()];
       Map<String, Integer> failures = new TreeMap<>();
@@ -101,7 +114,7 @@ final class ScorecardReport {
           stats.duplicatesCreated(), stats.tooManyRequestsServed(), stats.requestsDuringOutage(),
           percentile(latencies, 0.50) / 1e6, percentile(latencies, 0.99) / 1e6,
           timeToRecover(spec.outageWindows(), records), blockedAfter(spec.outageWindows(), records), failures,
-          runSeconds);
+          runSeconds, timeline);
     }
 
     /** See {@link ScorecardReport#BLOCKED_DEFINITION}; -1 when there is no window. */
@@ -228,17 +241,18 @@ final class ScorecardReport {
     return b.toString();
   }
 
-  String markdown() {
-    StringBuilder b = new StringBuilder();
-    b.append("# Resilience scorecard\n\n");
-    b.append(String.format(Locale.ROOT, "Seed %d, %d concurrent callers, %d logical calls per run arriving evenly "
-            + "over %s (open loop), time scale %s. Generated %s on %d cores, Java %s (%s); the %d runs took "
-            + "%.0f s.%n%n",
+  /** Returns the run's settings and machine in one sentence. */
+  private String summary() {
+    return String.format(Locale.ROOT, "Seed %d, %d concurrent callers, %d logical calls per run arriving evenly "
+            + "over %s (open loop), time scale %s. Generated %s on %d cores, Java %s (%s); the %d runs took %.0f s.",
         config.seed(), config.callers(), config.calls(), Schedules.secs(config.arrivalWindow()), config.timeScale(),
-        ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), rows.size(), took.toNanos() / 1e9));
-    b.append("Regenerate: `").append(Scorecard.COMMAND);
+        generated, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), rows.size(), took.toNanos() / 1e9);
+  }
+
+  /** Returns the command that regenerates this report (the non-default settings included). */
+  private String command() {
+    StringBuilder b = new StringBuilder(Scorecard.COMMAND);
     if (config.seed() != ScorecardConfig.DEFAULT_SEED) {
       b.append(" --seed ").append(config.seed());
     }
@@ -251,7 +265,15 @@ final class ScorecardReport {
     if (config.timeScale() != 1.0) {
       b.append(" --time-scale ").append(config.timeScale());
     }
-    b.append("`\n\n");
+    return b.toString();
+  }
+
+  String markdown() {
+    StringBuilder b = new StringBuilder();
+    b.append("# Resilience scorecard\n\n");
+    b.append(summary()).append("\n\n");
+    b.append("Regenerate: `").append(command()).append("`\n\n");
+    b.append("Charts: `index.html` beside this file.\n\n");
     b.append("## Results\n\n").append(table()).append('\n');
     b.append("- **success**: logical calls that reached the provider's goal. Every strategy's final response is "
         + "judged the same way, by the library's `ResponseClassifier` (final HTTP status and body code): the call "
@@ -301,9 +323,59 @@ final class ScorecardReport {
     return b.toString();
   }
 
+  /** Returns {@code index.html}: the charts (the SVG files beside it), the table and links to the rest. */
+  String html() {
+    StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>Resilience scorecard</title>\n<style>\n")
+        .append("body { font-family: sans-serif; max-width: 960px; margin: 2em auto; padding: 0 1em; }\n")
+        .append("figure { margin: 2em 0; } img { max-width: 100%; height: auto; }\n")
+        .append("table { border-collapse: collapse; font-size: 0.9em; }\n")
+        .append("th, td { padding: 0.2em 0.6em; border-bottom: 1px solid #ddd; } td.n { text-align: right; }\n")
+        .append("</style>\n</head>\n<body>\n<h1>Resilience scorecard</h1>\n");
+    b.append("<p>").append(escape(summary())).append("</p>\n");
+    b.append("<p>Regenerate: <code>").append(escape(command())).append("</code></p>\n");
+    for (String name : charts.charts().keySet()) {
+      b.append("<figure>\n<img src=\"").append(name).append(".svg\" width=\"").append(ScorecardCharts.WIDTH)
+          .append("\" height=\"").append(ScorecardCharts.HEIGHT).append("\" alt=\"")
+          .append(escape(charts.charts().get(name).getTitle().getText())).append("\">\n<figcaption>")
+          .append(escape(charts.caption(name))).append(" <a href=\"").append(name).append(".svg\">")
+          .append(name).append(".svg</a></figcaption>\n</figure>\n");
+    }
+    b.append("<h2>Results</h2>\n<table>\n<tr>");
+    for (String column : COLUMNS) {
+      b.append("<th>").append(escape(column)).append("</th>");
+    }
+    b.append("</tr>\n");
+    for (Row r : rows) {
+      b.append("<tr>");
+      String[] cells = r.cells();
+      for (int i = 0; i < cells.length; i++) {
+        b.append(i < 2 ? "<td>" : "<td class=\"n\">").append(escape(cells[i])).append("</td>");
+      }
+      b.append("</tr>\n");
+    }
+    b.append("</table>\n<p>How each column is measured, the schedules and the strategies: "
+        + "<a href=\"scorecard.md\">scorecard.md</a>; the rows as CSV: <a href=\"scorecard.csv\">scorecard.csv</a>; "
+        + "one line per logical call: <code>calls/</code>.</p>\n</body>\n</html>\n");
+    return b.toString();
+  }
+
+  private static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  /**
+   * Writes the Markdown, the CSV, the charts and {@code index.html} into the output directory, and the READMEs'
+   * PNGs ({@code scorecard-NAME.png}) into the images directory when there is one.
+   */
   void write() throws IOException {
     Files.createDirectories(config.out());
     Files.writeString(markdownFile(), markdown(), StandardCharsets.UTF_8);
     Files.writeString(csvFile(), csv(), StandardCharsets.UTF_8);
+    charts.write(config.out());
+    Files.writeString(htmlFile(), html(), StandardCharsets.UTF_8);
+    if (config.images() != null) {
+      charts.writePngs(config.images(), "scorecard-");
+    }
   }
 }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
@@ -31,13 +32,16 @@ final class Strategies {
 
   private Strategies() {}
 
-  /** Returns a fresh instance of the strategy {@code name}. */
-  static Strategy create(String name, ScorecardConfig config) {
+  /**
+   * Returns a fresh instance of the strategy {@code name} whose client reports its requests to {@code listener}
+   * ({@link EventListener#NONE} when nobody looks).
+   */
+  static Strategy create(String name, ScorecardConfig config, EventListener listener) {
     return switch (name) {
-      case NONE -> new Bare(config);
-      case NAIVE -> new Naive(config);
-      case RESILIENCE4J -> new StatusOnlyResilience4j(config);
-      case LIBRARY -> new Library(config);
+      case NONE -> new Bare(listener);
+      case NAIVE -> new Naive(config, listener);
+      case RESILIENCE4J -> new StatusOnlyResilience4j(config, listener);
+      case LIBRARY -> new Library(config, listener);
       default -> throw new IllegalArgumentException("unknown strategy " + name);
     };
   }
@@ -68,8 +72,8 @@ final class Strategies {
 
   /** (a) Bare OkHttp: one send, no retries of any kind. */
   static final class Bare extends OneOkHttpClient {
-    Bare(ScorecardConfig config) {
-      super(Strategy.baseClient().build());
+    Bare(EventListener listener) {
+      super(Strategy.baseClient(listener).build());
     }
 
     @Override
@@ -88,12 +92,12 @@ final class Strategies {
   static final class Naive extends OneOkHttpClient {
     private final NaiveRetryInterceptor interceptor;
 
-    Naive(ScorecardConfig config) {
-      this(new NaiveRetryInterceptor(3, config.ms(200)));
+    Naive(ScorecardConfig config, EventListener listener) {
+      this(new NaiveRetryInterceptor(3, config.ms(200)), listener);
     }
 
-    private Naive(NaiveRetryInterceptor interceptor) {
-      super(Strategy.baseClient().addInterceptor(interceptor).build());
+    private Naive(NaiveRetryInterceptor interceptor, EventListener listener) {
+      super(Strategy.baseClient(listener).addInterceptor(interceptor).build());
       this.interceptor = interceptor;
     }
 
@@ -117,13 +121,14 @@ final class Strategies {
    */
   static final class StatusOnlyResilience4j implements Strategy {
     private static final int MAX_ATTEMPTS = 3;
-    private final OkHttpClient client = Strategy.baseClient().build();
+    private final OkHttpClient client;
     private final Duration initialWait;
     private final RetryRegistry retries;
     private final CircuitBreakerRegistry breakers;
     private final CircuitBreakerConfig breakerConfig;
 
-    StatusOnlyResilience4j(ScorecardConfig config) {
+    StatusOnlyResilience4j(ScorecardConfig config, EventListener listener) {
+      this.client = Strategy.baseClient(listener).build();
       this.initialWait = config.ms(100);
       RetryConfig retryConfig = RetryConfig.<FinalResponse>custom()
           .maxAttempts(MAX_ATTEMPTS)
@@ -191,8 +196,8 @@ final class Strategies {
   static final class Library extends OneOkHttpClient {
     private final ShippingPolicies policies;
 
-    Library(ScorecardConfig config) {
-      this(ShippingPolicies.builder()
+    Library(ScorecardConfig config, EventListener listener) {
+      this(listener, ShippingPolicies.builder()
           .configureAll(b -> b.meterRegistry(new SimpleMeterRegistry())
               .backoff(config.ms(100), config.ms(1000))
               .pollInterval(config.ms(100))
@@ -206,8 +211,8 @@ final class Strategies {
           .build());
     }
 
-    private Library(ShippingPolicies policies) {
-      super(Strategy.baseClient().addInterceptor(ShippingInterceptor.of(policies)).build());
+    private Library(EventListener listener, ShippingPolicies policies) {
+      super(Strategy.baseClient(listener).addInterceptor(ShippingInterceptor.of(policies)).build());
       this.policies = policies;
     }
 

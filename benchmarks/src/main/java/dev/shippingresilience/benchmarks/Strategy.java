@@ -5,6 +5,7 @@ import dev.shippingresilience.simulator.SimulatedProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -42,10 +43,14 @@ interface Strategy extends AutoCloseable {
    */
   record FinalResponse(int status, HeaderValues headers, byte[] body, String method, URI uri) {}
 
-  /** Returns a client builder every strategy starts from: loopback DNS, no silent OkHttp retries. */
-  static OkHttpClient.Builder baseClient() {
+  /**
+   * Returns a client builder every strategy starts from: loopback DNS, no silent OkHttp retries, and
+   * {@code listener} watching its requests (the scorecard's {@link RequestLog}, or {@link EventListener#NONE}).
+   */
+  static OkHttpClient.Builder baseClient(EventListener listener) {
     return new OkHttpClient.Builder()
         .dns(SimulatedProvider::loopback)
+        .eventListener(listener)
         // Keeps OkHttp's own silent re-send out of every column: only the strategy decides what is repeated.
         .retryOnConnectionFailure(false)
         .connectTimeout(Duration.ofSeconds(2))

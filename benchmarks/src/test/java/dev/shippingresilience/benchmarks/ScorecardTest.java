@@ -1,7 +1,9 @@
 package dev.shippingresilience.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,11 +16,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.category.CategoryDataset;
+import org.jfree.data.xy.XYDataset;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 class ScorecardTest {
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -33,20 +45,30 @@ class ScorecardTest {
     return stderr.toString(StandardCharsets.UTF_8);
   }
 
-  /** The scorecard end to end at a tiny size: 4 callers, 20 calls per run, every duration at 3%. */
+  /**
+   * The scorecard end to end at a tiny size, run once for the whole group: 4 callers, 20 calls per run, every
+   * duration at 3%.
+   */
   @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class SmokeRun {
-    @TempDir
-    Path out;
+    private Path out;
+    private Path images;
+    private ScorecardConfig config;
+    private ScorecardReport report;
+
+    @BeforeAll
+    void runTheScorecard(@TempDir Path out, @TempDir Path images) throws Exception {
+      this.out = out;
+      this.images = images;
+      config = Scorecard.parse(new String[] {"--seed", "42", "--callers", "4", "--calls", "20",
+          "--time-scale", "0.03", "--out", out.toString(), "--images", images.toString()});
+      report = Scorecard.run(config, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    }
 
     @Test
     void writesOneRowPerStrategyAndScheduleAndTheLibraryWinsTheCarrierOutageWithoutDuplicates() throws IOException {
-      // when
-      int code = run("--seed", "42", "--callers", "4", "--calls", "20", "--time-scale", "0.03", "--out",
-          out.toString());
-
       // then
-      assertThat(code).as(err()).isZero();
       Path csv = out.resolve("scorecard.csv");
       Path md = out.resolve("scorecard.md");
       assertThat(csv).isRegularFile();
@@ -84,6 +106,106 @@ class ScorecardTest {
       assertThat(markdown.split("\n")).filteredOn(l -> l.startsWith("| ") && !l.startsWith("| schedule"))
           .hasSize(2 * rows.size());
     }
+
+    @Test
+    void writesIndexHtmlWithEveryChartAsSvgAndTheReadmePngs() throws Exception {
+      // then
+      String html = Files.readString(out.resolve("index.html"));
+      assertThat(html).startsWith("<!DOCTYPE html>").contains("<table>", "scorecard.md");
+      Map<String, JFreeChart> charts = report.charts().charts();
+      assertThat(charts.keySet()).containsExactly(ScorecardCharts.SUCCESS_RATE, ScorecardCharts.OUTAGE_REQUESTS,
+          ScorecardCharts.STORM_429S);
+      for (String name : charts.keySet()) {
+        assertThat(html).as("index.html shows " + name).contains("<img src=\"" + name + ".svg\"");
+        Document svg = parseXml(out.resolve(name + ".svg"));
+        assertThat(svg.getDocumentElement().getTagName()).isEqualTo("svg");
+        assertThat(texts(svg)).as("the text of " + name + ".svg").containsAll(Strategies.NAMES);
+      }
+      for (String name : ScorecardCharts.PNG) {
+        for (Path png : List.of(out.resolve(name + ".png"), images.resolve("scorecard-" + name + ".png"))) {
+          BufferedImage image = ImageIO.read(png.toFile());
+          assertThat(image).as(png.toString()).isNotNull();
+          assertThat(image.getWidth()).isEqualTo(ScorecardCharts.WIDTH);
+          assertThat(image.getHeight()).isEqualTo(ScorecardCharts.HEIGHT);
+        }
+      }
+    }
+
+    @Test
+    void everyChartHoldsOneSeriesPerStrategy() {
+      // given
+      Map<String, JFreeChart> charts = report.charts().charts();
+
+      // then
+      CategoryDataset bars = charts.get(ScorecardCharts.SUCCESS_RATE).getCategoryPlot().getDataset();
+      List<String> series = new ArrayList<>();
+      for (int i = 0; i < bars.getRowCount(); i++) {
+        series.add(String.valueOf(bars.getRowKey(i)));
+      }
+      List<String> groups = new ArrayList<>();
+      for (int i = 0; i < bars.getColumnCount(); i++) {
+        groups.add(String.valueOf(bars.getColumnKey(i)));
+      }
+      assertThat(series).containsExactlyElementsOf(Strategies.NAMES);
+      assertThat(groups).containsExactlyElementsOf(
+          Schedules.all(ScorecardConfig.defaults()).stream().map(Schedules.Spec::name).toList());
+      for (ScorecardReport.Row row : report.rows()) {
+        assertThat(bars.getValue(row.strategy(), row.schedule()).doubleValue())
+            .isCloseTo(row.successRate() * 100, within(1e-9));
+      }
+      for (String name : List.of(ScorecardCharts.OUTAGE_REQUESTS, ScorecardCharts.STORM_429S)) {
+        XYDataset lines = charts.get(name).getXYPlot().getDataset();
+        List<Comparable<?>> keys = new ArrayList<>();
+        for (int i = 0; i < lines.getSeriesCount(); i++) {
+          keys.add(lines.getSeriesKey(i));
+          assertThat(lines.getItemCount(i)).as(name + " points of " + lines.getSeriesKey(i)).isPositive();
+        }
+        assertThat(keys).as(name).containsExactlyElementsOf(Strategies.NAMES);
+      }
+    }
+
+    @Test
+    void theRequestTimelinesCountWhatReachedTheSimulator() {
+      // the chart's source (an EventListener on each strategy's client) sees the requests the simulator counts
+      assertThat(report.rows()).allSatisfy(row -> {
+        assertThat(row.timeline().sentNanos().length).as(row.schedule() + "/" + row.strategy() + " requests")
+            .isEqualTo(row.requests());
+        assertThat(row.timeline().tooManyRequestsNanos().length).as(row.schedule() + "/" + row.strategy() + " 429s")
+            .isEqualTo(row.tooManyRequests());
+      });
+      // and the outage chart's rates add up to those requests
+      XYDataset outage = report.charts().charts().get(ScorecardCharts.OUTAGE_REQUESTS).getXYPlot().getDataset();
+      double binSeconds = config.scaled(ScorecardCharts.BIN).toNanos() / 1e9;
+      for (ScorecardReport.Row row : report.rows()) {
+        if (row.schedule().equals(Schedules.PROVIDER_OUTAGE)) {
+          int series = Strategies.NAMES.indexOf(row.strategy());
+          double sent = 0;
+          for (int i = 0; i < outage.getItemCount(series); i++) {
+            sent += outage.getYValue(series, i) * binSeconds;
+          }
+          assertThat(sent).as(row.strategy() + " requests in the outage chart").isCloseTo(row.requests(),
+              within(1e-6));
+        }
+      }
+    }
+  }
+
+  private static Document parseXml(Path file) throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    // JFreeSVG declares SVG 1.1's DOCTYPE: parse it without fetching the DTD
+    factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+    factory.setExpandEntityReferences(false);
+    factory.setNamespaceAware(true);
+    return factory.newDocumentBuilder().parse(file.toFile());
+  }
+
+  private static List<String> texts(Document svg) {
+    NodeList nodes = svg.getElementsByTagNameNS("*", "text");
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < nodes.getLength(); i++) {
+      out.add(nodes.item(i).getTextContent());
+    }
+    return out;
   }
 
   @Nested
@@ -101,10 +223,11 @@ class ScorecardTest {
       assertThat(err().strip()).startsWith("scorecard: ").contains(named).doesNotContain("\n");
     }
 
-    @Test
-    void aMissingValueIsNamed() {
-      assertThat(run("--out")).isEqualTo(2);
-      assertThat(err().strip()).isEqualTo("scorecard: --out needs a value");
+    @ParameterizedTest
+    @ValueSource(strings = {"--out", "--images"})
+    void aMissingValueIsNamed(String option) {
+      assertThat(run(option)).isEqualTo(2);
+      assertThat(err().strip()).isEqualTo("scorecard: " + option + " needs a value");
     }
 
     @Test
