@@ -80,6 +80,11 @@ class ProfileSchemaTest {
   }
 
   @Test
+  void profileUsingEveryFeatureOfIssue17MatchesTheSchema() {
+    assertThat(errors(resource("/profiles/feature-carrier.json"))).isEmpty();
+  }
+
+  @Test
   void misspelledTopLevelKeyIsRejectedBySchemaAndLoaderAlike() throws IOException {
     // given clickpost's profile with its top-level "codes" misspelled
     String profile = clickpostWithTopLevelKey("codes", "cdes");

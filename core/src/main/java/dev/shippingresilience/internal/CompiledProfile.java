@@ -160,7 +160,8 @@ public record CompiledProfile(
       Map<String, CodeRule> c = new LinkedHashMap<>(codes);
       c.put(code, rule);
       return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
-          successPointer, bodySignalsSuccess, c, codeRanges, httpStatuses, overrides, matches, items, refine, operations,
+          successPointer, bodySignalsSuccess, c, codeRanges, httpStatuses, overrides, matches, items, refine,
+          operations,
           carrierSources, scopeByHost, secrets, defaults);
     }
     List<OperationSpec> ops = new java.util.ArrayList<>();

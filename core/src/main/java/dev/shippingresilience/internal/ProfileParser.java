@@ -253,7 +253,8 @@ public final class ProfileParser {
     checked(field, value, JsonPointers.problem(value));
     if (JsonPointers.everyCount(value) > 0) {
       throw error(field, "'" + ProfileSyntax.shown(value) + "': a '*' segment (every element of an array) is "
-          + "allowed only in envelope.codePointers, envelope.messagePointers and matches");
+          + "allowed only in envelope.codePointers, envelope.messagePointers, matches and responseBody carrier "
+          + "sources");
     }
     return value;
   }
@@ -946,8 +947,9 @@ public final class ProfileParser {
     return switch (sourceText) {
       case "requestBody" -> new ScopeSource(ScopeSource.Source.REQUEST_BODY,
           pointer(child(path, "pointer"), requiredText(s, path, "pointer")), null);
+      // a carrier in the response may be read in the element that decided (/errors/*/carrier_id)
       case "responseBody" -> new ScopeSource(ScopeSource.Source.RESPONSE_BODY,
-          pointer(child(path, "pointer"), requiredText(s, path, "pointer")), null);
+          everyPointer(child(path, "pointer"), requiredText(s, path, "pointer")), null);
       case "query" -> new ScopeSource(ScopeSource.Source.QUERY, requiredText(s, path, "name"), null);
       default -> throw error(child(path, "source"),
           "unknown source '" + sourceText + "' (expected requestBody, responseBody or query)");

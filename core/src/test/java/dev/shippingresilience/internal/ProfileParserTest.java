@@ -314,8 +314,8 @@ class ProfileParserTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
         two '*' segments            | "envelope":{"codePointers":["/errors/*/details/*/code"]} | envelope.codePointers[0] | more than one '*' segment
-        '*' where no array is read  | "envelope":{"successPointer":"/data/*"}                  | envelope.successPointer | allowed only in envelope.codePointers, envelope.messagePointers and matches
-        '*' in a carrier source     | "scope":{"carrier":[{"source":"responseBody","pointer":"/errors/*/carrier"}]} | scope.carrier[0].pointer | allowed only in
+        '*' where no array is read  | "envelope":{"successPointer":"/data/*"}                  | envelope.successPointer | allowed only in envelope.codePointers, envelope.messagePointers, matches and responseBody carrier sources
+        '*' in a request source     | "scope":{"carrier":[{"source":"requestBody","pointer":"/parcels/*/carrier"}]} | scope.carrier[0].pointer | allowed only in
         a plain pointer inside the array | "envelope":{"codePointers":["/errors/*/code","/errors/0/code"]} | envelope.codePointers[1] | inside /errors, which envelope.codePointers[0] reads element by element, so it would never be read: write /errors/*/code
         a plain pointer inside an item array | "envelope":{"messagePointers":["/data/rejected/0/message"]},"items":[{"arrayPointer":"/data/rejected","codePointer":"/code"}] | envelope.messagePointers[0] | inside /data/rejected, which items[0].arrayPointer reads element by element
         match without when          | "matches":[{"decision":"FAIL","reason":"r"}]            | matches[0].when      | expected a non-empty object of JSON Pointer to value
