@@ -327,4 +327,81 @@ class ProfileFeaturesTest {
       assertThat(clickpost.credentialsExpired()).isFalse();
     }
   }
+
+  /** What the engine does with these answers, beyond the shared scenario table (EngineScenarios). */
+  @Nested
+  class Engine {
+    private final dev.shippingresilience.testing.FakeClock clock =
+        new dev.shippingresilience.testing.FakeClock(Fixtures.NOW);
+
+    private ShippingPolicy.Builder policy() {
+      return ShippingPolicy.builder(PROFILE).clock(clock).sleeper(new dev.shippingresilience.testing.FakeSleeper(clock))
+          .random(new dev.shippingresilience.testing.FixedRandom())
+          .meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    private static RequestSnapshot post(String url, String body) {
+      return RequestSnapshot.of("POST", URI.create(url), HeaderValues.of("Authorization", "Bearer OLD-SECRET"),
+          body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withoutARefresherTheFailSaysTheCredentialsExpired() throws IOException {
+      CallResult<String> r = policy().build().execute(post(SHIPMENTS, "{}"),
+          new dev.shippingresilience.testing.ScriptedTransport().then(401, "{}"));
+      assertThat(r.classification().decision()).isEqualTo(Decision.FAIL);
+      assertThat(r.classification().credentialsExpired()).isTrue();
+      assertThat(r.classification().reason()).contains("the credentials expired");
+    }
+
+    @Test
+    void theRefresherIsToldTheRequestAndTheAnswer() throws IOException {
+      List<String> seen = new ArrayList<>();
+      ShippingPolicy p = policy().credentialsRefresher((failed, answer) -> {
+        seen.add(failed.method() + " " + failed.uri().getPath() + " " + answer.httpStatus() + " "
+            + answer.credentialsExpired());
+        return Map.of("Authorization", "Bearer NEW");
+      }).build();
+      CallResult<String> r = p.execute(post(SHIPMENTS, "{}"), new dev.shippingresilience.testing.ScriptedTransport()
+          .then(401, "{}").then(200, "{\"shipment_id\":\"s1\"}"));
+      assertThat(r.succeeded()).isTrue();
+      assertThat(seen).containsExactly("POST /v1/shipments 401 true");
+    }
+
+    @Test
+    void aRefresherHeaderWithALineBreakIsRefusedWithoutShowingTheValue() {
+      ShippingPolicy p = policy().throwOnFailure(true).credentialsRefresher((failed, answer) ->
+          Map.of("Authorization", "Bearer NEW-SECRET\r\nX-Evil: 1")).build();
+      dev.shippingresilience.testing.ScriptedTransport transport =
+          new dev.shippingresilience.testing.ScriptedTransport().then(401, "{}");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.execute(post(SHIPMENTS, "{}"), transport))
+          .isInstanceOf(ShippingCallException.class)
+          .hasMessageContaining("the credentialsRefresher returned an invalid header ('Authorization'")
+          .hasMessageNotContaining("NEW-SECRET");
+      assertThat(transport.sends()).isEqualTo(1);
+      assertThat(transport.leaked()).isZero();
+    }
+
+    @Test
+    void aRefusedCallNamesTheOperationAndTheHeader() {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy().build().execute(
+              post(HOST + "/v1/purchases", "{}"), new dev.shippingresilience.testing.ScriptedTransport()))
+          .isInstanceOfSatisfying(ShippingCallException.class, e -> {
+            assertThat(e.attempts()).isZero();
+            assertThat(e.classification()).isNull();
+          })
+          .hasMessage("provider feature-carrier: refused before sending: operation purchase requires an "
+              + "Idempotency-Key header, the request has none and the profile does not let the engine make one "
+              + "(set CallOptions.idempotencyKey or the header)");
+    }
+
+    @Test
+    void aRetryOfAPostWithoutItsBusinessKeySaysWhyItWasNotRepeated() throws IOException {
+      ShippingPolicy p = policy().throwOnFailure(true).build();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.execute(post(SHIPMENTS, "{\"weight\":1}"),
+              new dev.shippingresilience.testing.ScriptedTransport().then(503, "")))
+          .hasMessageContaining("not repeated: the request is not safe to send again; it carries no "
+              + "/external_reference_id, the operation's business key");
+    }
+  }
 }
