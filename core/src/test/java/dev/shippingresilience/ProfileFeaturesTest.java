@@ -180,6 +180,62 @@ class ProfileFeaturesTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+      errors-mixed.json         | 400 | FAIL    | feature-carrier                  | 0
+      carrier-system-error.json | 500 | BREAK   | feature-carrier/carrier:se-123890 | 0
+      rates-with-messages.json  | 200 | SUCCEED | feature-carrier                  | 1
+      daily-quota.json          | 429 | RETRY   | feature-carrier                  | 0
+      shipment-created.json     | 200 | SUCCEED | feature-carrier                  | 0
+      """)
+  void everyFixtureIsClassified(String fixture, int status, Decision decision, String scope, int signals) {
+    String body = new String(Fixtures.body("feature-carrier", fixture), StandardCharsets.UTF_8);
+    Classification c = classify("POST", SHIPMENTS, status, body);
+    assertThat(c.decision()).isEqualTo(decision);
+    assertThat(c.scope()).isEqualTo(scope);
+    assertThat(c.items()).hasSize(signals);
+  }
+
+  @Nested
+  class Hardening {
+    @Test
+    void aHugeArrayOfCodesIsReadUpToTheBoundInBoundedMemory() {
+      // given 64 KiB of errors: the reader keeps 20 of them and only checks the rest
+      StringBuilder body = new StringBuilder("{\"errors\":[");
+      int n = 0;
+      while (body.length() < 64 * 1024 - 40) {
+        body.append(n++ == 0 ? "" : ",").append("{\"error_code\":\"timeout\"}");
+      }
+      body.append("]}");
+      int elements = n;
+      Classification[] c = new Classification[1];
+      long bytes = dev.shippingresilience.testing.Allocations.bytesAllocatedBy(
+          () -> c[0] = classify("POST", SHIPMENTS, 200, body.toString()));
+      assertThat(c[0].decision()).isEqualTo(Decision.RETRY);
+      assertThat(c[0].reason()).endsWith("only the first 20 of " + elements + " elements of errors were read, the "
+          + "rest ignored");
+      assertThat(bytes).isLessThan(4L << 20);
+    }
+
+    @Test
+    void deepNestingInsideAnElementIsMalformedBeyondTheParsersLimitAndNeverSuccess() {
+      String deep = "[".repeat(1500) + "]".repeat(1500);
+      Classification c = classifier.classify(RequestSnapshot.of("POST", SHIPMENTS), ResponseSnapshot.of(200,
+          HeaderValues.empty(), ("{\"shipment_id\":\"s\",\"errors\":[{\"x\":" + deep + "}]}")
+              .getBytes(StandardCharsets.UTF_8), false));
+      assertThat(c.decision()).isNotEqualTo(Decision.SUCCEED);
+    }
+
+    @Test
+    void anArrayOfCodesNamedTwiceIsAmbiguousNotASuccess() {
+      // given the invalid address in a first errors array that a second, empty one would hide
+      Classification c = classify("POST", SHIPMENTS, 200,
+          "{\"errors\":[{\"error_code\":\"invalid_address\"}],\"errors\":[],\"shipment_id\":\"s\"}");
+      assertThat(c.decision()).isEqualTo(Decision.FAIL);
+      assertThat(c.reason()).contains("/errors more than once");
+    }
+  }
+
   /** The decisive part does not depend on where in the array it sits. */
   @Property(seed = "20261717")
   void worstDecisionWinsRegardlessOfElementOrder(@ForAll("codeLists") List<String> codes) {
