@@ -504,18 +504,24 @@ public final class ProfileParser {
     return true;
   }
 
-  private List<CodeRange> ranges(JsonValue root) {
-    JsonValue n = root.get("codeRanges");
-    List<CodeRange> out = new ArrayList<>();
+  /** Returns the elements of the optional top-level array {@code name}: none when it is absent or null. */
+  private List<JsonValue> optionalArray(JsonValue root, String name) {
+    JsonValue n = root.get(name);
     if (n == null || n.isNull()) {
-      return out;
+      return List.of();
     }
     if (!n.isArray()) {
-      throw error("codeRanges", "expected an array, got " + n.kind());
+      throw error(name, "expected an array, got " + n.kind());
     }
-    for (int i = 0; i < n.elements().size(); i++) {
+    return n.elements();
+  }
+
+  private List<CodeRange> ranges(JsonValue root) {
+    List<JsonValue> elements = optionalArray(root, "codeRanges");
+    List<CodeRange> out = new ArrayList<>();
+    for (int i = 0; i < elements.size(); i++) {
       String path = "codeRanges[" + i + "]";
-      JsonValue r = n.elements().get(i);
+      JsonValue r = elements.get(i);
       allowOnly(r, path, ruleFieldsAnd("from", "to"));
       long from = requiredLong(r, path, "from");
       long to = requiredLong(r, path, "to");
@@ -543,17 +549,11 @@ public final class ProfileParser {
   }
 
   private List<MessageOverride> overrides(JsonValue root) {
-    JsonValue n = root.get("messageOverrides");
+    List<JsonValue> elements = optionalArray(root, "messageOverrides");
     List<MessageOverride> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("messageOverrides", "expected an array, got " + n.kind());
-    }
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "messageOverrides[" + i + "]";
-      JsonValue o = n.elements().get(i);
+      JsonValue o = elements.get(i);
       allowOnly(o, path, ruleFieldsAnd("code", "pattern"));
       String code = code(child(path, "code"), requiredText(o, path, "code"));
       Pattern pattern = regex(child(path, "pattern"), requiredText(o, path, "pattern"));
@@ -577,17 +577,11 @@ public final class ProfileParser {
   }
 
   private List<ItemSpec> items(JsonValue root) {
-    JsonValue n = root.get("items");
+    List<JsonValue> elements = optionalArray(root, "items");
     List<ItemSpec> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("items", "expected an array, got " + n.kind());
-    }
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "items[" + i + "]";
-      JsonValue it = n.elements().get(i);
+      JsonValue it = elements.get(i);
       allowOnly(it, path, "arrayPointer", "idPointer", "codePointer", "messagePointer", "successPointer",
           "decision", "reason", "scope", "duplicate", "notProcessed");
       JsonValue arrayPointer = it.get("arrayPointer");
@@ -642,17 +636,11 @@ public final class ProfileParser {
   }
 
   private List<Match> matches(JsonValue root) {
-    JsonValue n = root.get("matches");
+    List<JsonValue> elements = optionalArray(root, "matches");
     List<Match> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("matches", "expected an array, got " + n.kind());
-    }
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "matches[" + i + "]";
-      JsonValue m = n.elements().get(i);
+      JsonValue m = elements.get(i);
       allowOnly(m, path, ruleFieldsAnd("when", "carrierPointer", "signal"));
       JsonValue when = m.get("when");
       String whenPath = child(path, "when");
@@ -802,18 +790,12 @@ public final class ProfileParser {
   }
 
   private List<OperationSpec> operations(JsonValue root) {
-    JsonValue n = root.get("operations");
+    List<JsonValue> elements = optionalArray(root, "operations");
     List<OperationSpec> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("operations", "expected an array, got " + n.kind());
-    }
     Set<String> names = new HashSet<>();
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "operations[" + i + "]";
-      JsonValue op = n.elements().get(i);
+      JsonValue op = elements.get(i);
       allowOnly(op, path, "name", "method", "path", "repeatSafe", "businessKey", "idempotencyKey", "codes", "refine",
           "poll");
       String name = requiredText(op, path, "name");

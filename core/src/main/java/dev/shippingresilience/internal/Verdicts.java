@@ -46,8 +46,9 @@ final class Verdicts {
   private final Extraction ext;
   private final int status;
   private final ClassifierCore.Echo echo;
-  private final List<Verdict> verdicts = new ArrayList<>();
-  private final Set<String> notes = new LinkedHashSet<>();
+  private final List<Verdict> verdicts = new ArrayList<>(2);
+  /** Notes about arrays read only in part; made at the first. */
+  private @Nullable Set<String> notes;
   private List<ItemClassification> signals = List.of();
   private boolean codeUnreadable;
 
@@ -128,6 +129,9 @@ final class Verdicts {
 
   /** Notes about elements past {@link #MAX_ELEMENTS}, each starting with "; ", or "". */
   String notes() {
+    if (notes == null) {
+      return "";
+    }
     StringBuilder out = new StringBuilder();
     notes.forEach(n -> out.append("; ").append(n));
     return out.toString();
@@ -139,6 +143,9 @@ final class Verdicts {
   }
 
   private List<ItemClassification> hearSignals() {
+    if (profile.matches().isEmpty()) {
+      return List.of();
+    }
     List<ItemClassification> out = new ArrayList<>();
     for (String array : arrays(true)) {
       List<Extraction.Item> list = elements(array);
@@ -228,6 +235,9 @@ final class Verdicts {
     int beyond = Math.max(0, list.size() - MAX_ELEMENTS) + ext.skippedItems().getOrDefault(array, 0);
     if (beyond > 0) {
       int read = Math.min(list.size(), MAX_ELEMENTS);
+      if (notes == null) {
+        notes = new LinkedHashSet<>(2);
+      }
       notes.add("only the first " + read + " of " + (read + beyond) + " elements of " + label(array)
           + " were read, the rest ignored");
     }
@@ -415,6 +425,9 @@ final class Verdicts {
 
   /** The arrays the matches of one kind read, in the order the matches name them. */
   private Set<String> arrays(boolean signal) {
+    if (profile.matches().isEmpty()) {
+      return Set.of();
+    }
     Set<String> out = new LinkedHashSet<>();
     for (Match m : profile.matches()) {
       if (m.array() != null && m.signal() == signal) {
