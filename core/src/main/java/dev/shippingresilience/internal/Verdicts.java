@@ -353,7 +353,8 @@ final class Verdicts {
     String carrier = null;
     if (m.carrierPointer() != null) {
       String raw = valueAt(m.carrierPointer(), item);
-      carrier = raw == null ? null : ClassifierCore.sanitizeCarrier(raw);
+      String shown = raw == null ? null : echo.id(raw); // never a secret of the request, as item ids
+      carrier = shown == null ? null : ClassifierCore.sanitizeCarrier(shown);
     }
     return new Verdict(m.rule(), what + ": " + m.rule().reason(), shownCode, carrier, unit, array, item);
   }
