@@ -493,6 +493,13 @@ public final class EngineScenarios {
                 .isEqualTo(Fixtures.NOW.plus(ShippingPolicy.DEFAULT_MAX_RETRY_AFTER)))
             .expect(List.of("POST " + shipments + " #1"), List.of(), "RETRY", 1),
 
+        scenario("a quota reset within maxRetryAfter is waited for, then the POST is sent again (not processed)")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .policy(b -> b.maxRetryAfter(Duration.ofDays(1)).deadline(Duration.ofDays(1)).pauseJitter(Duration.ZERO))
+            .transport(new ScriptedTransport().then(429, QUOTA).then(200, SHIPPED))
+            .expect(List.of("POST " + shipments + " #1", "POST " + shipments + " #2"),
+                List.of("retry_after " + Duration.ofHours(14).toMillis() + "ms"), "SUCCEED", 2),
+
         scenario("the next call waits out the quota pause")
             .profile(feature).policy(b -> b.pauseJitter(Duration.ZERO)).request(post(FEATURE_SHIPMENTS, "{}"))
             .before(w -> w.call(post(FEATURE_SHIPMENTS, "{}"), new ScriptedTransport().then(429, QUOTA)))
