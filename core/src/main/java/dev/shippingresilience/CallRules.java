@@ -6,8 +6,11 @@ import dev.shippingresilience.event.WaitEvent;
 import dev.shippingresilience.internal.BodyDecoding;
 import dev.shippingresilience.internal.ClassifierCore;
 import dev.shippingresilience.internal.ExtractionPlan;
+import dev.shippingresilience.internal.ProfileModel.IdempotencyKeySpec;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.PollSpec;
+import dev.shippingresilience.internal.ProfileModel.ScopeSource;
+import dev.shippingresilience.internal.ProfileSyntax;
 import dev.shippingresilience.internal.RateLimitHeaders;
 import dev.shippingresilience.internal.StreamingExtractor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -88,6 +91,16 @@ final class CallRules<R> {
   private final @Nullable OperationSpec operation;
   private final String operationName;
   private final @Nullable String idempotencyKey;
+  /** Why the call is refused before anything is sent (a required idempotency key it cannot add), or null. */
+  private final @Nullable ShippingCallException refusal;
+  /** Whether the request carries its operation's business key, so the provider deduplicates a repeat. */
+  private final boolean businessKeyPresent;
+  /** Headers of refreshed credentials, sent on every later attempt and poll; empty until a refresh. */
+  private final Map<String, String> freshCredentials = new LinkedHashMap<>(2);
+  /** Whether this call refreshed its credentials already: a second expiry ends it. */
+  private boolean refreshed;
+  /** The key of this operation's own pause, when a rule of the profile pauses an operation; else null. */
+  private final @Nullable String operationPauseKey;
   private final boolean idempotent;
   /** The breaker scopes passed before each send: the provider's, the carrier's (if any), the operation's. */
   private final String[] gateScopes;
@@ -141,16 +154,30 @@ final class CallRules<R> {
     this.operation = named != null ? profile.compiled().operationNamed(named)
         : profile.compiled().operationFor(request.method(), ResponseClassifier.rawPath(request));
     this.operationName = named != null ? named : operation != null ? operation.name() : Classification.OTHER_OPERATION;
+    // The operation's own key header (Shippo's Automations) beats the policy's.
+    IdempotencyKeySpec operationKey = operation == null ? null : operation.idempotencyKey();
+    String keyHeader = operationKey != null ? operationKey.header() : settings.idempotencyKeyHeader;
     String key = options.idempotencyKey();
-    if (key == null && settings.idempotencyKeyHeader != null) {
-      // the caller set the policy's key header on the request itself: that key makes the POST repeatable
-      String own = request.headers().first(settings.idempotencyKeyHeader);
+    if (key == null && keyHeader != null) {
+      // the caller set the key header on the request itself: that key makes the POST repeatable
+      String own = request.headers().first(keyHeader);
       key = own == null || own.isBlank() ? null : own.strip();
     }
-    if (key == null && settings.automaticIdempotencyKey && !request.idempotentMethod()) {
+    boolean generate = operationKey != null
+        ? operationKey.generate() && (operationKey.required() || !request.idempotentMethod())
+        : settings.automaticIdempotencyKey && !request.idempotentMethod();
+    if (key == null && generate) {
       key = UUID.randomUUID().toString();
     }
-    this.idempotencyKey = settings.idempotencyKeyHeader == null ? null : key;
+    this.idempotencyKey = keyHeader == null ? null : key;
+    this.refusal = key != null || operationKey == null || !operationKey.required() ? null
+        : new ShippingCallException("provider " + profile.id() + ": refused before sending: operation "
+            + operationName + " requires an " + keyHeader + " header, the request has none and the profile does not"
+            + " let the engine make one (set CallOptions.idempotencyKey or the header)", profile.id(), null, 0, null);
+    ScopeSource businessKey = operation == null ? null : operation.businessKey();
+    String businessKeyValue = businessKey == null ? null
+        : profile.businessKey(operation, request, settings.classifier.peekLimit());
+    this.businessKeyPresent = businessKeyValue != null && !businessKeyValue.isBlank();
     this.idempotent = request.idempotentMethod();
     String carrier = settings.classifier.requestCarrier(profile, request, options.carrier());
     // The generic fallback serves unrelated hosts: each host gets its own breakers, pause and rate limit.
@@ -164,8 +191,8 @@ final class CallRules<R> {
     this.gateScopes = carrier == null ? new String[] {providerScope, operationScope}
         : new String[] {providerScope, providerScope + "/carrier:" + carrier, operationScope};
     this.acquired = new CircuitBreaker[gateScopes.length];
-    Map<String, String> extra = idempotencyKey == null ? Map.of()
-        : Map.of(settings.idempotencyKeyHeader, idempotencyKey);
+    this.operationPauseKey = settings.operationPauses ? account + "/operation:" + operationName : null;
+    Map<String, String> extra = idempotencyKey == null ? Map.of() : Map.of(keyHeader, idempotencyKey);
     this.next = new AttemptRequest(1, 0, true, request.method(), request.uri(), extra);
   }
 
@@ -209,6 +236,11 @@ final class CallRules<R> {
   /** The call starts. */
   Next start() {
     try {
+      // A required idempotency key the engine may not make: nothing is sent without it.
+      if (refusal != null) {
+        stopReason = "refused";
+        throw refusal;
+      }
       checkCancelled();
       return beforeAttempt();
     } catch (IOException e) {
@@ -593,8 +625,14 @@ final class CallRules<R> {
         return done(response, c);
       }
       case FAIL -> {
+        // Expired credentials, once per call: refresh them and send again at once, even a POST (not processed).
+        if (c.credentialsExpired() && settings.credentialsRefresher != null && !refreshed
+            && (!next.original() || options.bodyRepeatable())) {
+          return refreshCredentials(response, c);
+        }
         // FAIL: the caller must change something; the first response is handed back untouched.
-        return failOrReturn(response, c, "FAIL");
+        return failOrReturn(response, c, c.credentialsExpired() && refreshed
+            ? "FAIL (the credentials expired again after a refresh)" : "FAIL");
       }
       case POLL -> {
         settings.budget(account).onSuccess();
@@ -627,10 +665,45 @@ final class CallRules<R> {
     return done(response, c);
   }
 
+  /** Asks the policy's refresher for fresh credentials and sends the request again with them. */
+  private Next refreshCredentials(ProviderResponse<R> response, Classification c) throws IOException {
+    refreshed = true;
+    Map<String, String> fresh;
+    try {
+      fresh = settings.credentialsRefresher.refresh(request, c);
+    } catch (IOException e) {
+      response.close();
+      throw withEarlierFailures(e);
+    }
+    if (fresh == null || fresh.isEmpty()) {
+      return failOrReturn(response, c, "FAIL (the credentials expired and the refresher had none)");
+    }
+    for (Map.Entry<String, String> h : fresh.entrySet()) {
+      String value = h.getValue();
+      if (h.getKey() == null || ProfileSyntax.headerNameProblem(h.getKey()) != null || value == null
+          || value.chars().anyMatch(ch -> ch == '\r' || ch == '\n' || ch == 0)) {
+        // never the value: it is a credential
+        response.close();
+        throw new ShippingCallException("provider " + settings.profile.id() + ": the credentialsRefresher returned "
+            + "an invalid header (" + (h.getKey() == null ? "no name" : "'" + ProfileSyntax.shown(h.getKey()) + "'")
+            + ": the name must be an HTTP token and the value one line)", settings.profile.id(), c, sends, null);
+      }
+    }
+    freshCredentials.putAll(fresh);
+    response.close();
+    Map<String, String> extra = new LinkedHashMap<>(next.extraHeaders());
+    extra.putAll(fresh);
+    next = new AttemptRequest(next.attempt() + 1, next.poll(), next.original(), next.method(), next.uri(), extra);
+    return resume(After.NEXT_ATTEMPT);
+  }
+
   private Next retry(ProviderResponse<R> response, Classification c, boolean throttled) throws IOException {
     if (!(repeatable() || (c.notProcessed() && options.bodyRepeatable()))) {
       stopReason = "not_repeatable";
-      return failOrReturn(response, c, c.decision() + " (not repeated: the request is not safe to send again)");
+      ScopeSource key = operation == null ? null : operation.businessKey();
+      return failOrReturn(response, c, c.decision() + " (not repeated: the request is not safe to send again"
+          + (key != null && !businessKeyPresent && options.bodyRepeatable() ? "; it carries no " + key.location()
+          + ", the operation's business key" : "") + ")");
     }
     if (retries + 1 >= settings.maxAttempts) {
       return failOrReturn(response, c, c.decision().name());
@@ -692,7 +765,7 @@ final class CallRules<R> {
             "a poll request could not be built (no " + String.join(", ", spec.variables().values())
                 + " in the pending body)");
       }
-      pollRequest = new AttemptRequest(next.attempt(), polls + 1, false, spec.method(), uri, Map.of());
+      pollRequest = new AttemptRequest(next.attempt(), polls + 1, false, spec.method(), uri, freshCredentials);
     } else if (next.original() && !repeatable()) {
       // Polling would repeat a request that is not safe to repeat: hand back the pending answer.
       return done(response, c);
@@ -771,9 +844,10 @@ final class CallRules<R> {
       return false;
     }
     // GET, HEAD, PUT, DELETE, OPTIONS may be repeated; a POST only with an idempotency key or when the
-    // provider deduplicates the operation by a business key (Clickpost create-order by reference_number).
+    // provider deduplicates the operation by a business key: always (Clickpost create-order by reference_number,
+    // repeatSafe) or when the request carries it (Sendcloud's external_reference_id, businessKey).
     return idempotent || options.safeToRepeat() || idempotencyKey != null
-        || (operation != null && operation.repeatSafe());
+        || (operation != null && operation.repeatSafe()) || businessKeyPresent;
   }
 
   private Duration backoffDelay() {
@@ -809,7 +883,9 @@ final class CallRules<R> {
       // At most maxRetryAfter: a mangled header ("come back in ten years") must not shut the account for good;
       // past it, the next caller asks again and a real, long reset pauses the account once more.
       Duration pause = hint.compareTo(settings.maxRetryAfter) > 0 ? settings.maxRetryAfter : hint;
-      settings.limits.pause(account, settings.clock.instant().plus(pause));
+      // A rule that pauses one operation (pauseUntil with scope operation) holds only that operation back.
+      boolean operationOnly = operationPauseKey != null && c.scope().equals(gateScopes[gateScopes.length - 1]);
+      settings.limits.pause(operationOnly ? operationPauseKey : account, settings.clock.instant().plus(pause));
       return true;
     }
     return false;
@@ -818,6 +894,12 @@ final class CallRules<R> {
   /** Returns how long the account's pause still holds sends back, spread after the reset; {@code null} if none. */
   private @Nullable Duration pauseLeft() throws DeadlineExceededException {
     Instant until = settings.limits.pausedUntil(account);
+    if (operationPauseKey != null) {
+      Instant operationUntil = settings.limits.pausedUntil(operationPauseKey);
+      if (until == null || operationUntil != null && operationUntil.isAfter(until)) {
+        until = operationUntil;
+      }
+    }
     if (until == null) {
       return null;
     }

@@ -52,6 +52,9 @@ final class CallSettings {
   final @Nullable String idempotencyKeyHeader;
   final boolean automaticIdempotencyKey;
   final boolean throwOnFailure;
+  final @Nullable CredentialsRefresher credentialsRefresher;
+  /** Whether a rule of the profile pauses one operation: only then does a call look its operation's pause up. */
+  final boolean operationPauses;
   final Clock clock;
   final RandomGenerator random;
   final ShippingListener listener;
@@ -95,6 +98,8 @@ final class CallSettings {
     this.idempotencyKeyHeader = b.idempotencyKeyHeader;
     this.automaticIdempotencyKey = b.automaticIdempotencyKey;
     this.throwOnFailure = b.throwOnFailure;
+    this.credentialsRefresher = b.credentialsRefresher;
+    this.operationPauses = b.profile.compiled().pausesOperations();
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.scheduler = b.scheduler;

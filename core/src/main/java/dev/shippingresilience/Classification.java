@@ -16,12 +16,17 @@ import org.jspecify.annotations.Nullable;
  *     was read
  * @param decision the decision
  * @param reason the rule that fired, as a sentence; never contains secrets or body text
- * @param retryAfter the wait the response asked for ({@code Retry-After}, rate-limit reset), or {@code null}
+ * @param retryAfter the wait the response asked for ({@code Retry-After}, rate-limit reset, or the reset the
+ *     profile reads from the provider's words, {@code pauseUntil}), or {@code null}
  * @param scope the breaker scope: {@code provider}, {@code provider/carrier:ID} or {@code provider/operation:NAME}
  * @param duplicate {@code true} when a SUCCEED means an earlier attempt already reached the goal
  * @param notProcessed {@code true} when the response proves the request was not processed (a 429, a rate-limit
  *     code), so even a non-idempotent request may be sent again
- * @param items one decision per item for batch responses; empty otherwise
+ * @param items one decision per item for batch responses, then one per element a profile's {@code signal} match
+ *     picks out (e.g. a carrier's rate error inside a successful rates answer); empty otherwise
+ * @param credentialsExpired {@code true} when the response means the credentials (a bearer token) expired, so that
+ *     refreshed credentials may succeed where these failed (a FAIL); see
+ *     {@link ShippingPolicy.Builder#credentialsRefresher(CredentialsRefresher)}
  */
 public record Classification(
     String provider,
@@ -34,7 +39,8 @@ public record Classification(
     String scope,
     boolean duplicate,
     boolean notProcessed,
-    List<ItemClassification> items) {
+    List<ItemClassification> items,
+    boolean credentialsExpired) {
 
   /** The operation name used when no profile operation matched the request. */
   public static final String OTHER_OPERATION = "other";
@@ -54,7 +60,9 @@ public record Classification(
    * @param duplicate {@code true} when a SUCCEED means an earlier attempt already reached the goal
    * @param notProcessed {@code true} when the response proves the request was not processed (a 429, a rate-limit
    *     code), so even a non-idempotent request may be sent again
-   * @param items one decision per item for batch responses; empty otherwise
+   * @param items one decision per item for batch responses, then one per element a profile's {@code signal}
+   *     match picks out; empty otherwise
+   * @param credentialsExpired {@code true} when the response means the credentials expired
    */
   public Classification {
     Objects.requireNonNull(provider, "provider");
@@ -63,6 +71,28 @@ public record Classification(
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(scope, "scope");
     items = List.copyOf(items);
+  }
+
+  /**
+   * Creates a classification whose credentials did not expire.
+   *
+   * @param provider the profile id that classified the response
+   * @param operation the profile operation the request matched, or {@code other}
+   * @param httpStatus the HTTP status code
+   * @param code the provider's business code, or {@code null} if none was read
+   * @param decision the decision
+   * @param reason the rule that fired, as a sentence; never contains secrets or body text
+   * @param retryAfter the wait the response asked for, or {@code null}
+   * @param scope the breaker scope
+   * @param duplicate {@code true} when a SUCCEED means an earlier attempt already reached the goal
+   * @param notProcessed {@code true} when the response proves the request was not processed
+   * @param items one decision per item; empty when none
+   */
+  public Classification(String provider, String operation, int httpStatus, @Nullable String code,
+      Decision decision, String reason, @Nullable Duration retryAfter, String scope, boolean duplicate,
+      boolean notProcessed, List<ItemClassification> items) {
+    this(provider, operation, httpStatus, code, decision, reason, retryAfter, scope, duplicate, notProcessed, items,
+        false);
   }
 
   /** {@return a short line for logs: provider, operation, decision, status, code and reason} */

@@ -4,7 +4,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The decision for one item of a batch response (a 17TRACK tracking number, a JSON-RPC batch element).
+ * The decision for one item of a batch response (a 17TRACK tracking number, a JSON-RPC batch element), or for one
+ * element a profile's {@code signal} match picks out of an answer it does not decide (a carrier's rate error inside a
+ * successful rates answer: the id is then the carrier).
  *
  * @param id the item's identifier as the provider echoed it (tracking number, JSON-RPC id), or {@code null}
  * @param decision what the response means for this item

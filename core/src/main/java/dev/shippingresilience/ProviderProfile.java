@@ -8,6 +8,7 @@ import dev.shippingresilience.internal.ProfileModel;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.ScopeKind;
+import dev.shippingresilience.internal.StreamingExtractor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,16 +30,24 @@ public final class ProviderProfile {
   private final ExtractionPlan defaultPlan;
   private final Map<String, ExtractionPlan> plansByOperation;
   private final @Nullable ExtractionPlan requestPlan;
+  /** Per operation with a business key in its request body, the plan that reads it. */
+  private final Map<String, ExtractionPlan> businessKeyPlans;
   private final Redaction redaction;
 
   ProviderProfile(CompiledProfile compiled) {
     this.compiled = compiled;
     this.defaultPlan = ClassifierCore.responsePlan(compiled, null);
     Map<String, ExtractionPlan> plans = new HashMap<>();
+    Map<String, ExtractionPlan> keyPlans = new HashMap<>();
     for (OperationSpec op : compiled.operations()) {
       plans.put(op.name(), ClassifierCore.responsePlan(compiled, op));
+      ProfileModel.ScopeSource key = op.businessKey();
+      if (key != null && key.source() == ProfileModel.ScopeSource.Source.REQUEST_BODY) {
+        keyPlans.put(op.name(), new ExtractionPlan(java.util.Set.of(key.location()), java.util.Set.of(), List.of()));
+      }
     }
     this.plansByOperation = Map.copyOf(plans);
+    this.businessKeyPlans = Map.copyOf(keyPlans);
     this.requestPlan = ClassifierCore.requestPlan(compiled);
     this.redaction = Redaction.defaults().with(compiled.secrets().query(), compiled.secrets().headers(),
         compiled.secrets().bodyFields());
@@ -140,14 +149,20 @@ public final class ProviderProfile {
   }
 
   /**
-   * {@return every table row: the default table ({@code codes}), ranges ({@code codeRanges}), HTTP statuses
-   * ({@code httpStatuses}) and each operation's table ({@code operation:NAME})}
+   * {@return every table row: the default table ({@code codes}), ranges ({@code codeRanges}), matches
+   * ({@code matches}, the conditions in place of a code, e.g. {@code /errors/*}{@code /error_type = system}),
+   * HTTP statuses ({@code httpStatuses}) and each operation's table ({@code operation:NAME})}
    */
   public List<TableEntry> tableEntries() {
     List<TableEntry> out = new ArrayList<>();
     compiled.codes().forEach((code, rule) -> out.add(entry("codes", code, rule)));
     for (ProfileModel.CodeRange range : compiled.codeRanges()) {
       out.add(entry("codeRanges", range.from() + ".." + range.to(), range.rule()));
+    }
+    for (ProfileModel.Match match : compiled.matches()) {
+      List<String> when = new ArrayList<>();
+      match.when().forEach(c -> when.add(c.pointer() + " = " + String.join(" | ", c.values())));
+      out.add(entry(match.signal() ? "matches (signal)" : "matches", String.join(", ", when), match.rule()));
     }
     for (OperationSpec op : compiled.operations()) {
       op.codes().forEach((code, rule) -> out.add(entry("operation:" + op.name(), code, rule)));
@@ -171,6 +186,24 @@ public final class ProviderProfile {
 
   @Nullable ExtractionPlan requestPlan() {
     return requestPlan;
+  }
+
+  /**
+   * Returns the business key {@code operation} declares as {@code request} carries it (read from the first
+   * {@code peekLimit} bytes of its body, or its query), or {@code null} when it carries none.
+   */
+  @Nullable String businessKey(OperationSpec operation, RequestSnapshot request, int peekLimit) {
+    ProfileModel.ScopeSource key = operation.businessKey();
+    if (key == null) {
+      return null;
+    }
+    if (key.source() == ProfileModel.ScopeSource.Source.QUERY) {
+      return ClassifierCore.queryParameter(request.uri().getRawQuery(), key.location());
+    }
+    byte[] body = request.body();
+    ExtractionPlan plan = businessKeyPlans.get(operation.name());
+    return body == null || plan == null ? null
+        : StreamingExtractor.extract(body, Math.min(body.length, peekLimit), plan).value(key.location());
   }
 
   @Override

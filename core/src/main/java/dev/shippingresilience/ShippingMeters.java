@@ -11,7 +11,7 @@ public final class ShippingMeters {
   /**
    * Timer of logical calls; tags provider, operation, outcome (succeeded, duplicate, failed, pending,
    * retries_exhausted, not_repeatable, budget_exhausted, breaker_opened, wait_too_long, breaker_open, poll_timeout,
-   * deadline_exceeded, cancelled, io_error).
+   * deadline_exceeded, cancelled, io_error, refused).
    */
   public static final String CALLS = "shipping.resilience.calls";
   /** Counter of sends; tags provider, operation, decision, code. */

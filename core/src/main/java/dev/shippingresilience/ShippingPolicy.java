@@ -350,6 +350,7 @@ public final class ShippingPolicy {
     @Nullable String account;
     boolean shareBreakerHints;
     @Nullable ScheduledExecutorService scheduler;
+    @Nullable CredentialsRefresher credentialsRefresher;
 
     private Builder(ProviderProfile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
@@ -622,6 +623,20 @@ public final class ShippingPolicy {
       }
       this.idempotencyKeyHeader = header;
       this.automaticIdempotencyKey = automatic;
+      return this;
+    }
+
+    /**
+     * Sets what refreshes the provider's credentials when an answer says they expired (a profile rule marked
+     * {@code "credentials": "expired"}): the engine asks it once per call for fresh headers and sends the request
+     * again with them, even a POST, without counting a retry or waiting. Without one (the default), such an answer
+     * ends the call with its FAIL, whose reason says the credentials expired; so does a second expiry in one call.
+     *
+     * @param refresher the refresher, or {@code null} for none
+     * @return this builder
+     */
+    public Builder credentialsRefresher(@Nullable CredentialsRefresher refresher) {
+      this.credentialsRefresher = refresher;
       return this;
     }
 

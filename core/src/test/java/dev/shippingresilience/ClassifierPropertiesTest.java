@@ -55,8 +55,10 @@ class ClassifierPropertiesTest {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
-  private static final ResponseClassifier CLASSIFIER =
-      ResponseClassifier.builder().clock(Fixtures.fixedClock()).build();
+  /** The built-in profiles and the made-up one that uses every feature of issue 17 (codes in arrays, matches). */
+  private static final ResponseClassifier CLASSIFIER = ResponseClassifier.builder().clock(Fixtures.fixedClock())
+      .profiles(ProviderProfiles.builtIn().with(dev.shippingresilience.testing.EngineScenarios.featureCarrier()))
+      .build();
   private static final int[] STATUSES = {200, 200, 200, 201, 202, 204, 400, 404, 429, 500, 503};
 
   /** One provider endpoint the generated bodies are classified for. */
@@ -79,7 +81,9 @@ class ClassifierPropertiesTest {
       new Endpoint("17track", "POST", "https://api.17track.net/track/v2.2/register"),
       new Endpoint("17track", "POST", "https://api.17track.net/track/v2.2/gettrackinfo"),
       new Endpoint("abicart", "POST", "https://admin.abicart.se/backend/jsonrpc/v1/?auth=TOKEN123"),
-      new Endpoint("generic-http", "GET", "https://api.example.com/v1/shipments/1"));
+      new Endpoint("generic-http", "GET", "https://api.example.com/v1/shipments/1"),
+      new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
+      new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 
   /** A provider's fixture, as bytes and as a tree. */
   record Sample(String provider, String name, byte[] body, JsonNode tree) {

@@ -80,6 +80,11 @@ class ProfileSchemaTest {
   }
 
   @Test
+  void profileUsingEveryFeatureOfIssue17MatchesTheSchema() {
+    assertThat(errors(resource("/profiles/feature-carrier.json"))).isEmpty();
+  }
+
+  @Test
   void misspelledTopLevelKeyIsRejectedBySchemaAndLoaderAlike() throws IOException {
     // given clickpost's profile with its top-level "codes" misspelled
     String profile = clickpostWithTopLevelKey("codes", "cdes");
@@ -108,6 +113,13 @@ class ProfileSchemaTest {
       attempts out of range    | "defaults":{"maxAttempts":101}
       query source, no name    | "scope":{"carrier":[{"source":"query"}]}
       bad JSON Pointer         | "envelope":{"codePointers":["meta/code"]}
+      match without when       | "matches":[{"decision":"FAIL","reason":"r"}]
+      match value null         | "matches":[{"when":{"/a":null},"decision":"FAIL","reason":"r"}]
+      pause without a zone     | "codes":{"Q":{"decision":"RETRY","reason":"r","pauseUntil":{"timeOfDay":"00:00"}}}
+      pause at 12:00AM         | "codes":{"Q":{"decision":"RETRY","reason":"r","pauseUntil":{"timeOfDay":"12:00AM","zone":"GMT"}}}
+      credentials not expired  | "httpStatuses":{"401":{"decision":"FAIL","reason":"r","credentials":"stale"}}
+      business key, no pointer | "operations":[{"name":"o","path":"/o","businessKey":{"source":"requestBody"}}]
+      idempotency key, no header | "operations":[{"name":"o","path":"/o","idempotencyKey":{"required":true}}]
       """)
   void schemaRejectsWhatTheLoaderRejects(String what, String members) {
     String profile = "{\"id\":\"x\",\"name\":\"X\"," + members + "}";
@@ -142,6 +154,10 @@ class ProfileSchemaTest {
       refine                    | "refine":{"zz":1}                                              | /$defs/refine/properties
       operations[]              | "operations":[{"zz":1}]                                        | /properties/operations/items/properties
       operations[].poll         | "operations":[{"name":"a","path":"/a","poll":{"zz":1}}]        | /properties/operations/items/properties/poll/properties
+      operations[].businessKey  | "operations":[{"name":"a","path":"/a","businessKey":{"zz":1}}] | /properties/operations/items/properties/businessKey/properties
+      operations[].idempotencyKey | "operations":[{"name":"a","path":"/a","idempotencyKey":{"zz":1}}] | /properties/operations/items/properties/idempotencyKey/properties
+      matches[]                 | "matches":[{"zz":1}]                                           | /properties/matches/items/properties
+      pauseUntil                | "codes":{"1":{"decision":"RETRY","reason":"r","pauseUntil":{"zz":1}}} | /$defs/pauseUntil/properties
       scope                     | "scope":{"zz":1}                                               | /properties/scope/properties
       scope.carrier[]           | "scope":{"carrier":[{"zz":1}]}                                 | /properties/scope/properties/carrier/items/properties
       secrets                   | "secrets":{"zz":1}                                             | /properties/secrets/properties

@@ -51,6 +51,8 @@ final class ByteExtractor {
   private byte[] flags;
   private String[] values;
   private @Nullable Map<String, List<Extraction.Item>> items;
+  /** Per item array, the elements after its plan's maxItems, only checked. */
+  private @Nullable Map<String, Integer> skipped;
   /** Set while reading a wanted string: the value, or null when it held an escape that failed to decode. */
   private @Nullable String text;
 
@@ -106,7 +108,8 @@ final class ByteExtractor {
   private Extraction result(boolean rootIsArray) {
     PlanTrie.Node[] nodes = plan.trie.nodes;
     return new Extraction(Extraction.Outcome.COMPLETE, valueMap(nodes), pointers(nodes, PRESENT),
-        items == null ? Map.of() : Map.copyOf(items), rootIsArray, pointers(nodes, UNREADABLE), Map.of());
+        items == null ? Map.of() : Map.copyOf(items), rootIsArray, pointers(nodes, UNREADABLE), Map.of(),
+        skipped == null ? Map.of() : Map.copyOf(skipped));
   }
 
   private Map<String, String> valueMap(PlanTrie.Node[] nodes) {
@@ -327,6 +330,7 @@ final class ByteExtractor {
       return UNSURE;
     }
     PlanTrie trie = plan.itemTries.get(node.itemIndex);
+    int maxItems = plan.items.get(node.itemIndex).maxItems();
     byte[] outerFlags = flags;
     String[] outerValues = values;
     flags = new byte[trie.nodes.length];
@@ -345,14 +349,26 @@ final class ByteExtractor {
           i = UNSURE;
           break;
         }
-        i = value(i, trie.root, false, depth + 1);
-        if (i == UNSURE) {
-          break;
+        if (list.size() >= maxItems) {
+          // past the bound: checked, never read
+          i = skip(i, depth + 1);
+          if (i == UNSURE) {
+            break;
+          }
+          if (skipped == null) {
+            skipped = new LinkedHashMap<>(2);
+          }
+          skipped.merge(node.path, 1, Integer::sum);
+        } else {
+          i = value(i, trie.root, false, depth + 1);
+          if (i == UNSURE) {
+            break;
+          }
+          list.add(new Extraction.Item(valueMap(trie.nodes), pointers(trie.nodes, PRESENT),
+              pointers(trie.nodes, UNREADABLE), Map.of()));
+          Arrays.fill(flags, (byte) 0);
+          Arrays.fill(values, null);
         }
-        list.add(new Extraction.Item(valueMap(trie.nodes), pointers(trie.nodes, PRESENT),
-            pointers(trie.nodes, UNREADABLE), Map.of()));
-        Arrays.fill(flags, (byte) 0);
-        Arrays.fill(values, null);
         i = ws(i);
         if (i >= n) {
           i = UNSURE;

@@ -8,6 +8,7 @@ import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResponseSnapshot;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
 import dev.shippingresilience.internal.ProfileModel.ItemSpec;
+import dev.shippingresilience.internal.ProfileModel.Match;
 import dev.shippingresilience.internal.ProfileModel.MessageOverride;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.Refine;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,8 +43,37 @@ public final class ClassifierCore {
 
   /** Fields to read from response bodies of one profile operation. */
   public static ExtractionPlan responsePlan(CompiledProfile profile, @Nullable OperationSpec op) {
-    Set<String> scalars = new HashSet<>(profile.codePointers());
-    scalars.addAll(profile.messagePointers());
+    Set<String> scalars = new HashSet<>();
+    // arrays read element by element: the profile's item arrays (every element), and the arrays of '*' pointers
+    // (codes inside arrays, matches; the first Verdicts.MAX_ELEMENTS elements), one plan per array
+    Map<String, ArrayFields> arrays = new LinkedHashMap<>();
+    for (ItemSpec item : profile.items()) {
+      ArrayFields a = arrays.computeIfAbsent(item.arrayPointer(), k -> new ArrayFields());
+      a.everyElement = true;
+      addIfPresent(a.scalars, item.idPointer());
+      addIfPresent(a.scalars, item.codePointer());
+      addIfPresent(a.scalars, item.messagePointer());
+      addIfPresent(a.presence, item.successPointer());
+    }
+    List<String> read = new ArrayList<>(profile.codePointers());
+    read.addAll(profile.messagePointers());
+    for (Match m : profile.matches()) {
+      m.when().forEach(c -> read.add(c.pointer()));
+      addIfPresent(read, m.carrierPointer());
+    }
+    for (ScopeSource s : profile.carrierSources()) {
+      if (s.source() == ScopeSource.Source.RESPONSE_BODY) {
+        read.add(s.location());
+      }
+    }
+    for (String pointer : read) {
+      String array = JsonPointers.everyArray(pointer);
+      if (array == null) {
+        scalars.add(pointer);
+      } else {
+        arrays.computeIfAbsent(array, k -> new ArrayFields()).scalars.add(JsonPointers.everyElement(pointer));
+      }
+    }
     if (profile.retryablePointer() != null) {
       scalars.add(profile.retryablePointer());
     }
@@ -50,26 +81,22 @@ public final class ClassifierCore {
     if (refine != null) {
       scalars.add(refine.pointer());
     }
-    for (ScopeSource s : profile.carrierSources()) {
-      if (s.source() == ScopeSource.Source.RESPONSE_BODY) {
-        scalars.add(s.location());
-      }
-    }
     Set<String> presence = new HashSet<>();
     if (profile.successPointer() != null) {
       presence.add(profile.successPointer());
     }
     List<ExtractionPlan.ItemPlan> items = new ArrayList<>();
-    for (ItemSpec item : profile.items()) {
-      Set<String> itemScalars = new HashSet<>();
-      Set<String> itemPresence = new HashSet<>();
-      addIfPresent(itemScalars, item.idPointer());
-      addIfPresent(itemScalars, item.codePointer());
-      addIfPresent(itemScalars, item.messagePointer());
-      addIfPresent(itemPresence, item.successPointer());
-      items.add(new ExtractionPlan.ItemPlan(item.arrayPointer(), itemScalars, itemPresence));
-    }
+    arrays.forEach((array, a) -> items.add(new ExtractionPlan.ItemPlan(array, a.scalars, a.presence,
+        a.everyElement ? Integer.MAX_VALUE : Verdicts.MAX_ELEMENTS)));
     return new ExtractionPlan(scalars, presence, items);
+  }
+
+  /** The fields read in each element of one array, while a plan is built. */
+  private static final class ArrayFields {
+    final Set<String> scalars = new HashSet<>();
+    final Set<String> presence = new HashSet<>();
+    /** Whether an item spec reads this array: then every element is read, not only the first few. */
+    boolean everyElement;
   }
 
   /** Fields to read from request bodies (carrier scope sources), or {@code null} when none are needed. */
@@ -83,7 +110,7 @@ public final class ClassifierCore {
     return scalars.isEmpty() ? null : new ExtractionPlan(scalars, Set.of(), List.of());
   }
 
-  private static void addIfPresent(Set<String> set, @Nullable String value) {
+  private static void addIfPresent(java.util.Collection<String> set, @Nullable String value) {
     if (value != null) {
       set.add(value);
     }
@@ -128,40 +155,25 @@ public final class ClassifierCore {
     Duration retryAfter = RateLimitHeaders.retryAfter(response.headers(), ctx.now());
     Echo echo = new Echo(request, ctx.redaction());
 
-    String rawCode = first(ext, profile.codePointers());
-    String code = rawCode != null && Codes.isPlain(rawCode) ? rawCode : null;
-    boolean codeUnreadable = rawCode != null && code == null || anyOf(ext.unreadable(), profile.codePointers());
-    String message = first(ext, profile.messagePointers());
+    Verdicts parts = Verdicts.of(ctx, ext, status, echo);
+    boolean codeUnreadable = parts.codeUnreadable();
+    String code = null;
 
     CodeRule rule;
     String reason;
-    if (code != null) {
-      CodeRule tableRule = profile.rule(ctx.operation(), code);
-      String shown = tableRule != null ? code : echo.code(code);
-      if (tableRule != null) {
-        rule = tableRule;
-        reason = "code " + code + ": " + tableRule.reason();
-        MessageOverride override = override(profile, code, message);
-        if (override != null) {
-          rule = override.rule();
-          reason = "code " + code + " with a message matching the override pattern: " + override.rule().reason();
-        }
-      } else if ("true".equals(valueOrNull(ext, profile.retryablePointer()))) {
-        rule = new CodeRule(Decision.RETRY, "", ScopeKind.PROVIDER, false, false);
-        reason = "unrecognised code " + shown + ", which the provider marks retryable";
-      } else if (status >= 500 || status == 429 || status == 408) {
-        rule = statusRule(ctx, status);
-        reason = "unrecognised code " + shown + " with " + statusReason(status, "", rule);
-      } else {
-        rule = new CodeRule(Decision.FAIL, "", ScopeKind.PROVIDER, false, false);
-        reason = "unrecognised code " + shown;
-      }
-      code = tableRule != null || echo.showsCode(code) ? code : null;
+    Verdicts.Verdict decisive = null;
+    if (parts.decided()) {
+      // the code, each element of an array of codes, the matches: the worst decides
+      decisive = parts.worst();
+      rule = decisive.rule();
+      reason = parts.reason();
+      code = decisive.code();
     } else if (!codeUnreadable && profile.successPointer() != null
         && ext.present().contains(profile.successPointer())) {
       rule = SUCCEED;
       reason = "the body carries the success member " + profile.successPointer();
-    } else if (!codeUnreadable && hasAnyItem(ext) && (ext.rootIsArray() || profile.codePointers().isEmpty())) {
+    } else if (!codeUnreadable && hasAnyItem(profile, ext)
+        && (ext.rootIsArray() || profile.codePointers().isEmpty())) {
       // a batch answers with an array of envelopes: there is no top-level code to read
       rule = SUCCEED;
       reason = "batch response";
@@ -201,6 +213,10 @@ public final class ClassifierCore {
       String note = codeUnreadable ? " (the body's code is not a plain code)"
           : ext.isJson() || ext.outcome() == Extraction.Outcome.EMPTY ? "" : " (no readable code in the body)";
       reason = statusReason(status, note, rule);
+    }
+
+    if (decisive == null) {
+      reason = reason + parts.notes();
     }
 
     boolean bodyComplete = ext.outcome() == Extraction.Outcome.COMPLETE;
@@ -257,7 +273,11 @@ public final class ClassifierCore {
           ? "is one this library cannot decode" : "does not match its bytes (corrupt)");
     }
 
-    String carrier = carrier(ctx, request, ext);
+    boolean decided = decisive != null && rule == decisive.rule();
+    String carrier = carrier(ctx, request, ext, decided ? decisive.array() : null, decided ? decisive.item() : null);
+    if (ctx.carrierOverride() == null && decided && decisive.carrier() != null) {
+      carrier = decisive.carrier(); // the part that decided names its carrier (a match's carrierPointer)
+    }
     if (rule.decision() == Decision.BREAK && rule.scope() == ScopeKind.CARRIER && carrier == null
         && ctx.carrierOverride() == null) {
       // An unidentified carrier cannot share a breaker with other carriers, nor trip the provider's own.
@@ -265,24 +285,30 @@ public final class ClassifierCore {
       reason = reason + "; the carrier is not named in the request or response, so no carrier breaker can count"
           + " it: treated as transient (RETRY)";
     }
+    if (rule.pauseUntil() != null) {
+      // the provider's own words name the reset ("Retry after 12:00AM GMT"): wait for it, or a later header's
+      Duration untilReset = rule.pauseUntil().after(ctx.now());
+      if (retryAfter == null || untilReset.compareTo(retryAfter) > 0) {
+        retryAfter = untilReset;
+      }
+      reason = reason + "; the provider resets at " + rule.pauseUntil() + ", in " + untilReset;
+    }
+    if (rule.credentialsExpired()) {
+      reason = reason + "; the credentials expired, so refreshed credentials may succeed";
+    }
+    List<ItemClassification> signals = parts.signals();
+    if (!signals.isEmpty()) {
+      List<ItemClassification> all = new ArrayList<>(items);
+      all.addAll(signals);
+      items = all;
+    }
     String scope = scope(ctx, ctx.profile().providerScope(request.uri()), rule, carrier);
     return new Classification(profile.id(), ctx.operationName(), status, code, rule.decision(),
-        reason, retryAfter, scope, rule.duplicate(), rule.notProcessed(), items);
+        reason, retryAfter, scope, rule.duplicate(), rule.notProcessed(), items, rule.credentialsExpired());
   }
 
   private static final CodeRule SUCCEED = new CodeRule(Decision.SUCCEED, "", ScopeKind.PROVIDER, false, false);
 
-  private static boolean anyOf(Set<String> pointers, List<String> wanted) {
-    if (pointers.isEmpty()) {
-      return false;
-    }
-    for (String p : wanted) {
-      if (pointers.contains(p)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private static String notReadBecause(Extraction ext, String pointer) {
     if (ext.unreadable().contains(pointer)) {
@@ -296,7 +322,7 @@ public final class ClassifierCore {
   }
 
   /** Describes conflicting members, e.g. "names /meta/status twice with different values (200, 322)". */
-  private static String conflicts(Map<String, String> conflicts) {
+  static String conflicts(Map<String, String> conflicts) {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, String> e : conflicts.entrySet()) {
       out.append(out.length() == 0 ? "names " : " and ").append(e.getKey().isEmpty() ? "its root" : e.getKey())
@@ -309,9 +335,11 @@ public final class ClassifierCore {
     return out.toString();
   }
 
-  private static boolean hasAnyItem(Extraction ext) {
-    for (List<Extraction.Item> list : ext.items().values()) {
-      if (!list.isEmpty()) {
+  /** Whether an item array of the profile's {@code items} holds an element (arrays of codes do not count). */
+  private static boolean hasAnyItem(CompiledProfile profile, Extraction ext) {
+    for (ItemSpec item : profile.items()) {
+      List<Extraction.Item> list = ext.items().get(item.arrayPointer());
+      if (list != null && !list.isEmpty()) {
         return true;
       }
     }
@@ -319,7 +347,7 @@ public final class ClassifierCore {
   }
 
   /** Returns "HTTP 503: reason", without repeating the status when the profile's reason already names it. */
-  private static String statusReason(int status, String note, CodeRule rule) {
+  static String statusReason(int status, String note, CodeRule rule) {
     String prefix = "HTTP " + status;
     String text = rule.reason();
     if (text.startsWith(prefix)) {
@@ -331,7 +359,7 @@ public final class ClassifierCore {
     return prefix + note + ": " + text;
   }
 
-  private static CodeRule statusRule(Context ctx, int status) {
+  static CodeRule statusRule(Context ctx, int status) {
     CodeRule rule = ctx.profile().statusRule(status);
     if (rule == null) {
       rule = ctx.fallback().statusRule(status);
@@ -339,7 +367,7 @@ public final class ClassifierCore {
     return rule != null ? rule : NO_RULE_FAIL;
   }
 
-  private static @Nullable MessageOverride override(CompiledProfile profile, String code, @Nullable String message) {
+  static @Nullable MessageOverride override(CompiledProfile profile, String code, @Nullable String message) {
     if (message == null || profile.overrides().isEmpty()) {
       return null;
     }
@@ -351,19 +379,7 @@ public final class ClassifierCore {
     return null;
   }
 
-  private static @Nullable String first(Extraction ext, List<String> pointers) {
-    for (String p : pointers) {
-      String v = ext.value(p);
-      if (v != null && !v.isEmpty()) {
-        return v;
-      }
-    }
-    return null;
-  }
 
-  private static @Nullable String valueOrNull(Extraction ext, @Nullable String pointer) {
-    return pointer == null ? null : ext.value(pointer);
-  }
 
   private record BatchOutcome(CodeRule rule, String reason) {}
 
@@ -423,7 +439,7 @@ public final class ClassifierCore {
    * echoes the caller's API key at the code position must not leak it. Built per classification; reads the
    * request's secret values only when something needs checking.
    */
-  private static final class Echo {
+  static final class Echo {
     private static final int MAX_ID_LENGTH = 64;
     private final RequestSnapshot request;
     private final Redaction redaction;
@@ -549,6 +565,9 @@ public final class ClassifierCore {
   }
 
   private static String scope(Context ctx, String id, CodeRule rule, @Nullable String carrier) {
+    if (rule.pauseUntil() != null && rule.scope() == ScopeKind.OPERATION) {
+      return id + "/operation:" + ctx.operationName(); // the pause holds this operation only
+    }
     if (rule.decision() == Decision.BREAK) {
       switch (rule.scope()) {
         case CARRIER:
@@ -564,6 +583,16 @@ public final class ClassifierCore {
 
   /** Returns the carrier id the request or response names, or {@code null}. */
   public static @Nullable String carrier(Context ctx, RequestSnapshot request, Extraction responseExtraction) {
+    return carrier(ctx, request, responseExtraction, null, null);
+  }
+
+  /**
+   * Returns the carrier id the request or response names, or {@code null}; a response source with a {@code *}
+   * segment ({@code /errors/*}{@code /carrier_id}) is read in {@code element} of {@code array}, the part of the
+   * answer that decided, and only there.
+   */
+  private static @Nullable String carrier(Context ctx, RequestSnapshot request, Extraction responseExtraction,
+      @Nullable String array, Extraction.@Nullable Item element) {
     if (ctx.carrierOverride() != null) {
       return sanitizeCarrier(ctx.carrierOverride());
     }
@@ -582,7 +611,12 @@ public final class ClassifierCore {
           }
         }
         case QUERY -> raw = queryParameter(request.uri().getRawQuery(), source.location());
-        case RESPONSE_BODY -> raw = responseExtraction.value(source.location());
+        case RESPONSE_BODY -> {
+          String own = JsonPointers.everyArray(source.location());
+          raw = own == null ? responseExtraction.value(source.location())
+              : own.equals(array) && element != null ? element.value(JsonPointers.everyElement(source.location()))
+              : null;
+        }
         default -> raw = null;
       }
       if (raw == null || raw.isEmpty()) {
@@ -604,7 +638,7 @@ public final class ClassifierCore {
   }
 
   /** Returns the carrier id stripped when it is 1 to 64 of {@code A-Z a-z 0-9 _ . -}, else {@code null}. */
-  private static @Nullable String sanitizeCarrier(String raw) {
+  static @Nullable String sanitizeCarrier(String raw) {
     String v = raw.strip();
     if (v.isEmpty() || v.length() > 64) {
       return null;

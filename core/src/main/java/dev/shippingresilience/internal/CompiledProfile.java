@@ -4,6 +4,7 @@ import dev.shippingresilience.internal.ProfileModel.CodeRange;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
 import dev.shippingresilience.internal.ProfileModel.Defaults;
 import dev.shippingresilience.internal.ProfileModel.ItemSpec;
+import dev.shippingresilience.internal.ProfileModel.Match;
 import dev.shippingresilience.internal.ProfileModel.MessageOverride;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.Refine;
@@ -29,6 +30,7 @@ public record CompiledProfile(
     List<CodeRange> codeRanges,
     Map<String, CodeRule> httpStatuses,
     List<MessageOverride> overrides,
+    List<Match> matches,
     List<ItemSpec> items,
     @Nullable Refine refine,
     List<OperationSpec> operations,
@@ -46,6 +48,7 @@ public record CompiledProfile(
     codeRanges = List.copyOf(codeRanges);
     httpStatuses = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(httpStatuses));
     overrides = List.copyOf(overrides);
+    matches = List.copyOf(matches);
     items = List.copyOf(items);
     operations = List.copyOf(operations);
     carrierSources = List.copyOf(carrierSources);
@@ -118,6 +121,33 @@ public record CompiledProfile(
     return null;
   }
 
+  /**
+   * Returns whether a rule of this profile pauses one operation rather than the provider ({@code pauseUntil} with
+   * scope {@code operation}): only then does a call look up its operation's pause.
+   */
+  public boolean pausesOperations() {
+    List<CodeRule> rules = new java.util.ArrayList<>(codes.values());
+    rules.addAll(httpStatuses.values());
+    codeRanges.forEach(r -> rules.add(r.rule()));
+    overrides.forEach(o -> rules.add(o.rule()));
+    matches.forEach(m -> rules.add(m.rule()));
+    for (OperationSpec op : operations) {
+      rules.addAll(op.codes().values());
+      if (op.refine() != null) {
+        rules.addAll(op.refine().values().values());
+      }
+    }
+    if (refine != null) {
+      rules.addAll(refine.values().values());
+    }
+    for (CodeRule r : rules) {
+      if (r.pauseUntil() != null && r.scope() == ProfileModel.ScopeKind.OPERATION) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Returns the HTTP-status rule: exact status, then its class ("5xx"), or {@code null}. */
   public @Nullable CodeRule statusRule(int status) {
     CodeRule r = httpStatuses.get(Integer.toString(status));
@@ -130,7 +160,8 @@ public record CompiledProfile(
       Map<String, CodeRule> c = new LinkedHashMap<>(codes);
       c.put(code, rule);
       return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
-          successPointer, bodySignalsSuccess, c, codeRanges, httpStatuses, overrides, items, refine, operations,
+          successPointer, bodySignalsSuccess, c, codeRanges, httpStatuses, overrides, matches, items, refine,
+          operations,
           carrierSources, scopeByHost, secrets, defaults);
     }
     List<OperationSpec> ops = new java.util.ArrayList<>();
@@ -139,8 +170,7 @@ public record CompiledProfile(
       if (op.name().equals(operation)) {
         Map<String, CodeRule> c = new LinkedHashMap<>(op.codes());
         c.put(code, rule);
-        ops.add(new OperationSpec(op.name(), op.method(), op.path(), op.repeatSafe(), java.util.Collections.unmodifiableMap(c), op.refine(),
-            op.poll()));
+        ops.add(op.withCodes(java.util.Collections.unmodifiableMap(c)));
         found = true;
       } else {
         ops.add(op);
@@ -150,7 +180,7 @@ public record CompiledProfile(
       throw new IllegalArgumentException("Unknown operation '" + operation + "' in profile " + id);
     }
     return new CompiledProfile(source, id, name, hosts, codePointers, messagePointers, retryablePointer,
-        successPointer, bodySignalsSuccess, codes, codeRanges, httpStatuses, overrides, items, refine, ops,
+        successPointer, bodySignalsSuccess, codes, codeRanges, httpStatuses, overrides, matches, items, refine, ops,
         carrierSources, scopeByHost, secrets, defaults);
   }
 }

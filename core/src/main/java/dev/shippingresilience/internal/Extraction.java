@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     expand or too many digits, an object or array where a scalar was wanted, a number cut by the end of the input
  * @param conflicts pointers of wanted members (or their containers) that the body names more than once with
  *     different values, each with what was seen, e.g. {@code "200, 322"}
+ * @param skippedItems per item-array pointer, how many elements followed the plan's
+ *     {@link ExtractionPlan.ItemPlan#maxItems()} and were only checked, not read (absent when none were)
  */
 public record Extraction(
     Outcome outcome,
@@ -26,11 +28,12 @@ public record Extraction(
     Map<String, List<Item>> items,
     boolean rootIsArray,
     Set<String> unreadable,
-    Map<String, String> conflicts) {
+    Map<String, String> conflicts,
+    Map<String, Integer> skippedItems) {
 
   /** An extraction holding nothing, for reading the carrier before any response exists. */
   public static final Extraction NONE =
-      new Extraction(Outcome.EMPTY, Map.of(), Set.of(), Map.of(), false, Set.of(), Map.of());
+      new Extraction(Outcome.EMPTY, Map.of(), Set.of(), Map.of(), false, Set.of(), Map.of(), Map.of());
 
   /** How reading a body ended. */
   public enum Outcome {

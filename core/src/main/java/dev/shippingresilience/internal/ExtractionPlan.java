@@ -10,12 +10,29 @@ import java.util.Set;
  * items with fields relative to each element. Immutable; built once per profile operation.
  */
 public final class ExtractionPlan {
-  /** Fields to read from each element of an array of items. */
-  public record ItemPlan(String arrayPointer, Set<String> scalarPointers, Set<String> presencePointers) {
+  /**
+   * Fields to read from each element of an array of items.
+   *
+   * @param arrayPointer where the array is
+   * @param scalarPointers element-relative pointers whose scalar value is read
+   * @param presencePointers element-relative pointers whose presence is recorded
+   * @param maxItems the most elements read; later elements are only checked and counted
+   *     ({@link Extraction#skippedItems()})
+   */
+  public record ItemPlan(String arrayPointer, Set<String> scalarPointers, Set<String> presencePointers,
+      int maxItems) {
     /** Copies the sets. */
     public ItemPlan {
       scalarPointers = Set.copyOf(scalarPointers);
       presencePointers = Set.copyOf(presencePointers);
+      if (maxItems < 1) {
+        throw new IllegalArgumentException("Invalid maxItems (" + maxItems + "): must be >= 1");
+      }
+    }
+
+    /** An item plan that reads every element. */
+    public ItemPlan(String arrayPointer, Set<String> scalarPointers, Set<String> presencePointers) {
+      this(arrayPointer, scalarPointers, presencePointers, Integer.MAX_VALUE);
     }
 
     Set<String> interest() {

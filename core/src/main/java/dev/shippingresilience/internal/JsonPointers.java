@@ -2,6 +2,7 @@ package dev.shippingresilience.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** JSON Pointer (RFC 6901) helpers. */
 public final class JsonPointers {
@@ -29,6 +30,52 @@ public final class JsonPointers {
       }
     }
     return null;
+  }
+
+  /**
+   * The segment that stands for every element of an array ({@code /errors/*}{@code /code}) in the profile pointers
+   * that allow it: a JSON Pointer has no wildcard, and no provider names a member {@code *}.
+   */
+  public static final String EVERY = "*";
+
+  /** Returns how many segments of {@code pointer} are exactly {@value #EVERY}. */
+  public static int everyCount(String pointer) {
+    int count = 0;
+    for (int at = everyAt(pointer, 0); at >= 0; at = everyAt(pointer, at + 2)) {
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * Returns the array a pointer with one {@value #EVERY} segment reads element by element ({@code /errors} for
+   * {@code /errors/*}{@code /code}, {@code ""} for {@code /*}{@code /code}), or {@code null} when it has none.
+   */
+  public static @Nullable String everyArray(String pointer) {
+    int at = everyAt(pointer, 0);
+    return at < 0 ? null : pointer.substring(0, at);
+  }
+
+  /**
+   * Returns the part of a pointer with one {@value #EVERY} segment inside each element ({@code /code} for
+   * {@code /errors/*}{@code /code}, {@code ""} for {@code /errors/*}), or the pointer itself when it has none.
+   */
+  public static String everyElement(String pointer) {
+    int at = everyAt(pointer, 0);
+    return at < 0 ? pointer : pointer.substring(at + 2);
+  }
+
+  /** Returns where the first {@value #EVERY} segment at or after {@code from} starts (its slash), or -1. */
+  private static int everyAt(String pointer, int from) {
+    int at = from;
+    while ((at = pointer.indexOf("/*", at)) >= 0) {
+      int end = at + 2;
+      if (end == pointer.length() || pointer.charAt(end) == '/') {
+        return at;
+      }
+      at = end;
+    }
+    return -1;
   }
 
   /** Returns {@code name} escaped as one pointer segment. */

@@ -2,6 +2,10 @@ package dev.shippingresilience.internal;
 
 import dev.shippingresilience.Decision;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -21,9 +25,82 @@ public final class ProfileModel {
     OPERATION
   }
 
-  /** A table entry: what one code (or status) means. */
+  /**
+   * A table entry: what one code (or status) means.
+   *
+   * @param decision the decision
+   * @param reason the reason, one line for people
+   * @param scope the breaker scope of a BREAK; for a rule with {@code pauseUntil}, what the pause holds (the
+   *     provider or the operation)
+   * @param duplicate a SUCCEED meaning an earlier attempt already did it
+   * @param notProcessed the answer proves the request was not processed
+   * @param pauseUntil the provider's own reset time, or {@code null}: the answer asks to come back then
+   * @param credentialsExpired the answer means the credentials (a bearer token) expired and a refresh may fix it
+   */
   public record CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate,
-      boolean notProcessed) {}
+      boolean notProcessed, @Nullable PauseUntil pauseUntil, boolean credentialsExpired) {
+    /** A rule without a pause and without expired credentials. */
+    public CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate, boolean notProcessed) {
+      this(decision, reason, scope, duplicate, notProcessed, null, false);
+    }
+  }
+
+  /**
+   * A reset the provider states in words ("Retry after 12:00AM GMT"): the next time the clock in {@code zone} shows
+   * {@code timeOfDay}.
+   *
+   * @param timeOfDay the time of day of the reset
+   * @param zone the zone that time is read in
+   */
+  public record PauseUntil(LocalTime timeOfDay, ZoneId zone) {
+    /** Returns the wait from {@code now} to the next reset strictly after it (at most a day, a DST day included). */
+    public Duration after(Instant now) {
+      ZonedDateTime here = now.atZone(zone);
+      ZonedDateTime next = here.toLocalDate().atTime(timeOfDay).atZone(zone);
+      if (!next.toInstant().isAfter(now)) {
+        next = here.toLocalDate().plusDays(1).atTime(timeOfDay).atZone(zone);
+      }
+      return Duration.between(now, next.toInstant());
+    }
+
+    /** Returns e.g. {@code 00:00 GMT}. */
+    @Override
+    public String toString() {
+      return timeOfDay + " " + zone.getId();
+    }
+  }
+
+  /**
+   * One condition of a {@link Match}: the value read at {@code pointer} is one of {@code values}.
+   *
+   * @param pointer the pointer as written, with a {@code *} segment for every element of an array
+   * @param values the accepted values, as the reader keeps values (numbers canonical, booleans "true"/"false")
+   */
+  public record Condition(String pointer, List<String> values) {
+    /** Copies the values. */
+    public Condition {
+      values = List.copyOf(values);
+    }
+  }
+
+  /**
+   * A rule chosen by fields other than the code: when every condition holds (for one element of {@code array},
+   * when the conditions name one), the rule applies.
+   *
+   * @param when the conditions, all of which must hold
+   * @param array the array whose elements the conditions read ({@code "/errors"}), or {@code null} for the
+   *     document
+   * @param carrierPointer where the carrier id is (in the element when it has a {@code *} segment), or {@code null}
+   * @param signal {@code true}: each matching element is reported per item and does not decide the answer
+   * @param rule what a match means
+   */
+  public record Match(List<Condition> when, @Nullable String array, @Nullable String carrierPointer,
+      boolean signal, CodeRule rule) {
+    /** Copies the conditions. */
+    public Match {
+      when = List.copyOf(when);
+    }
+  }
 
   /** An inclusive numeric range of codes. */
   public record CodeRange(long from, long to, CodeRule rule) {
@@ -45,9 +122,37 @@ public final class ProfileModel {
   /** How to build a poll request from a pending response. */
   public record PollSpec(String method, String pathTemplate, Map<String, String> variables) {}
 
-  /** One operation: which requests it covers and its own code table. */
+  /**
+   * An operation's idempotency key: the header the provider deduplicates on.
+   *
+   * @param header the header name
+   * @param required the provider refuses a request without one
+   * @param generate the engine may make one (a random UUID per call) when the caller gave none
+   */
+  public record IdempotencyKeySpec(String header, boolean required, boolean generate) {}
+
+  /**
+   * One operation: which requests it covers and its own code table.
+   *
+   * @param name the operation name
+   * @param method the method, or {@code null} for any
+   * @param path the path pattern
+   * @param repeatSafe the provider deduplicates every request of the operation: a POST may be repeated
+   * @param codes the operation's own code table
+   * @param refine the operation's refine, or {@code null}
+   * @param poll how to build a poll request, or {@code null}
+   * @param businessKey where the request's business key is: a request carrying one may be repeated, or
+   *     {@code null}
+   * @param idempotencyKey the operation's idempotency key header, or {@code null}
+   */
   public record OperationSpec(String name, @Nullable String method, PathPattern path, boolean repeatSafe,
-      Map<String, CodeRule> codes, @Nullable Refine refine, @Nullable PollSpec poll) {}
+      Map<String, CodeRule> codes, @Nullable Refine refine, @Nullable PollSpec poll,
+      @Nullable ScopeSource businessKey, @Nullable IdempotencyKeySpec idempotencyKey) {
+    /** Returns a copy with {@code codes} as its table. */
+    public OperationSpec withCodes(Map<String, CodeRule> codes) {
+      return new OperationSpec(name, method, path, repeatSafe, codes, refine, poll, businessKey, idempotencyKey);
+    }
+  }
 
   /** Where a carrier id can be found. */
   public record ScopeSource(Source source, String location, @Nullable Pattern pattern) {

@@ -11,10 +11,14 @@ import dev.shippingresilience.InvalidProfileException;
 import dev.shippingresilience.internal.ProfileModel.BreakerSpec;
 import dev.shippingresilience.internal.ProfileModel.CodeRange;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
+import dev.shippingresilience.internal.ProfileModel.Condition;
 import dev.shippingresilience.internal.ProfileModel.Defaults;
+import dev.shippingresilience.internal.ProfileModel.IdempotencyKeySpec;
 import dev.shippingresilience.internal.ProfileModel.ItemSpec;
+import dev.shippingresilience.internal.ProfileModel.Match;
 import dev.shippingresilience.internal.ProfileModel.MessageOverride;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
+import dev.shippingresilience.internal.ProfileModel.PauseUntil;
 import dev.shippingresilience.internal.ProfileModel.PollSpec;
 import dev.shippingresilience.internal.ProfileModel.RateLimitSpec;
 import dev.shippingresilience.internal.ProfileModel.Refine;
@@ -24,6 +28,8 @@ import dev.shippingresilience.internal.ProfileModel.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -244,7 +250,23 @@ public final class ProfileParser {
   }
 
   private String pointer(String field, String value) {
-    return checked(field, value, JsonPointers.problem(value));
+    checked(field, value, JsonPointers.problem(value));
+    if (JsonPointers.everyCount(value) > 0) {
+      throw error(field, "'" + ProfileSyntax.shown(value) + "': a '*' segment (every element of an array) is "
+          + "allowed only in envelope.codePointers, envelope.messagePointers, matches and responseBody carrier "
+          + "sources");
+    }
+    return value;
+  }
+
+  /** A pointer that may have one {@code *} segment: every element of one array, e.g. {@code /errors/*}{@code /code}. */
+  private String everyPointer(String field, String value) {
+    checked(field, value, JsonPointers.problem(value));
+    if (JsonPointers.everyCount(value) > 1) {
+      throw error(field, "'" + ProfileSyntax.shown(value) + "' has more than one '*' segment: one array is read "
+          + "element by element, not arrays inside its elements");
+    }
+    return value;
   }
 
   /** Returns {@code value}, or throws naming {@code field} when {@code problem} is not {@code null}. */
@@ -272,7 +294,8 @@ public final class ProfileParser {
 
   private CompiledProfile profile(JsonValue root) {
     allowOnly(root, "", "$schema", "id", "name", "description", "hosts", "envelope", "codes", "codeRanges",
-        "httpStatuses", "messageOverrides", "items", "refine", "operations", "scope", "secrets", "defaults");
+        "httpStatuses", "messageOverrides", "matches", "items", "refine", "operations", "scope", "secrets",
+        "defaults");
     optionalText(root, "", "$schema"); // for editors (profile.schema.json); the loader needs no schema
     String id = requiredText(root, "", "id");
     if (!ID.matcher(id).matches()) {
@@ -294,8 +317,8 @@ public final class ProfileParser {
     if (env != null) {
       allowOnly(env, "envelope", "codePointers", "messagePointers", "retryablePointer", "successPointer",
           "bodySignalsSuccess");
-      codePointers = pointers(env, "envelope", "codePointers");
-      messagePointers = pointers(env, "envelope", "messagePointers");
+      codePointers = everyPointers(env, "envelope", "codePointers");
+      messagePointers = everyPointers(env, "envelope", "messagePointers");
       retryablePointer = optionalPointer(env, "envelope", "retryablePointer");
       successPointer = optionalPointer(env, "envelope", "successPointer");
       bodySignalsSuccess = optionalBoolean(env, "envelope", "bodySignalsSuccess", false);
@@ -313,6 +336,7 @@ public final class ProfileParser {
     List<CodeRange> ranges = ranges(root);
     Map<String, CodeRule> statuses = codeTable(root, "", "httpStatuses", true);
     List<MessageOverride> overrides = overrides(root);
+    List<Match> matches = matches(root);
     List<ItemSpec> items = items(root);
     Refine refine = refine(root.get("refine"), "refine");
     List<OperationSpec> operations = operations(root);
@@ -323,9 +347,10 @@ public final class ProfileParser {
     Secrets secrets = secrets(root);
     Defaults defaults = defaults(root);
     CompiledProfile compiled = new CompiledProfile(source, id, name, hosts, codePointers, messagePointers,
-        retryablePointer, successPointer, bodySignalsSuccess, codes, ranges, statuses, overrides, items, refine,
-        operations, carrierSources, scopeByHost, secrets, defaults);
+        retryablePointer, successPointer, bodySignalsSuccess, codes, ranges, statuses, overrides, matches, items,
+        refine, operations, carrierSources, scopeByHost, secrets, defaults);
     checkOverridesCanApply(compiled);
+    checkNothingIsInsideAnArrayReadByElement(compiled);
     return compiled;
   }
 
@@ -355,10 +380,10 @@ public final class ProfileParser {
     }
   }
 
-  private List<String> pointers(JsonValue parent, String path, String name) {
+  private List<String> everyPointers(JsonValue parent, String path, String name) {
     List<String> values = stringList(parent, path, name);
     for (int i = 0; i < values.size(); i++) {
-      pointer(child(path, name) + "[" + i + "]", values.get(i));
+      everyPointer(child(path, name) + "[" + i + "]", values.get(i));
     }
     return values;
   }
@@ -387,8 +412,19 @@ public final class ProfileParser {
     return out;
   }
 
+  /** The fields of a rule, wherever one is written. */
+  private static final List<String> RULE_FIELDS = List.of("decision", "reason", "scope", "duplicate", "notProcessed",
+      "pauseUntil", "credentials");
+
+  /** Returns {@link #RULE_FIELDS} followed by {@code extra}, for {@link #allowOnly}. */
+  private static String[] ruleFieldsAnd(String... extra) {
+    List<String> all = new ArrayList<>(List.of(extra));
+    all.addAll(RULE_FIELDS);
+    return all.toArray(String[]::new);
+  }
+
   private CodeRule rule(JsonValue node, String path, Set<String> extraFields) {
-    List<String> allowed = new ArrayList<>(List.of("decision", "reason", "scope", "duplicate", "notProcessed"));
+    List<String> allowed = new ArrayList<>(RULE_FIELDS);
     allowed.addAll(extraFields);
     allowOnly(node, path, allowed.toArray(String[]::new));
     String decisionText = requiredText(node, path, "decision");
@@ -415,22 +451,78 @@ public final class ProfileParser {
       throw error(child(path, "duplicate"), "only a SUCCEED can mean duplicate-is-done, not " + decision);
     }
     boolean notProcessed = optionalBoolean(node, path, "notProcessed", false);
-    return new CodeRule(decision, reason, scope, duplicate, notProcessed);
+    PauseUntil pauseUntil = pauseUntil(node.get("pauseUntil"), child(path, "pauseUntil"), decision, scope);
+    boolean credentialsExpired = credentials(node, path, decision);
+    // a provider that names its reset refused the request: it was not processed
+    return new CodeRule(decision, reason, scope, duplicate, notProcessed || pauseUntil != null, pauseUntil,
+        credentialsExpired);
+  }
+
+  private @Nullable PauseUntil pauseUntil(@Nullable JsonValue n, String path, Decision decision, ScopeKind scope) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    allowOnly(n, path, "timeOfDay", "zone");
+    String timeText = requiredText(n, path, "timeOfDay");
+    LocalTime time;
+    try {
+      time = LocalTime.parse(timeText);
+    } catch (DateTimeParseException e) {
+      throw error(child(path, "timeOfDay"), "expected a time of day like 00:00 or 23:59:30 (24-hour), got '"
+          + ProfileSyntax.shown(timeText) + "'");
+    }
+    String zoneText = requiredText(n, path, "zone");
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(zoneText);
+    } catch (java.time.DateTimeException e) {
+      throw error(child(path, "zone"), "unknown time zone '" + ProfileSyntax.shown(zoneText)
+          + "' (expected e.g. GMT, UTC, +05:30 or Europe/Stockholm)");
+    }
+    if (decision != Decision.RETRY) {
+      throw error(path, "needs decision RETRY (the engine pauses until then and asks again), not " + decision);
+    }
+    if (scope == ScopeKind.CARRIER) {
+      throw error(path, "a pause holds the provider or one operation (scope provider or operation), not a carrier");
+    }
+    return new PauseUntil(time, zone);
+  }
+
+  private boolean credentials(JsonValue node, String path, Decision decision) {
+    String value = optionalText(node, path, "credentials");
+    if (value == null) {
+      return false;
+    }
+    if (!value.equals("expired")) {
+      throw error(child(path, "credentials"), "unknown value '" + ProfileSyntax.shown(value)
+          + "' (expected expired)");
+    }
+    if (decision != Decision.FAIL) {
+      throw error(child(path, "credentials"), "needs decision FAIL (what the call ends with when nothing refreshes "
+          + "the credentials), not " + decision);
+    }
+    return true;
+  }
+
+  /** Returns the elements of the optional top-level array {@code name}: none when it is absent or null. */
+  private List<JsonValue> optionalArray(JsonValue root, String name) {
+    JsonValue n = root.get(name);
+    if (n == null || n.isNull()) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw error(name, "expected an array, got " + n.kind());
+    }
+    return n.elements();
   }
 
   private List<CodeRange> ranges(JsonValue root) {
-    JsonValue n = root.get("codeRanges");
+    List<JsonValue> elements = optionalArray(root, "codeRanges");
     List<CodeRange> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("codeRanges", "expected an array, got " + n.kind());
-    }
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "codeRanges[" + i + "]";
-      JsonValue r = n.elements().get(i);
-      allowOnly(r, path, "from", "to", "decision", "reason", "scope", "duplicate", "notProcessed");
+      JsonValue r = elements.get(i);
+      allowOnly(r, path, ruleFieldsAnd("from", "to"));
       long from = requiredLong(r, path, "from");
       long to = requiredLong(r, path, "to");
       if (from > to) {
@@ -457,18 +549,12 @@ public final class ProfileParser {
   }
 
   private List<MessageOverride> overrides(JsonValue root) {
-    JsonValue n = root.get("messageOverrides");
+    List<JsonValue> elements = optionalArray(root, "messageOverrides");
     List<MessageOverride> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("messageOverrides", "expected an array, got " + n.kind());
-    }
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "messageOverrides[" + i + "]";
-      JsonValue o = n.elements().get(i);
-      allowOnly(o, path, "code", "pattern", "decision", "reason", "scope", "duplicate", "notProcessed");
+      JsonValue o = elements.get(i);
+      allowOnly(o, path, ruleFieldsAnd("code", "pattern"));
       String code = code(child(path, "code"), requiredText(o, path, "code"));
       Pattern pattern = regex(child(path, "pattern"), requiredText(o, path, "pattern"));
       out.add(new MessageOverride(code, pattern, rule(o, path, Set.of("code", "pattern"))));
@@ -491,17 +577,11 @@ public final class ProfileParser {
   }
 
   private List<ItemSpec> items(JsonValue root) {
-    JsonValue n = root.get("items");
+    List<JsonValue> elements = optionalArray(root, "items");
     List<ItemSpec> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("items", "expected an array, got " + n.kind());
-    }
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "items[" + i + "]";
-      JsonValue it = n.elements().get(i);
+      JsonValue it = elements.get(i);
       allowOnly(it, path, "arrayPointer", "idPointer", "codePointer", "messagePointer", "successPointer",
           "decision", "reason", "scope", "duplicate", "notProcessed");
       JsonValue arrayPointer = it.get("arrayPointer");
@@ -537,33 +617,187 @@ public final class ProfileParser {
     for (Map.Entry<String, JsonValue> e : v.members().entrySet()) {
       String value = e.getKey();
       String field = child(child(path, "values"), value);
-      if (!value.equals(value.strip())) {
-        throw error(field, "'" + ProfileSyntax.shown(value)
-            + "' can never match: values are read with surrounding white space removed");
-      }
-      if (value.length() > StreamingExtractor.MAX_VALUE_LENGTH) {
-        throw error(field, "can never match: values are read up to " + StreamingExtractor.MAX_VALUE_LENGTH
-            + " characters");
-      }
-      values.put(value, rule(e.getValue(), field, Set.of()));
+      values.put(readableValue(field, value), rule(e.getValue(), field, Set.of()));
     }
     return new Refine(pointer, java.util.Collections.unmodifiableMap(values));
   }
 
+  /** Returns {@code value}, or throws when no body value could ever read as it (stripped, cut at 4096). */
+  private String readableValue(String field, String value) {
+    if (!value.equals(value.strip())) {
+      throw error(field, "'" + ProfileSyntax.shown(value)
+          + "' can never match: values are read with surrounding white space removed");
+    }
+    if (value.length() > StreamingExtractor.MAX_VALUE_LENGTH) {
+      throw error(field, "can never match: values are read up to " + StreamingExtractor.MAX_VALUE_LENGTH
+          + " characters");
+    }
+    return value;
+  }
+
+  private List<Match> matches(JsonValue root) {
+    List<JsonValue> elements = optionalArray(root, "matches");
+    List<Match> out = new ArrayList<>();
+    for (int i = 0; i < elements.size(); i++) {
+      String path = "matches[" + i + "]";
+      JsonValue m = elements.get(i);
+      allowOnly(m, path, ruleFieldsAnd("when", "carrierPointer", "signal"));
+      JsonValue when = m.get("when");
+      String whenPath = child(path, "when");
+      if (when == null || !when.isObject() || when.members().isEmpty()) {
+        throw error(whenPath, "expected a non-empty object of JSON Pointer to value, e.g. "
+            + "{\"/errors/*/error_type\": \"system\"}");
+      }
+      List<Condition> conditions = new ArrayList<>();
+      String array = null;
+      String arrayFrom = null;
+      for (Map.Entry<String, JsonValue> e : when.members().entrySet()) {
+        String field = child(whenPath, e.getKey());
+        String pointer = everyPointer(field, e.getKey());
+        String own = JsonPointers.everyArray(pointer);
+        if (own != null) {
+          if (array != null && !array.equals(own)) {
+            throw error(field, "reads the array " + shownPointer(own) + " but " + arrayFrom + " reads "
+                + shownPointer(array) + ": a match reads the elements of one array");
+          }
+          array = own;
+          arrayFrom = "\"" + ProfileSyntax.shown(pointer) + "\"";
+        }
+        conditions.add(new Condition(pointer, conditionValues(field, e.getValue())));
+      }
+      String carrierPointer = optionalText(m, path, "carrierPointer");
+      if (carrierPointer != null) {
+        everyPointer(child(path, "carrierPointer"), carrierPointer);
+        String own = JsonPointers.everyArray(carrierPointer);
+        if (own != null && !own.equals(array)) {
+          throw error(child(path, "carrierPointer"), "reads the array " + shownPointer(own) + ", which the "
+              + "conditions in when do not read element by element (" + (array == null ? "they read the document"
+              : "they read " + shownPointer(array)) + ")");
+        }
+      }
+      boolean signal = optionalBoolean(m, path, "signal", false);
+      if (signal && array == null) {
+        throw error(child(path, "signal"), "a signal is reported per element: when needs a condition with a '*' "
+            + "segment, e.g. /messages/*/type");
+      }
+      out.add(new Match(conditions, array, carrierPointer, signal,
+          rule(m, path, Set.of("when", "carrierPointer", "signal"))));
+    }
+    return out;
+  }
+
+  private static String shownPointer(String pointer) {
+    return pointer.isEmpty() ? "at the root" : ProfileSyntax.shown(pointer);
+  }
+
+  /** Reads a condition's value or values as the reader keeps them: strings stripped, numbers canonical. */
+  private List<String> conditionValues(String field, JsonValue v) {
+    List<JsonValue> given = v.isArray() ? v.elements() : List.of(v);
+    if (given.isEmpty()) {
+      throw error(field, "expected a value or a non-empty array of values");
+    }
+    List<String> out = new ArrayList<>();
+    for (int k = 0; k < given.size(); k++) {
+      JsonValue e = given.get(k);
+      String at = v.isArray() ? field + "[" + k + "]" : field;
+      if (e.isString()) {
+        out.add(readableValue(at, e.text()));
+      } else if (e.isNumber()) {
+        String canonical = StreamingExtractor.canonicalNumber(e.text());
+        if (canonical == null) {
+          throw error(at, "can never match: the number " + e + " is not read as a value (too long or too large)");
+        }
+        out.add(canonical);
+      } else if (e.isBoolean()) {
+        out.add(e.text());
+      } else {
+        throw error(at, "expected a string, a number or a boolean, got " + e.kind()
+            + (e.isNull() ? " (null and an absent member both read as no value, so null can never match)" : ""));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Refuses a pointer that goes through an array read element by element ({@code /errors/0/code} beside
+   * {@code /errors/*}{@code /code}, or inside an item array): the reader reads such an array as items, so the
+   * pointer would never be read. The top-level array ({@code ""}) is exempt: a document is an object or an array.
+   */
+  private void checkNothingIsInsideAnArrayReadByElement(CompiledProfile p) {
+    Map<String, String> arrays = new LinkedHashMap<>(); // array -> the field that reads it by element
+    for (int i = 0; i < p.items().size(); i++) {
+      arrays.putIfAbsent(p.items().get(i).arrayPointer(), "items[" + i + "].arrayPointer");
+    }
+    Map<String, String> read = new LinkedHashMap<>(); // field -> document-level pointer
+    listed(read, "envelope.codePointers", p.codePointers());
+    listed(read, "envelope.messagePointers", p.messagePointers());
+    putIfSet(read, "envelope.retryablePointer", p.retryablePointer());
+    putIfSet(read, "envelope.successPointer", p.successPointer());
+    putIfSet(read, "refine.pointer", p.refine() == null ? null : p.refine().pointer());
+    for (int i = 0; i < p.operations().size(); i++) {
+      Refine r = p.operations().get(i).refine();
+      putIfSet(read, "operations[" + i + "].refine.pointer", r == null ? null : r.pointer());
+    }
+    for (int i = 0; i < p.carrierSources().size(); i++) {
+      ScopeSource s = p.carrierSources().get(i);
+      if (s.source() == ScopeSource.Source.RESPONSE_BODY) {
+        read.put("scope.carrier[" + i + "].pointer", s.location());
+      }
+    }
+    for (int i = 0; i < p.matches().size(); i++) {
+      Match m = p.matches().get(i);
+      for (Condition c : m.when()) {
+        read.put(child("matches[" + i + "].when", c.pointer()), c.pointer());
+      }
+      putIfSet(read, "matches[" + i + "].carrierPointer", m.carrierPointer());
+    }
+    for (Map.Entry<String, String> e : read.entrySet()) {
+      String array = JsonPointers.everyArray(e.getValue());
+      if (array != null) {
+        arrays.putIfAbsent(array, e.getKey());
+      }
+    }
+    for (int i = 0; i < p.items().size(); i++) {
+      read.put("items[" + i + "].arrayPointer", p.items().get(i).arrayPointer());
+    }
+    for (Map.Entry<String, String> e : read.entrySet()) {
+      String pointer = e.getValue();
+      String own = JsonPointers.everyArray(pointer);
+      String documentPart = own != null ? own : pointer;
+      for (Map.Entry<String, String> a : arrays.entrySet()) {
+        String array = a.getKey();
+        if (!array.isEmpty() && documentPart.startsWith(array + "/")) {
+          String inElement = pointer.substring(array.length()).replaceFirst("^/[0-9]+(?=/|$)", "/*");
+          throw error(e.getKey(), "'" + ProfileSyntax.shown(pointer) + "' is inside " + array + ", which "
+              + a.getValue() + " reads element by element, so it would never be read"
+              + (inElement.startsWith("/*") && own == null ? ": write " + ProfileSyntax.shown(array + inElement)
+              + " to read it in each element" : ""));
+        }
+      }
+    }
+  }
+
+  private static void listed(Map<String, String> read, String field, List<String> pointers) {
+    for (int i = 0; i < pointers.size(); i++) {
+      read.put(field + "[" + i + "]", pointers.get(i));
+    }
+  }
+
+  private static void putIfSet(Map<String, String> read, String field, @Nullable String pointer) {
+    if (pointer != null) {
+      read.put(field, pointer);
+    }
+  }
+
   private List<OperationSpec> operations(JsonValue root) {
-    JsonValue n = root.get("operations");
+    List<JsonValue> elements = optionalArray(root, "operations");
     List<OperationSpec> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw error("operations", "expected an array, got " + n.kind());
-    }
     Set<String> names = new HashSet<>();
-    for (int i = 0; i < n.elements().size(); i++) {
+    for (int i = 0; i < elements.size(); i++) {
       String path = "operations[" + i + "]";
-      JsonValue op = n.elements().get(i);
-      allowOnly(op, path, "name", "method", "path", "repeatSafe", "codes", "refine", "poll");
+      JsonValue op = elements.get(i);
+      allowOnly(op, path, "name", "method", "path", "repeatSafe", "businessKey", "idempotencyKey", "codes", "refine",
+          "poll");
       String name = requiredText(op, path, "name");
       if (!ID.matcher(name).matches()) {
         throw error(child(path, "name"), "'" + name + "' must be lowercase letters, digits and '-'");
@@ -587,10 +821,40 @@ public final class ProfileParser {
       Map<String, CodeRule> codes = codeTable(op, path, "codes", false);
       Refine refine = refine(op.get("refine"), child(path, "refine"));
       PollSpec poll = poll(op.get("poll"), child(path, "poll"));
+      ScopeSource businessKey = businessKey(op.get("businessKey"), child(path, "businessKey"));
+      if (businessKey != null && repeatSafe) {
+        throw error(child(path, "businessKey"), "repeatSafe already makes every request of the operation "
+            + "repeatable; businessKey makes only those carrying the key repeatable: keep one of the two");
+      }
+      IdempotencyKeySpec key = idempotencyKey(op.get("idempotencyKey"), child(path, "idempotencyKey"));
       out.add(new OperationSpec(name, method == null ? null : method.toUpperCase(Locale.ROOT), pattern,
-          repeatSafe, java.util.Collections.unmodifiableMap(codes), refine, poll));
+          repeatSafe, java.util.Collections.unmodifiableMap(codes), refine, poll, businessKey, key));
     }
     return out;
+  }
+
+  private @Nullable ScopeSource businessKey(@Nullable JsonValue n, String path) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    allowOnly(n, path, "source", "pointer", "name");
+    ScopeSource key = source(n, path);
+    if (key.source() == ScopeSource.Source.RESPONSE_BODY) {
+      throw error(child(path, "source"), "a business key is read from the request (requestBody or query), so that "
+          + "it is known before the first send");
+    }
+    return key;
+  }
+
+  private @Nullable IdempotencyKeySpec idempotencyKey(@Nullable JsonValue n, String path) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    allowOnly(n, path, "header", "required", "generate");
+    String header = requiredText(n, path, "header");
+    checked(child(path, "header"), header, ProfileSyntax.headerNameProblem(header));
+    return new IdempotencyKeySpec(header, optionalBoolean(n, path, "required", false),
+        optionalBoolean(n, path, "generate", true));
   }
 
   private @Nullable PollSpec poll(@Nullable JsonValue n, String path) {
@@ -648,33 +912,30 @@ public final class ProfileParser {
       String path = "scope.carrier[" + i + "]";
       JsonValue s = carrier.elements().get(i);
       allowOnly(s, path, "source", "pointer", "name", "pattern");
-      String sourceText = requiredText(s, path, "source");
-      ScopeSource.Source kind;
-      String location;
-      switch (sourceText) {
-        case "requestBody" -> {
-          kind = ScopeSource.Source.REQUEST_BODY;
-          location = pointer(child(path, "pointer"), requiredText(s, path, "pointer"));
-        }
-        case "responseBody" -> {
-          kind = ScopeSource.Source.RESPONSE_BODY;
-          location = pointer(child(path, "pointer"), requiredText(s, path, "pointer"));
-        }
-        case "query" -> {
-          kind = ScopeSource.Source.QUERY;
-          location = requiredText(s, path, "name");
-        }
-        default -> throw error(child(path, "source"),
-            "unknown source '" + sourceText + "' (expected requestBody, responseBody or query)");
-      }
+      ScopeSource where = source(s, path);
       String patternText = optionalText(s, path, "pattern");
       Pattern pattern = patternText == null ? null : regex(child(path, "pattern"), patternText);
       if (pattern != null && pattern.matcher("").groupCount() < 1) {
         throw error(child(path, "pattern"), "needs a capturing group for the carrier id");
       }
-      out.add(new ScopeSource(kind, location, pattern));
+      out.add(new ScopeSource(where.source(), where.location(), pattern));
     }
     return out;
+  }
+
+  /** Reads {@code source} with its {@code pointer} (request or response body) or {@code name} (query). */
+  private ScopeSource source(JsonValue s, String path) {
+    String sourceText = requiredText(s, path, "source");
+    return switch (sourceText) {
+      case "requestBody" -> new ScopeSource(ScopeSource.Source.REQUEST_BODY,
+          pointer(child(path, "pointer"), requiredText(s, path, "pointer")), null);
+      // a carrier in the response may be read in the element that decided (/errors/*/carrier_id)
+      case "responseBody" -> new ScopeSource(ScopeSource.Source.RESPONSE_BODY,
+          everyPointer(child(path, "pointer"), requiredText(s, path, "pointer")), null);
+      case "query" -> new ScopeSource(ScopeSource.Source.QUERY, requiredText(s, path, "name"), null);
+      default -> throw error(child(path, "source"),
+          "unknown source '" + sourceText + "' (expected requestBody, responseBody or query)");
+    };
   }
 
   private Secrets secrets(JsonValue root) {

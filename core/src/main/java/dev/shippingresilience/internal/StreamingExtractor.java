@@ -205,6 +205,8 @@ public final class StreamingExtractor {
     private final Sink top;
     private final int length;
     private final Map<String, List<Extraction.Item>> items = new LinkedHashMap<>();
+    /** Per item array, the elements after its plan's maxItems, only checked. */
+    private final Map<String, Integer> skipped = new LinkedHashMap<>(2);
     private boolean rootIsArray;
     /** The wanted number read last if it ended exactly at the end of the input, with its sink. */
     @Nullable String endOfInputNumber;
@@ -222,7 +224,7 @@ public final class StreamingExtractor {
         endOfInputSink.markUnreadable(endOfInputNumber);
       }
       return new Extraction(outcome, Map.copyOf(top.values), Set.copyOf(top.present), Map.copyOf(items),
-          rootIsArray, top.unreadableOrEmpty(), top.conflictsOrEmpty());
+          rootIsArray, top.unreadableOrEmpty(), top.conflictsOrEmpty(), Map.copyOf(skipped));
     }
 
     /** Walks the value starting at {@code token} at {@code path}, relative to {@code sink}'s level. */
@@ -286,9 +288,16 @@ public final class StreamingExtractor {
       Set<String> interest = plan.itemInterest.get(itemIndex);
       List<Extraction.Item> list = new ArrayList<>();
       items.put(path, list);
+      skipped.remove(path); // a repeated array: the last one read is the one kept, as its items are
       JsonToken t;
       while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
         requireEnd(parser, t);
+        if (list.size() >= itemPlan.maxItems()) {
+          // past the bound: checked by the parser, never read
+          parser.skipChildren();
+          skipped.merge(path, 1, Integer::sum);
+          continue;
+        }
         Sink sink = new Sink(itemPlan.scalarPointers(), itemPlan.presencePointers(), interest);
         walk(parser, t, "", sink, false);
         list.add(new Extraction.Item(Map.copyOf(sink.values), Set.copyOf(sink.present), sink.unreadableOrEmpty(),

@@ -42,9 +42,26 @@ class ExtractorPathsAgreeTest {
               new ExtractionPlan.ItemPlan("/data/rejected", Set.of("/number", "/error/code"), Set.of()))),
       new ExtractionPlan(Set.of("/error/code", "/a~1b", "/~0", "/0/status"), Set.of("/result", "/0"),
           List.of(new ExtractionPlan.ItemPlan("", Set.of("/code", "/id"), Set.of("/result")))),
-      new ExtractionPlan(Set.of(""), Set.of(), List.of()));
+      new ExtractionPlan(Set.of(""), Set.of(), List.of()),
+      // arrays read element by element up to a bound (codes inside arrays, /errors/*/code), the rest only checked;
+      // "/errors/0/code" sits inside such an array, so neither reader reads it at the document level
+      new ExtractionPlan(Set.of("/meta/status", "/errors/0/code"), Set.of("/data"), List.of(
+          new ExtractionPlan.ItemPlan("/errors", Set.of("/code", "/error_code", "/message", ""), Set.of("/tag"), 1),
+          new ExtractionPlan.ItemPlan("/data/accepted", Set.of("/number", "/status"), Set.of(), 2),
+          new ExtractionPlan.ItemPlan("", Set.of("/code"), Set.of(), 1))),
+      // what the classifier reads for a profile with codes inside arrays, matches and signals
+      ClassifierCore.responsePlan(featureProfile(), null));
+
+  private static CompiledProfile featureProfile() {
+    try (java.io.InputStream in = ExtractorPathsAgreeTest.class.getResourceAsStream("/profiles/feature-carrier.json")) {
+      return ProfileParser.parse("feature-carrier.json", in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private static final String[] NAMES = {"meta", "status", "message", "code", "status_code", "data", "errors",
+      "error_code", "messages", "type", "error_source", "carrier_id",
       "accepted", "rejected", "number", "error", "result", "tag", "id", "0", "a/b", "~", "shipment_details",
       "courier_partner", "st\\u0061tus", "m\u00e9ta", "x"};
   private static final String[] NUMBERS = {"0", "-0", "200", "322", "-18019909", "3.22e2", "322.0", "1e999",

@@ -305,4 +305,91 @@ class ProfileParserTest {
       assertRejected(profile(members), field, problem);
     }
   }
+
+  /** Issue 17: the profile features the next providers need, each refused at load with the field named. */
+  @Nested
+  class ProviderFeatures {
+    private static final String RULE = "\"decision\":\"BREAK\",\"scope\":\"carrier\",\"reason\":\"r\"";
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        two '*' segments            | "envelope":{"codePointers":["/errors/*/details/*/code"]} | envelope.codePointers[0] | more than one '*' segment
+        '*' where no array is read  | "envelope":{"successPointer":"/data/*"}                  | envelope.successPointer | allowed only in envelope.codePointers, envelope.messagePointers, matches and responseBody carrier sources
+        '*' in a request source     | "scope":{"carrier":[{"source":"requestBody","pointer":"/parcels/*/carrier"}]} | scope.carrier[0].pointer | allowed only in
+        a plain pointer inside the array | "envelope":{"codePointers":["/errors/*/code","/errors/0/code"]} | envelope.codePointers[1] | inside /errors, which envelope.codePointers[0] reads element by element, so it would never be read: write /errors/*/code
+        a plain pointer inside an item array | "envelope":{"messagePointers":["/data/rejected/0/message"]},"items":[{"arrayPointer":"/data/rejected","codePointer":"/code"}] | envelope.messagePointers[0] | inside /data/rejected, which items[0].arrayPointer reads element by element
+        match without when          | "matches":[{"decision":"FAIL","reason":"r"}]            | matches[0].when      | expected a non-empty object of JSON Pointer to value
+        match over two arrays       | "matches":[{"when":{"/errors/*/a":"x","/messages/*/b":"y"},"decision":"FAIL","reason":"r"}] | matches[0].when."/messages/*/b" | reads the array /messages but "/errors/*/a" reads /errors
+        match value with spaces     | "matches":[{"when":{"/a":" x"},"decision":"FAIL","reason":"r"}] | matches[0].when."/a" | can never match: values are read with surrounding white space removed
+        match value null            | "matches":[{"when":{"/a":null},"decision":"FAIL","reason":"r"}] | matches[0].when."/a" | null can never match
+        match value an object       | "matches":[{"when":{"/a":["x",{}]},"decision":"FAIL","reason":"r"}] | matches[0].when."/a"[1] | expected a string, a number or a boolean, got object
+        match carrier elsewhere     | "matches":[{"when":{"/errors/*/a":"x"},"carrierPointer":"/messages/*/carrier","decision":"FAIL","reason":"r"}] | matches[0].carrierPointer | reads the array /messages, which the conditions in when do not read element by element
+        signal on the document      | "matches":[{"when":{"/type":"rate_error"},"signal":true,"decision":"BREAK","reason":"r"}] | matches[0].signal | when needs a condition with a '*' segment
+        misspelled match field      | "matches":[{"when":{"/a":"x"},"decison":"FAIL","reason":"r"}] | matches[0].decison | unknown field
+        pause not on a RETRY        | "httpStatuses":{"429":{"decision":"FAIL","reason":"r","pauseUntil":{"timeOfDay":"00:00","zone":"GMT"}}} | httpStatuses."429".pauseUntil | needs decision RETRY
+        pause of a carrier          | "httpStatuses":{"429":{"decision":"RETRY","scope":"carrier","reason":"r","pauseUntil":{"timeOfDay":"00:00","zone":"GMT"}}} | httpStatuses."429".pauseUntil | not a carrier
+        pause at 12:00AM            | "httpStatuses":{"429":{"decision":"RETRY","reason":"r","pauseUntil":{"timeOfDay":"12:00AM","zone":"GMT"}}} | httpStatuses."429".pauseUntil.timeOfDay | expected a time of day like 00:00
+        pause in no zone            | "httpStatuses":{"429":{"decision":"RETRY","reason":"r","pauseUntil":{"timeOfDay":"00:00","zone":"Mars/Base"}}} | httpStatuses."429".pauseUntil.zone | unknown time zone 'Mars/Base'
+        pause without a zone        | "codes":{"Q":{"decision":"RETRY","reason":"r","pauseUntil":{"timeOfDay":"00:00"}}} | codes.Q.pauseUntil.zone | is required
+        pause in an item            | "items":[{"arrayPointer":"/a","decision":"RETRY","reason":"r","pauseUntil":{"timeOfDay":"00:00","zone":"GMT"}}] | items[0].pauseUntil | unknown field
+        credentials not expired     | "httpStatuses":{"401":{"decision":"FAIL","reason":"r","credentials":"stale"}} | httpStatuses."401".credentials | unknown value 'stale' (expected expired)
+        credentials on a RETRY      | "httpStatuses":{"401":{"decision":"RETRY","reason":"r","credentials":"expired"}} | httpStatuses."401".credentials | needs decision FAIL
+        business key and repeatSafe | "operations":[{"name":"o","path":"/o","repeatSafe":true,"businessKey":{"source":"requestBody","pointer":"/ref"}}] | operations[0].businessKey | keep one of the two
+        business key in the answer  | "operations":[{"name":"o","path":"/o","businessKey":{"source":"responseBody","pointer":"/ref"}}] | operations[0].businessKey.source | read from the request
+        business key without pointer | "operations":[{"name":"o","path":"/o","businessKey":{"source":"requestBody"}}] | operations[0].businessKey.pointer | is required
+        idempotency header with a space | "operations":[{"name":"o","path":"/o","idempotencyKey":{"header":"Idempotency Key"}}] | operations[0].idempotencyKey.header | not a valid HTTP header name
+        idempotency key, no header  | "operations":[{"name":"o","path":"/o","idempotencyKey":{"required":true}}] | operations[0].idempotencyKey.header | is required
+        """)
+    void featureThatCouldNeverWorkIsRejectedAtLoad(String what, String members, String field, String problem) {
+      assertRejected(profile(members), field, problem);
+    }
+
+    @Test
+    void codesInsideArraysAndMatchesLoad() {
+      CompiledProfile p = parse(profile("\"envelope\":{\"codePointers\":[\"/errors/*/error_code\",\"/error/code\"],"
+          + "\"messagePointers\":[\"/errors/*/message\"]},"
+          + "\"matches\":[{\"when\":{\"/errors/*/error_source\":\"carrier\",\"/errors/*/error_type\":[\"system\","
+          + "1.0,true]},\"carrierPointer\":\"/errors/*/carrier_id\"," + RULE + "}]"));
+      assertThat(p.codePointers()).containsExactly("/errors/*/error_code", "/error/code");
+      ProfileModel.Match m = p.matches().get(0);
+      assertThat(m.array()).isEqualTo("/errors");
+      assertThat(m.when()).extracting(ProfileModel.Condition::values)
+          .containsExactly(java.util.List.of("carrier"), java.util.List.of("system", "1", "true"));
+      assertThat(m.signal()).isFalse();
+    }
+
+    @Test
+    void pauseUntilLoadsAsANotProcessedRetry() {
+      CompiledProfile p = parse(profile("\"httpStatuses\":{\"429\":{\"decision\":\"RETRY\",\"reason\":\"r\","
+          + "\"pauseUntil\":{\"timeOfDay\":\"00:00\",\"zone\":\"GMT\"}}}"));
+      ProfileModel.CodeRule rule = p.statusRule(429);
+      assertThat(rule.notProcessed()).isTrue();
+      assertThat(rule.pauseUntil()).hasToString("00:00 GMT");
+      assertThat(p.pausesOperations()).isFalse();
+    }
+
+    @Test
+    void pauseUntilIsTheNextSuchTimeStrictlyAfterNow() {
+      ProfileModel.PauseUntil midnight = new ProfileModel.PauseUntil(java.time.LocalTime.MIDNIGHT,
+          java.time.ZoneId.of("GMT"));
+      java.time.Instant evening = java.time.Instant.parse("2026-03-01T22:30:00Z");
+      assertThat(midnight.after(evening)).isEqualTo(Duration.ofMinutes(90));
+      assertThat(midnight.after(java.time.Instant.parse("2026-03-02T00:00:00Z"))).isEqualTo(Duration.ofDays(1));
+      // a zone with daylight saving: the night the clocks go forward has 23 hours
+      ProfileModel.PauseUntil stockholm = new ProfileModel.PauseUntil(java.time.LocalTime.MIDNIGHT,
+          java.time.ZoneId.of("Europe/Stockholm"));
+      assertThat(stockholm.after(java.time.Instant.parse("2026-03-28T23:00:00Z"))).isEqualTo(Duration.ofHours(23));
+    }
+
+    @Test
+    void operationKeysLoad() {
+      CompiledProfile p = parse(profile("\"operations\":[{\"name\":\"ship\",\"path\":\"/ship\","
+          + "\"businessKey\":{\"source\":\"requestBody\",\"pointer\":\"/external_reference_id\"}},"
+          + "{\"name\":\"auto\",\"path\":\"/auto\",\"idempotencyKey\":{\"header\":\"Idempotency-Key\","
+          + "\"required\":true}}]"));
+      assertThat(p.operationNamed("ship").businessKey().location()).isEqualTo("/external_reference_id");
+      assertThat(p.operationNamed("auto").idempotencyKey())
+          .isEqualTo(new ProfileModel.IdempotencyKeySpec("Idempotency-Key", true, true));
+    }
+  }
 }

@@ -110,6 +110,22 @@ class StreamingExtractorTest {
   }
 
   @Test
+  void elementsPastTheBoundAreCheckedAndCountedNotReadByEitherReader() {
+    ExtractionPlan plan = new ExtractionPlan(Set.of(), Set.of(), List.of(
+        new ExtractionPlan.ItemPlan("/errors", Set.of("/code"), Set.of(), 2)));
+    String body = "{\"errors\":[{\"code\":\"a\"},{\"code\":\"b\"},{\"code\":\"c\",\"code\":\"d\"},[[[]]],7]}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    Extraction fast = ByteExtractor.extract(bytes, bytes.length, plan);
+    Extraction jackson = StreamingExtractor.extractWithJackson(bytes, bytes.length, plan);
+    assertThat(fast).isNotNull().isEqualTo(jackson);
+    assertThat(jackson.items().get("/errors")).extracting(i -> i.value("/code")).containsExactly("a", "b");
+    assertThat(jackson.skippedItems()).containsExactly(java.util.Map.entry("/errors", 3));
+    assertThat(jackson.conflicts()).isEmpty(); // the repeated code sits in an element that was not read
+    // a skipped element is still checked: a broken one makes the body malformed
+    assertThat(extract("{\"errors\":[{},{},{\"code\":]}", plan).outcome()).isEqualTo(Extraction.Outcome.MALFORMED);
+  }
+
+  @Test
   void escapedMemberNamesFollowJsonPointerRules() {
     ExtractionPlan plan = new ExtractionPlan(Set.of("/a~1b/c~0d"), Set.of(), List.of());
     assertThat(extract("{\"a/b\":{\"c~d\":7}}", plan).value("/a~1b/c~0d")).isEqualTo("7");

@@ -9,6 +9,7 @@ import dev.shippingresilience.CallResult;
 import dev.shippingresilience.CancellationToken;
 import dev.shippingresilience.Fixtures;
 import dev.shippingresilience.HeaderValues;
+import dev.shippingresilience.ProviderProfile;
 import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ShippingCallException;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One table of engine scenarios for both drivers: each row sets up a policy and a scripted transport, runs one call
@@ -222,6 +225,7 @@ public final class EngineScenarios {
   public static final class Scenario {
     private final String name;
     private String provider = "generic-http";
+    private @Nullable ProviderProfile profile;
     private Consumer<ShippingPolicy.Builder> policy = b -> { };
     private RequestSnapshot request = RequestSnapshot.of("GET", GENERIC);
     private Function<World, CallOptions> options = w -> CallOptions.none();
@@ -248,6 +252,12 @@ public final class EngineScenarios {
 
     Scenario provider(String id) {
       this.provider = id;
+      return this;
+    }
+
+    /** Uses a profile that is not built in. */
+    Scenario profile(ProviderProfile p) {
+      this.profile = p;
       return this;
     }
 
@@ -330,7 +340,8 @@ public final class EngineScenarios {
    */
   public static Outcome run(Scenario scenario, Engine engine) throws Throwable {
     World world = new World(engine);
-    ShippingPolicy.Builder b = ShippingPolicy.builder(ProviderProfiles.builtIn().require(scenario.provider))
+    ShippingPolicy.Builder b = ShippingPolicy.builder(scenario.profile != null ? scenario.profile
+            : ProviderProfiles.builtIn().require(scenario.provider))
         .clock(world.clock).meterRegistry(new SimpleMeterRegistry()).random(new FixedRandom())
         .listener(world.listener);
     engine.configure(b, world);
@@ -427,8 +438,128 @@ public final class EngineScenarios {
     }
   }
 
+  /** The made-up profile with every feature of issue 17 ({@code src/test/resources/profiles/feature-carrier.json}). */
+  public static ProviderProfile featureCarrier() {
+    try (java.io.InputStream in = EngineScenarios.class.getResourceAsStream("/profiles/feature-carrier.json")) {
+      return ProviderProfiles.parse("feature-carrier.json", in);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The feature carrier's create-shipment URL (its business key is external_reference_id). */
+  public static final String FEATURE_SHIPMENTS = "https://api.feature-carrier.example/v1/shipments";
+  private static final String FEATURE_HOST = "https://api.feature-carrier.example";
+  private static final String SHIPPED = "{\"shipment_id\":\"s1\"}";
+  private static final String QUOTA = "{\"transactionId\":\"t\",\"errors\":[{\"code\":\"QUOTA\","
+      + "\"message\":\"Daily transaction quota exceeded. Retry after 12:00AM GMT\"}]}";
+
+  /** The scenarios of issue 17's profile features: expired credentials, resets in words, business and key headers. */
+  private static Stream<Scenario> featureScenarios() {
+    ProviderProfile feature = featureCarrier();
+    String shipments = "/v1/shipments";
+    return Stream.of(
+        scenario("an expired token is refreshed once and the POST sent again with the fresh header")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .policy(b -> b.credentialsRefresher((failed, answer) -> Map.of("Authorization", "Bearer NEW")))
+            .transport(new ScriptedTransport().then(401, "{\"message\":\"expired\"}").then(200, SHIPPED))
+            .after(w -> assertThat(w.transport().requests()).extracting(r -> r.extraHeader("Authorization"))
+                .containsExactly(null, "Bearer NEW"))
+            .expect(List.of("POST " + shipments + " #1", "POST " + shipments + " #2"), List.of(), "SUCCEED", 2),
+
+        scenario("a second expiry in one call ends it with the FAIL")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .policy(b -> b.credentialsRefresher((failed, answer) -> Map.of("Authorization", "Bearer STILL-BAD")))
+            .transport(new ScriptedTransport().then(401, "{}"))
+            .expect(List.of("POST " + shipments + " #1", "POST " + shipments + " #2"), List.of(), "FAIL", 2),
+
+        scenario("without a refresher an expired token ends the call with its FAIL")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .transport(new ScriptedTransport().then(401, "{}").then(200, SHIPPED))
+            .expect(List.of("POST " + shipments + " #1"), List.of(), "FAIL", 1),
+
+        scenario("a refresher that fails ends the call with its exception")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .policy(b -> b.credentialsRefresher((failed, answer) -> {
+              throw new java.io.IOException("token service down");
+            }))
+            .transport(new ScriptedTransport().then(401, "{}").then(200, SHIPPED))
+            .expect(List.of("POST " + shipments + " #1"), List.of(), "IOException", -1),
+
+        scenario("a daily quota answer pauses the provider until midnight GMT, at most maxRetryAfter")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .transport(new ScriptedTransport().then(429, QUOTA).then(200, SHIPPED))
+            .after(w -> assertThat(w.policy().sharedLimits().pausedUntil(w.policy().account()))
+                .isEqualTo(Fixtures.NOW.plus(ShippingPolicy.DEFAULT_MAX_RETRY_AFTER)))
+            .expect(List.of("POST " + shipments + " #1"), List.of(), "RETRY", 1),
+
+        scenario("a quota reset within maxRetryAfter is waited for, then the POST is sent again (not processed)")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .policy(b -> b.maxRetryAfter(Duration.ofDays(1)).deadline(Duration.ofDays(1)).pauseJitter(Duration.ZERO))
+            .transport(new ScriptedTransport().then(429, QUOTA).then(200, SHIPPED))
+            .expect(List.of("POST " + shipments + " #1", "POST " + shipments + " #2"),
+                List.of("retry_after " + Duration.ofHours(14).toMillis() + "ms"), "SUCCEED", 2),
+
+        scenario("the next call waits out the quota pause")
+            .profile(feature).policy(b -> b.pauseJitter(Duration.ZERO)).request(post(FEATURE_SHIPMENTS, "{}"))
+            .before(w -> w.call(post(FEATURE_SHIPMENTS, "{}"), new ScriptedTransport().then(429, QUOTA)))
+            .transport(new ScriptedTransport().then(200, SHIPPED))
+            .expect(List.of("POST " + shipments + " #1"), List.of("pause 120000ms"), "SUCCEED", 1),
+
+        scenario("an operation's own quota pauses that operation only")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{}"))
+            .before(w -> w.call(RequestSnapshot.of("GET", FEATURE_HOST + "/v1/tracking/T1"),
+                new ScriptedTransport().then(200, "{\"error\":{\"code\":\"QUOTA_DAY\"}}")))
+            .transport(new ScriptedTransport().then(200, SHIPPED))
+            .after(w -> {
+              assertThat(w.policy().sharedLimits().pausedUntil(w.policy().account() + "/operation:track"))
+                  .isEqualTo(Fixtures.NOW.plus(ShippingPolicy.DEFAULT_MAX_RETRY_AFTER));
+              assertThat(w.policy().sharedLimits().pausedUntil(w.policy().account())).isNull();
+            })
+            .expect(List.of("POST " + shipments + " #1"), List.of(), "SUCCEED", 1),
+
+        scenario("a POST carrying its business key is sent again after a timeout")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{\"external_reference_id\":\"R-1\"}"))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, SHIPPED))
+            .expect(List.of("POST " + shipments + " #1", "POST " + shipments + " #2"), List.of("backoff 250ms"),
+                "SUCCEED", 2),
+
+        scenario("a POST without its business key is not sent again after a timeout")
+            .profile(feature).request(post(FEATURE_SHIPMENTS, "{\"external_reference_id\":\"  \"}"))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, SHIPPED))
+            .expect(List.of("POST " + shipments + " #1"), List.of(), "SocketTimeoutException", -1),
+
+        scenario("an operation's idempotency key is made once and sent on every attempt")
+            .profile(feature).request(post(FEATURE_HOST + "/v1/automations", "{}"))
+            .transport(new ScriptedTransport().then(503, "").then(200, SHIPPED))
+            .after(w -> {
+              List<String> keys = w.transport().requests().stream().map(r -> r.extraHeader("Idempotency-Key"))
+                  .toList();
+              assertThat(keys).hasSize(2).doesNotContainNull().containsOnly(keys.get(0));
+            })
+            .expect(List.of("POST /v1/automations #1", "POST /v1/automations #2"), List.of("backoff 250ms"),
+                "SUCCEED", 2),
+
+        scenario("a required key the engine may not make refuses the call before anything is sent")
+            .profile(feature).request(post(FEATURE_HOST + "/v1/purchases", "{}"))
+            .expect(List.of(), List.of(), "ShippingCallException", 0),
+
+        scenario("a caller's own key satisfies a required key")
+            .profile(feature).request(RequestSnapshot.of("POST", URI.create(FEATURE_HOST + "/v1/purchases"),
+                HeaderValues.of("Idempotency-Key", "K-1"), "{}".getBytes(StandardCharsets.UTF_8)))
+            .transport(new ScriptedTransport().then(200, SHIPPED))
+            .after(w -> assertThat(w.transport().requests().get(0).extraHeader("Idempotency-Key")).isEqualTo("K-1"))
+            .expect(List.of("POST /v1/purchases #1"), List.of(), "SUCCEED", 1));
+  }
+
   /** Returns every scenario, freshly built. */
   public static Stream<Scenario> all() {
+    return Stream.concat(baseScenarios(), featureScenarios());
+  }
+
+  private static Stream<Scenario> baseScenarios() {
     return Stream.of(
         scenario("a success on the first attempt is returned at once")
             .provider("clickpost").request(post(CLICKPOST_CREATE, "{\"reference_number\":\"R1\"}"))
