@@ -154,7 +154,7 @@ final class CallRules<R> {
     this.operation = named != null ? profile.compiled().operationNamed(named)
         : profile.compiled().operationFor(request.method(), ResponseClassifier.rawPath(request));
     this.operationName = named != null ? named : operation != null ? operation.name() : Classification.OTHER_OPERATION;
-    // The operation's own key header (Shippo's Automations) beats the policy's.
+    // The operation's own key header beats the policy's.
     IdempotencyKeySpec operationKey = operation == null ? null : operation.idempotencyKey();
     String keyHeader = operationKey != null ? operationKey.header() : settings.idempotencyKeyHeader;
     String key = options.idempotencyKey();
@@ -845,7 +845,7 @@ final class CallRules<R> {
     }
     // GET, HEAD, PUT, DELETE, OPTIONS may be repeated; a POST only with an idempotency key or when the
     // provider deduplicates the operation by a business key: always (Clickpost create-order by reference_number,
-    // repeatSafe) or when the request carries it (Sendcloud's external_reference_id, businessKey).
+    // repeatSafe) or when the request carries it (an operation's businessKey).
     return idempotent || options.safeToRepeat() || idempotencyKey != null
         || (operation != null && operation.repeatSafe()) || businessKeyPresent;
   }

@@ -24,11 +24,14 @@ public final class ProviderProfiles {
   /** The id of the built-in RFC 9110 fallback profile: {@value}. */
   public static final String GENERIC_HTTP = "generic-http";
 
-  /** The ids of the built-in profiles, in load order. */
-  public static final List<String> BUILT_IN_IDS =
-      List.of(GENERIC_HTTP, "clickpost", "aftership-shipping", "17track", "abicart");
-
   private static final String RESOURCE_DIR = "/dev/shippingresilience/profiles/";
+
+  /**
+   * The ids of the built-in profiles, in load order, as listed by the resource
+   * {@code dev/shippingresilience/profiles/index.txt} (one id per line): a provider is added as data, its JSON and a
+   * line there, with no change to code.
+   */
+  public static final List<String> BUILT_IN_IDS = readIndex();
   private static volatile @Nullable ProviderProfiles builtIn;
 
   private final Map<String, ProviderProfile> byId;
@@ -38,8 +41,7 @@ public final class ProviderProfiles {
   }
 
   /**
-   * {@return the built-in profiles: {@code generic-http}, {@code clickpost}, {@code aftership-shipping},
-   * {@code 17track} and {@code abicart}} Loaded once.
+   * {@return the built-in profiles, those of {@link #BUILT_IN_IDS}} Loaded once.
    *
    * @throws InvalidProfileException if a built-in resource is broken (a packaging bug)
    */
@@ -62,6 +64,28 @@ public final class ProviderProfiles {
       builtIn = result;
     }
     return result;
+  }
+
+  private static List<String> readIndex() {
+    String resource = RESOURCE_DIR + "index.txt";
+    try (InputStream in = ProviderProfiles.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("built-in profile index " + resource + " is missing (a packaging bug)");
+      }
+      List<String> ids = new java.util.ArrayList<>();
+      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        String id = line.strip();
+        if (!id.isEmpty() && !id.startsWith("#")) {
+          ids.add(id);
+        }
+      }
+      if (!ids.contains(GENERIC_HTTP)) {
+        throw new IllegalStateException("built-in profile index " + resource + " lacks " + GENERIC_HTTP);
+      }
+      return List.copyOf(ids);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read built-in profile index " + resource, e);
+    }
   }
 
   /**
