@@ -70,6 +70,8 @@ final class ShippingCall implements Call, AsyncAttempt<Response>, BiConsumer<Cal
   private volatile int sends;
   /** The thread completing an attempt's stage right now: the engine's result met there is delivered in place. */
   private volatile @Nullable Thread answering;
+  /** The attempt sent last. */
+  private volatile @Nullable Exchange inFlight;
 
   ShippingCall(ShippingCallFactory factory, Request request) {
     this.factory = factory;
@@ -167,6 +169,7 @@ final class ShippingCall implements Call, AsyncAttempt<Response>, BiConsumer<Cal
     sends++;
     long budgetMillis = OkHttpRequests.ceilMillis(attempt.timeLeft());
     Exchange exchange = new Exchange(this, call, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis));
+    inFlight = exchange;
     exchange.start();
     return exchange;
   }
@@ -194,8 +197,14 @@ final class ShippingCall implements Call, AsyncAttempt<Response>, BiConsumer<Cal
   public void accept(@Nullable CallResult<Response> result, @Nullable Throwable failure) {
     if (Thread.currentThread() == answering) {
       deliver(result, failure);
-    } else {
-      onDispatcher(() -> deliver(result, failure));
+      return;
+    }
+    Runnable delivery = () -> deliver(result, failure);
+    Exchange attempt = inFlight;
+    // Cancelled with an attempt on the wire: the caller hears of it once OkHttp has ended that attempt (promptly,
+    // the call being cancelled), so that, as with OkHttp's own calls, its connection is free by then.
+    if (!(failure instanceof CancellationException) || attempt == null || !attempt.deliverWhenCalledBack(delivery)) {
+      onDispatcher(delivery);
     }
   }
 
@@ -361,6 +370,9 @@ final class ShippingCall implements Call, AsyncAttempt<Response>, BiConsumer<Cal
     /** When the attempt's time runs out, by {@link System#nanoTime()}. */
     private final long deadlineNanos;
     private DeadlineWatcher.@Nullable Watch limit;
+    // guarded by this
+    private boolean calledBack;
+    private @Nullable Runnable afterCallback;
 
     Exchange(ShippingCall owner, Call call, long deadlineNanos) {
       this.owner = owner;
@@ -387,13 +399,50 @@ final class ShippingCall implements Call, AsyncAttempt<Response>, BiConsumer<Cal
       }
     }
 
+    /**
+     * Runs {@code delivery} once OkHttp has called this attempt back, and returns {@code true}; {@code false} (the
+     * caller delivers) when it has already, or when the call still waits in the dispatcher's queue, where its
+     * callback comes only once a slot frees.
+     */
+    boolean deliverWhenCalledBack(Runnable delivery) {
+      if (owner.factory.client.dispatcher().queuedCalls().contains(call)) {
+        return false;
+      }
+      synchronized (this) {
+        if (calledBack) {
+          return false;
+        }
+        afterCallback = delivery;
+        return true;
+      }
+    }
+
     @Override
     public void onFailure(Call c, IOException e) {
       owner.answer(this, null, limit.end() ? OkHttpRequests.ranOutOfTime(e) : e);
+      calledBack();
     }
 
     @Override
     public void onResponse(Call c, Response response) {
+      answered(response);
+      calledBack();
+    }
+
+    /** OkHttp called this attempt back, and it is answered (a response nobody waits for is closed): runs what waits. */
+    private void calledBack() {
+      Runnable after;
+      synchronized (this) {
+        calledBack = true;
+        after = afterCallback;
+        afterCallback = null;
+      }
+      if (after != null) {
+        after.run();
+      }
+    }
+
+    private void answered(Response response) {
       OkHttpResponse answer;
       try {
         answer = new OkHttpResponse(response, owner.peekLimit);

@@ -5,6 +5,7 @@ import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import java.util.Objects;
 import okhttp3.Call;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.jspecify.annotations.Nullable;
@@ -78,11 +79,14 @@ public final class ShippingCallFactory implements Call.Factory {
    * {@return a factory whose calls pick each request's policy from {@code policies} by host or tag, and send through
    * {@code client}}
    *
-   * @param client the client to send each attempt with (its pool, dispatcher, timeouts and interceptors)
+   * @param client the client to send each attempt with (its pool, dispatcher, timeouts and interceptors), without a
+   *     {@link ShippingInterceptor} of its own
    * @param policies the policies, one per provider
+   * @throws IllegalArgumentException if {@code client} has a {@link ShippingInterceptor}: every call would run the
+   *     engine twice
    */
   public static ShippingCallFactory wrap(OkHttpClient client, ShippingPolicies policies) {
-    Objects.requireNonNull(client, "client");
+    checkNotIntercepted(client);
     return new ShippingCallFactory(client, Objects.requireNonNull(policies, "policies"), null,
         ShippingInterceptor.of(policies));
   }
@@ -90,13 +94,26 @@ public final class ShippingCallFactory implements Call.Factory {
   /**
    * {@return a factory whose calls apply {@code policy} to every request, and send through {@code client}}
    *
-   * @param client the client to send each attempt with (its pool, dispatcher, timeouts and interceptors)
+   * @param client the client to send each attempt with (its pool, dispatcher, timeouts and interceptors), without a
+   *     {@link ShippingInterceptor} of its own
    * @param policy the policy
+   * @throws IllegalArgumentException if {@code client} has a {@link ShippingInterceptor}: every call would run the
+   *     engine twice
    */
   public static ShippingCallFactory wrap(OkHttpClient client, ShippingPolicy policy) {
-    Objects.requireNonNull(client, "client");
+    checkNotIntercepted(client);
     return new ShippingCallFactory(client, null, Objects.requireNonNull(policy, "policy"),
         ShippingInterceptor.of(policy));
+  }
+
+  private static void checkNotIntercepted(OkHttpClient client) {
+    Objects.requireNonNull(client, "client");
+    for (Interceptor i : client.interceptors()) {
+      if (i instanceof ShippingInterceptor) {
+        throw new IllegalArgumentException("Invalid client for ShippingCallFactory.wrap: it already has a "
+            + "ShippingInterceptor, so every call would run the engine twice; wrap a client without it");
+      }
+    }
   }
 
   /**

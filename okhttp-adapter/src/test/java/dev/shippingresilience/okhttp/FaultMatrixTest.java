@@ -13,10 +13,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.Fixtures;
 import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.okhttp.testing.Enqueued;
 import dev.shippingresilience.testing.Allocations;
 import dev.shippingresilience.testing.CapturedLogs;
-import dev.shippingresilience.testing.FaultMatrix;
 import dev.shippingresilience.testing.FakeClock;
+import dev.shippingresilience.testing.FaultMatrix;
 import dev.shippingresilience.testing.FaultMatrix.Cell;
 import dev.shippingresilience.testing.FixedRandom;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,8 +26,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -35,7 +34,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -184,23 +182,11 @@ class FaultMatrixTest {
    * caller handing it on would. Allocation is not measured: the call runs on OkHttp's threads.
    */
   private static FaultMatrix.Outcome enqueue(Call call) {
-    CompletableFuture<Response> answer = new CompletableFuture<>();
-    call.enqueue(new Callback() {
-      @Override
-      public void onFailure(Call c, IOException e) {
-        answer.completeExceptionally(e);
-      }
-
-      @Override
-      public void onResponse(Call c, Response response) {
-        answer.complete(response);
-      }
-    });
     Response response;
     try {
-      response = answer.get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return new FaultMatrix.Threw(e.getCause());
+      response = Enqueued.start(call).response();
+    } catch (IOException e) {
+      return new FaultMatrix.Threw(e);
     } catch (InterruptedException | TimeoutException e) {
       throw new AssertionError("the callback was not called", e);
     }

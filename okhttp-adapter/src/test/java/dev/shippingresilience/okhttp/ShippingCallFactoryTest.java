@@ -25,7 +25,9 @@ import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.okhttp.testing.Enqueued;
 import dev.shippingresilience.okhttp.testing.NoLeakedConnections;
+import dev.shippingresilience.okhttp.testing.OneShotBody;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,23 +35,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -122,48 +120,6 @@ class ShippingCallFactoryTest {
     }
   }
 
-  /** A callback that keeps what it received and the thread it ran on. */
-  static final class Received implements Callback {
-    final CompletableFuture<Response> outcome = new CompletableFuture<>();
-    volatile @Nullable String thread;
-
-    @Override
-    public void onFailure(Call call, IOException e) {
-      thread = Thread.currentThread().getName();
-      outcome.completeExceptionally(e);
-    }
-
-    @Override
-    public void onResponse(Call call, Response response) {
-      thread = Thread.currentThread().getName();
-      outcome.complete(response);
-    }
-
-    /** Returns the response the callback got, or throws the failure it got. */
-    Response response() throws Exception {
-      try {
-        return outcome.get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        throw (Exception) e.getCause();
-      }
-    }
-
-    /** Returns the failure the callback got, failing if it got a response. */
-    IOException failure() throws Exception {
-      try (Response r = outcome.get(10, TimeUnit.SECONDS)) {
-        throw new AssertionError("expected a failure, got " + r);
-      } catch (ExecutionException e) {
-        return (IOException) e.getCause();
-      }
-    }
-  }
-
-  private static Received enqueue(Call call) {
-    Received received = new Received();
-    call.enqueue(received);
-    return received;
-  }
-
   /** What the caller sees of a final response: status, the four result headers and the body. */
   private static String shown(Response response) throws IOException {
     try (response) {
@@ -185,12 +141,12 @@ class ShippingCallFactoryTest {
     void successHandsBackTheBodyUnreadWithTheFourResultHeadersOnAnOkHttpThread() throws Exception {
       wireMock.stubFor(post(urlPathEqualTo(CREATE_ORDER)).willReturn(aResponse().withBody(meta(200))));
 
-      Received received = enqueue(factory(b -> { }).newCall(createOrder("www.clickpost.in")));
+      Enqueued received = Enqueued.start(factory(b -> { }).newCall(createOrder("www.clickpost.in")));
 
       assertThat(shown(received.response())).isEqualTo("200 " + ShippingInterceptor.DECISION_HEADER + "=SUCCEED "
           + ShippingInterceptor.DUPLICATE_HEADER + "=false " + ShippingInterceptor.ATTEMPTS_HEADER + "=1 "
           + ShippingInterceptor.CODE_HEADER + "=200 body=" + meta(200));
-      assertThat(received.thread).startsWith("OkHttp");
+      assertThat(received.thread()).startsWith("OkHttp");
       wireMock.verify(1, postRequestedFor(urlPathEqualTo(CREATE_ORDER)));
     }
 
@@ -199,7 +155,7 @@ class ShippingCallFactoryTest {
       answers(() -> get(urlPathEqualTo("/shipments/1")), aResponse().withStatus(503).withBody("<html>503</html>"),
           aResponse().withBody("{\"id\":1}"));
 
-      try (Response response = enqueue(factory(b -> { }).newCall(getShipment())).response()) {
+      try (Response response = Enqueued.start(factory(b -> { }).newCall(getShipment())).response()) {
         assertThat(response.body().string()).isEqualTo("{\"id\":1}");
         assertThat(response.header(ShippingInterceptor.ATTEMPTS_HEADER)).isEqualTo("2");
       }
@@ -218,7 +174,9 @@ class ShippingCallFactoryTest {
         }
       };
 
-      Received received = enqueue(factory(b -> b.listener(listener)).newCall(createOrder("www.clickpost.in")));
+      Call call = factory(b -> b.listener(listener)).newCall(createOrder("www.clickpost.in"));
+
+      Enqueued received = Enqueued.start(call);
 
       try (Response response = received.response()) {
         assertThat(response.header(ShippingInterceptor.DECISION_HEADER)).isEqualTo("SUCCEED");
@@ -236,7 +194,7 @@ class ShippingCallFactoryTest {
       Request create = new Request.Builder().url(url("carrier.example", "/shipments"))
           .post(RequestBody.create("{\"weight\":1}", JSON)).build();
 
-      try (Response response = enqueue(factory(b -> { }).newCall(create)).response()) {
+      try (Response response = Enqueued.start(factory(b -> { }).newCall(create)).response()) {
         assertThat(response.code()).isEqualTo(503);
         assertThat(response.header(ShippingInterceptor.ATTEMPTS_HEADER)).isEqualTo("1");
       }
@@ -256,7 +214,7 @@ class ShippingCallFactoryTest {
           .post(RequestBody.create("{\"weight\":1}", JSON)).build();
 
       // when
-      IOException failure = enqueue(factory.newCall(create)).failure();
+      IOException failure = Enqueued.start(factory.newCall(create)).failure();
 
       // then: sent once, neither by the engine nor by OkHttp repeated
 
@@ -270,7 +228,9 @@ class ShippingCallFactoryTest {
           aResponse().withBody("{\"id\":1}"));
       OkHttpClient noOkHttpRetry = connections.watch(client().newBuilder().retryOnConnectionFailure(false).build());
 
-      Received received = enqueue(ShippingCallFactory.wrap(noOkHttpRetry, quick(b -> { })).newCall(getShipment()));
+      Call call = ShippingCallFactory.wrap(noOkHttpRetry, quick(b -> { })).newCall(getShipment());
+
+      Enqueued received = Enqueued.start(call);
 
       try (Response response = received.response()) {
         assertThat(response.header(ShippingInterceptor.ATTEMPTS_HEADER)).isEqualTo("2");
@@ -286,8 +246,9 @@ class ShippingCallFactoryTest {
           .post(RequestBody.create("{\"weight\":1}", JSON))
           .tag(CallOptions.class, CallOptions.builder().idempotencyKey("key-1").build()).build();
 
-      try (Response response = enqueue(factory(b -> b.idempotencyKey("Idempotency-Key", false)).newCall(create))
-          .response()) {
+      Call call = factory(b -> b.idempotencyKey("Idempotency-Key", false)).newCall(create);
+
+      try (Response response = Enqueued.start(call).response()) {
         assertThat(response.code()).isEqualTo(201);
       }
       wireMock.verify(2, postRequestedFor(urlPathEqualTo("/shipments"))
@@ -301,7 +262,7 @@ class ShippingCallFactoryTest {
       Request request = createOrder("clickpost-proxy.example").newBuilder()
           .tag(ProviderTag.class, new ProviderTag("clickpost")).build();
 
-      try (Response response = enqueue(factory(b -> { }).newCall(request)).response()) {
+      try (Response response = Enqueued.start(factory(b -> { }).newCall(request)).response()) {
         assertThat(response.header(ShippingInterceptor.ATTEMPTS_HEADER)).isEqualTo("2");
       }
     }
@@ -311,7 +272,7 @@ class ShippingCallFactoryTest {
       Request request = getShipment().newBuilder().tag(ProviderTag.class, new ProviderTag("no-such-provider"))
           .build();
 
-      IOException failure = enqueue(factory(b -> { }).newCall(request)).failure();
+      IOException failure = Enqueued.start(factory(b -> { }).newCall(request)).failure();
 
       assertThat(failure.getCause()).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("no-such-provider");
@@ -321,25 +282,10 @@ class ShippingCallFactoryTest {
     @Test
     void oneShotBodyIsNeverSentTwice() throws Exception {
       wireMock.stubFor(put(urlPathEqualTo("/shipments/1")).willReturn(aResponse().withStatus(503)));
-      RequestBody oneShot = new RequestBody() {
-        @Override
-        public MediaType contentType() {
-          return JSON;
-        }
+      Request request = new Request.Builder().url(url("carrier.example", "/shipments/1"))
+          .put(new OneShotBody("{\"weight\":1}")).build();
 
-        @Override
-        public boolean isOneShot() {
-          return true;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-          sink.writeUtf8("{\"weight\":1}");
-        }
-      };
-      Request request = new Request.Builder().url(url("carrier.example", "/shipments/1")).put(oneShot).build();
-
-      try (Response response = enqueue(factory(b -> { }).newCall(request)).response()) {
+      try (Response response = Enqueued.start(factory(b -> { }).newCall(request)).response()) {
         assertThat(response.code()).isEqualTo(503);
       }
       wireMock.verify(1, putRequestedFor(urlPathEqualTo("/shipments/1")));
@@ -365,7 +311,7 @@ class ShippingCallFactoryTest {
         ShippingCallFactory factory = ShippingCallFactory.wrap(client(), ShippingPolicies.builder()
             .configureAll(b -> b.meterRegistry(meters).scheduler(scheduler).listener(listener)).build());
         Call call = factory.newCall(createOrder("www.clickpost.in"));
-        Received received = enqueue(call);
+        Enqueued received = Enqueued.start(call);
         assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
         long start = System.nanoTime();
         while (scheduler.getQueue().isEmpty() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
@@ -392,7 +338,7 @@ class ShippingCallFactoryTest {
       wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).willReturn(aResponse().withBody("{}")
           .withFixedDelay(5_000)));
       Call call = factory(b -> { }).newCall(getShipment());
-      Received received = enqueue(call);
+      Enqueued received = Enqueued.start(call);
       long start = System.nanoTime();
       while (wireMock.getAllServeEvents().isEmpty() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
         Thread.onSpinWait();
@@ -410,7 +356,7 @@ class ShippingCallFactoryTest {
       Call call = factory(b -> { }).newCall(getShipment());
       call.cancel();
 
-      assertThat(enqueue(call).failure()).isInstanceOf(CallCancelledException.class);
+      assertThat(Enqueued.start(call).failure()).isInstanceOf(CallCancelledException.class);
       assertThat(wireMock.getAllServeEvents()).isEmpty();
     }
 
@@ -421,27 +367,12 @@ class ShippingCallFactoryTest {
           .withUniformRandomDelay(0, 3)));
       ShippingCallFactory factory = factory(b -> { });
       Random random = new Random(14);
-      List<Received> all = new ArrayList<>();
-      AtomicInteger callbacks = new AtomicInteger();
+      List<Enqueued> all = new ArrayList<>();
 
       // when
       for (int i = 0; i < 40; i++) {
         Call call = factory.newCall(getShipment());
-        Received received = new Received();
-        all.add(received);
-        call.enqueue(new Callback() {
-          @Override
-          public void onFailure(Call c, IOException e) {
-            callbacks.incrementAndGet();
-            received.onFailure(c, e);
-          }
-
-          @Override
-          public void onResponse(Call c, Response response) {
-            callbacks.incrementAndGet();
-            received.onResponse(c, response);
-          }
-        });
+        all.add(Enqueued.start(call));
         long spinUntil = System.nanoTime() + random.nextInt(3_000_000);
         while (System.nanoTime() < spinUntil) {
           Thread.onSpinWait();
@@ -450,20 +381,13 @@ class ShippingCallFactoryTest {
       }
 
       // then: each call ended once, with its answer or as cancelled, and every response is closed here
-      for (Received received : all) {
-        try (Response response = received.outcome.get(10, TimeUnit.SECONDS)) {
+      for (Enqueued received : all) {
+        try (Response response = received.outcome().get(10, TimeUnit.SECONDS)) {
           assertThat(response.code()).isEqualTo(200);
         } catch (ExecutionException e) {
           assertThat(e.getCause()).isInstanceOf(IOException.class);
         }
-      }
-      assertThat(callbacks.get()).isEqualTo(all.size());
-      // a cancelled attempt may still be unwinding on its dispatcher thread: the connections are checked after it
-      OkHttpClient client = factory.client;
-      long start = System.nanoTime();
-      while (client.dispatcher().runningCallsCount() > 0
-          && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
-        Thread.onSpinWait();
+        assertThat(received.calls()).isEqualTo(1);
       }
     }
   }
@@ -480,8 +404,8 @@ class ShippingCallFactoryTest {
 
       assertThat(call.isExecuted()).isTrue();
       assertThatThrownBy(call::execute).isInstanceOf(IllegalStateException.class);
-      assertThatThrownBy(() -> call.enqueue(new Received())).isInstanceOf(IllegalStateException.class);
-      try (Response again = enqueue(call.clone()).response()) {
+      assertThatThrownBy(() -> call.enqueue(new Enqueued())).isInstanceOf(IllegalStateException.class);
+      try (Response again = Enqueued.start(call.clone()).response()) {
         assertThat(again.code()).isEqualTo(200);
       }
       wireMock.verify(2, getRequestedFor(urlPathEqualTo("/shipments/1")));
@@ -499,6 +423,17 @@ class ShippingCallFactoryTest {
       assertThat(call.tag(Integer.class, () -> 7)).isEqualTo(7);
       assertThat(call.tag(Integer.class, () -> 8)).isEqualTo(7);
       assertThat(call.clone().tag(Integer.class)).as("computed tags stay with their call").isNull();
+    }
+
+    @Test
+    void clientThatAlreadyHasTheInterceptorIsRefusedWithAMessageSayingWhy() {
+      ShippingPolicies policies = quick(b -> { });
+      OkHttpClient intercepted = connections.watch(client().newBuilder()
+          .addInterceptor(ShippingInterceptor.of(policies)).build());
+
+      assertThatThrownBy(() -> ShippingCallFactory.wrap(intercepted, policies))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("already has a ShippingInterceptor");
     }
 
     @Test
@@ -571,7 +506,7 @@ class ShippingCallFactoryTest {
     String execute = outcome(row, (client, policies, request) ->
         ShippingCallFactory.wrap(client, policies).newCall(request).execute());
     String enqueue = outcome(row, (client, policies, request) ->
-        enqueue(ShippingCallFactory.wrap(client, policies).newCall(request)).response());
+        Enqueued.start(ShippingCallFactory.wrap(client, policies).newCall(request)).response());
 
     assertThat(execute).as("execute()").isEqualTo(interceptor);
     assertThat(enqueue).as("enqueue()").isEqualTo(interceptor);
