@@ -27,7 +27,7 @@ cd "$(dirname "$0")/.."
 out=benchmarks/target
 jar=$out/benchmarks.jar
 report=$out/jmh-report.md
-clients='\.(InterceptorBenchmark|NoNetworkBenchmark|SpringBenchmark|PolicyBenchmark)\.'
+clients='\.(InterceptorBenchmark|AsyncCallBenchmark|NoNetworkBenchmark|SpringBenchmark|PolicyBenchmark)\.'
 
 load() { uptime | sed 's/.*load average: //'; }
 

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>the OkHttp interceptor, Failsafe and Resilience4j over a bare client, over loopback
  *       ({@link InterceptorBenchmark}) and without network ({@link NoNetworkBenchmark}), and the library's
  *       overhead as a multiple of each peer's;
+ *   <li>{@code ShippingCallFactory}'s {@code enqueue} and Failsafe's {@code FailsafeCall.executeAsync} over a bare
+ *       {@code enqueue} ({@link AsyncCallBenchmark});
  *   <li>the Spring interceptor over a bare {@code RestClient} ({@link SpringBenchmark});
  *   <li>{@code ShippingPolicy.execute} against Failsafe and Resilience4j ({@link PolicyBenchmark});
  *   <li>calls/s with 8 threads, intercepted / bare ({@link ScalingBenchmark}).
@@ -46,6 +48,10 @@ public final class JmhRatios {
       new Variant("withInterceptor", "ShippingInterceptor"),
       new Variant(FAILSAFE, "Failsafe `FailsafeCall` (RetryPolicy + CircuitBreaker)"),
       new Variant(RESILIENCE4J, "Resilience4j Retry + CircuitBreaker around `call.execute()`"));
+  private static final List<Variant> ASYNC = List.of(
+      new Variant(BARE, "bare OkHttp `enqueue`"),
+      new Variant("callFactory", "ShippingCallFactory `enqueue`"),
+      new Variant(FAILSAFE, "Failsafe `FailsafeCall.executeAsync` (RetryPolicy + CircuitBreaker)"));
   private static final String PASS_THROUGH = "withPassThroughInterceptor";
   private static final List<Variant> SPRING = List.of(
       new Variant(BARE, "bare `RestClient` (JDK HttpClient)"),
@@ -100,6 +106,8 @@ public final class JmhRatios {
         + "loopback", serverShare);
     printOverheads(scores, out, "NoNetworkBenchmark", OKHTTP, "The same clients without network, the last "
         + "interceptor answering with a prebuilt Clickpost 200", "");
+    printOverheads(scores, out, "AsyncCallBenchmark", ASYNC, "A successful asynchronous Clickpost call through "
+        + "OkHttp's `enqueue` on loopback, the body read in the callback", serverShare);
     printOverheads(scores, out, "SpringBenchmark", SPRING, "A successful Clickpost call through Spring's "
         + "`RestClient` on the JDK HttpClient over loopback", serverShare);
     printOverheads(scores, out, "PolicyBenchmark", PROGRAMMATIC, "The programmatic path: one successful call "

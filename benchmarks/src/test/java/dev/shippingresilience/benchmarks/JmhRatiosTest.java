@@ -139,6 +139,25 @@ class JmhRatiosTest {
     }
 
     @Test
+    void theCallFactorysEnqueueGetsItsOwnTableOverABareEnqueue() throws IOException {
+      // given
+      Results results = new Results()
+          .add("AsyncCallBenchmark.bare", "method=GET", 100, 1000, 10)
+          .add("AsyncCallBenchmark.callFactory", "method=GET", 130, 5096, 14)
+          .add("AsyncCallBenchmark.failsafe", "method=GET", 102, 2000, 12);
+
+      // when
+      String report = print(results);
+
+      // then
+      assertThat(report).contains("A successful asynchronous Clickpost call through OkHttp's `enqueue` on loopback");
+      assertThat(report).contains("| ShippingCallFactory `enqueue` | 130.00 ± 13.00 us/op | 14.00 us | 5096 B | "
+          + "**+4.00 us** | **+4096 B** |");
+      assertThat(report).contains("ShippingCallFactory `enqueue` over bare / Failsafe over bare: CPU **2.0x**, "
+          + "allocation **4.1x**.");
+    }
+
+    @Test
     void theNoNetworkVariantGetsItsOwnTable() throws IOException {
       // when
       String report = print(okHttp("NoNetworkBenchmark"));

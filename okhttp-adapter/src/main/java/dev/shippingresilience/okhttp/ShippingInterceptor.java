@@ -1,36 +1,26 @@
 package dev.shippingresilience.okhttp;
 
 import dev.shippingresilience.Attempt;
-import dev.shippingresilience.AttemptRequest;
 import dev.shippingresilience.CallOptions;
-import dev.shippingresilience.CallResult;
 import dev.shippingresilience.CancellationToken;
-import dev.shippingresilience.HeaderValues;
-import dev.shippingresilience.ProviderResponse;
 import dev.shippingresilience.RequestSnapshot;
-import dev.shippingresilience.ResponseSnapshot;
 import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.okhttp.internal.DeadlineWatcher;
+import dev.shippingresilience.okhttp.internal.OkHttpRequests;
+import dev.shippingresilience.okhttp.internal.OkHttpResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
-import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.Buffer;
-import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,7 +69,7 @@ public final class ShippingInterceptor implements Interceptor {
   public static final String CODE_HEADER = ResultHeaders.CODE;
 
   /** Request bodies larger than this are not read to find the carrier scope: {@value} bytes. */
-  public static final long MAX_SNAPSHOT_REQUEST_BODY = 256 * 1024;
+  public static final long MAX_SNAPSHOT_REQUEST_BODY = OkHttpRequests.MAX_SNAPSHOT_REQUEST_BODY;
 
   /**
    * How much earlier than the call timeout the engine's deadline ends (at most a tenth of the timeout). OkHttp starts
@@ -118,12 +108,10 @@ public final class ShippingInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     long enteredNanos = System.nanoTime();
     Request request = chain.request();
-    URI uri = uri(request.url());
-    ShippingPolicy selected = select(request, uri);
-    RequestBody body = request.body();
-    boolean bodyRepeatable = body == null || (!body.isOneShot() && !body.isDuplex());
-    RequestSnapshot snapshot = RequestSnapshot.of(request.method(), uri, headers(request.headers()),
-        bodyRepeatable ? bodyBytes(body) : null);
+    URI uri = OkHttpRequests.uri(request.url());
+    ShippingPolicy selected = OkHttpRequests.select(policies, policy, request, uri);
+    boolean bodyRepeatable = OkHttpRequests.repeatable(request.body());
+    RequestSnapshot snapshot = OkHttpRequests.snapshot(request, uri, bodyRepeatable);
     int peekLimit = selected.classifier().peekLimit();
     boolean idempotent = snapshot.idempotentMethod();
     // Set when an attempt ran out of the call's time and this interceptor cancelled the call: not the caller's cancel.
@@ -131,52 +119,33 @@ public final class ShippingInterceptor implements Interceptor {
     // Last, so that a deadline taken from the call timeout counts the time already spent here.
     CallOptions options = options(request, chain, bodyRepeatable, enteredNanos, ranOut);
     Attempt<Response> attempt = attemptRequest -> {
-      Request toSend = build(request, attemptRequest);
+      Request toSend = OkHttpRequests.build(request, attemptRequest);
       // OkHttp must not re-send a non-idempotent request on its own: the engine decides every repeat.
       Chain sendChain = idempotent || !attemptRequest.original() ? chain : chain.withRetryOnConnectionFailure(false);
       return send(sendChain, toSend, attemptRequest.timeLeft(), peekLimit, ranOut);
     };
     try {
-      CallResult<Response> result = selected.execute(snapshot, options, attempt);
-      Response.Builder out = result.response().newBuilder();
-      result.resultHeaders().forEach(out::header);
-      return out.build();
+      return OkHttpRequests.withResultHeaders(selected.execute(snapshot, options, attempt));
     } catch (IOException e) {
       throw e;
     } catch (RuntimeException e) {
       // Anything but an IOException would crash OkHttp's async dispatcher.
-      throw new IOException("shipping-resilience: unexpected " + e.getClass().getName(), e);
+      throw OkHttpRequests.unexpected(e);
     }
-  }
-
-  private ShippingPolicy select(Request request, URI uri) {
-    if (policy != null) {
-      return policy;
-    }
-    ProviderTag tag = request.tag(ProviderTag.class);
-    if (tag != null) {
-      return policies.require(tag.providerId());
-    }
-    return policies.forUri(uri);
   }
 
   private static CallOptions options(Request request, Chain chain, boolean bodyRepeatable, long enteredNanos,
       AtomicBoolean ranOut) {
     CallOptions tagged = request.tag(CallOptions.class);
-    CallOptions.Builder b = tagged != null ? tagged.toBuilder() : CallOptions.builder();
-    if (!bodyRepeatable) {
-      b.bodyRepeatable(false);
-    }
+    Duration callTimeout = null;
     long callTimeoutNanos = chain.call().timeout().timeoutNanos();
     if (callTimeoutNanos > 0) {
       // OkHttp's timer started just before this interceptor: end the engine's deadline a little earlier than it
       long margin = Math.min(TimeUnit.MILLISECONDS.toNanos(CALL_TIMEOUT_MARGIN_MILLIS), callTimeoutNanos / 10);
       long spent = System.nanoTime() - enteredNanos;
-      Duration callTimeout = Duration.ofNanos(Math.max(1, callTimeoutNanos - margin - spent));
-      if (tagged == null || tagged.deadline() == null || tagged.deadline().compareTo(callTimeout) > 0) {
-        b.deadline(callTimeout);
-      }
+      callTimeout = Duration.ofNanos(Math.max(1, callTimeoutNanos - margin - spent));
     }
+    CallOptions.Builder b = OkHttpRequests.options(tagged, bodyRepeatable, callTimeout);
     Call call = chain.call();
     CancellationToken callerToken = tagged == null ? null : tagged.cancellation();
     // A call this interceptor cancelled because an attempt ran out of time ends with the deadline, not as cancelled.
@@ -194,7 +163,7 @@ public final class ShippingInterceptor implements Interceptor {
    */
   private static OkHttpResponse send(Chain chain, Request toSend, Duration timeLeft, int peekLimit,
       AtomicBoolean ranOut) throws IOException {
-    long budgetMillis = ceilMillis(timeLeft);
+    long budgetMillis = OkHttpRequests.ceilMillis(timeLeft);
     // each with... copies the chain: only where the time left is shorter than the client's own timeout
     Chain bounded = chain;
     int connect = bounded(chain.connectTimeoutMillis(), budgetMillis);
@@ -220,7 +189,7 @@ public final class ShippingInterceptor implements Interceptor {
     try {
       response = new OkHttpResponse(bounded.proceed(toSend), peekLimit);
     } catch (IOException e) {
-      throw limit.end() ? ranOutOfTime(e) : e;
+      throw limit.end() ? OkHttpRequests.ranOutOfTime(e) : e;
     } catch (RuntimeException e) {
       limit.end();
       throw e;
@@ -228,23 +197,9 @@ public final class ShippingInterceptor implements Interceptor {
     // A body cut off by the read timeout at the deadline is no answer either: end the call at its deadline.
     if (limit.end() || (response.peekBroken() && System.nanoTime() - deadlineNanos >= 0)) {
       response.close();
-      throw ranOutOfTime(null);
+      throw OkHttpRequests.ranOutOfTime(null);
     }
     return response;
-  }
-
-  private static InterruptedIOException ranOutOfTime(@Nullable IOException cause) {
-    InterruptedIOException e = new InterruptedIOException("the attempt ran out of the call's time");
-    if (cause != null) {
-      e.initCause(cause);
-    }
-    return e;
-  }
-
-  /** Returns {@code timeLeft} in milliseconds, rounded up so that a timeout never fires before the deadline. */
-  private static long ceilMillis(Duration timeLeft) {
-    long millis = timeLeft.toMillis();
-    return timeLeft.minusMillis(millis).isZero() ? Math.max(1, millis) : millis + 1;
   }
 
   /** Returns the shorter of a client timeout ({@code 0}: none) and {@code budgetMillis}, as OkHttp takes it. */
@@ -253,143 +208,6 @@ public final class ShippingInterceptor implements Interceptor {
       return clientMillis;
     }
     return clientMillis == 0 ? (int) budgetMillis : (int) Math.min(clientMillis, budgetMillis);
-  }
-
-  private static Request build(Request original, AttemptRequest attempt) {
-    if (attempt.original() && attempt.extraHeaders().isEmpty()) {
-      return original; // the first send of a request that needs no idempotency key: nothing to change
-    }
-    Request.Builder b = original.newBuilder();
-    if (!attempt.original()) {
-      HttpUrl url = HttpUrl.get(attempt.uri().toString());
-      b.url(url).method(attempt.method(), null).removeHeader("Content-Type").removeHeader("Content-Length");
-    }
-    attempt.extraHeaders().forEach(b::header);
-    return b.build();
-  }
-
-  /**
-   * Returns the URL as a {@link URI}. {@code HttpUrl.uri()} re-encodes the whole URL (about 2 µs and 3 KB a call);
-   * a URL that {@link URI} accepts as it is needs no re-encoding, so that is tried first.
-   */
-  static URI uri(HttpUrl url) {
-    try {
-      return new URI(url.toString());
-    } catch (URISyntaxException e) {
-      return url.uri(); // characters that URI refuses but OkHttp allows ({, |, ^ ...): OkHttp re-encodes them
-    }
-  }
-
-  /** Copies the fields into one array, in order, without grouping them by name. */
-  private static HeaderValues headers(okhttp3.Headers headers) {
-    int size = headers.size();
-    String[] fields = new String[size * 2];
-    for (int i = 0; i < size; i++) {
-      fields[2 * i] = headers.name(i);
-      fields[2 * i + 1] = headers.value(i);
-    }
-    return HeaderValues.of(fields);
-  }
-
-  private static byte @Nullable [] bodyBytes(@Nullable RequestBody body) throws IOException {
-    if (body == null) {
-      return null;
-    }
-    long length = body.contentLength();
-    if (length < 0 || length > MAX_SNAPSHOT_REQUEST_BODY) {
-      return null;
-    }
-    Buffer buffer = new Buffer();
-    body.writeTo(buffer);
-    return buffer.readByteArray();
-  }
-
-  private static final byte[] EMPTY_BODY = new byte[0];
-
-  /** Receives {@code Buffer.copyTo}'s segments into an array of the right size. */
-  private static final class ArrayOutput extends java.io.OutputStream {
-    private final byte[] target;
-    private int position;
-
-    ArrayOutput(byte[] target) {
-      this.target = target;
-    }
-
-    @Override
-    public void write(int b) {
-      target[position++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] data, int offset, int length) {
-      System.arraycopy(data, offset, target, position, length);
-      position += length;
-    }
-  }
-
-  /** Adapts an OkHttp response to the engine: a bounded peek for the snapshot, the untouched response for the caller. */
-  private static final class OkHttpResponse implements ProviderResponse<Response> {
-    private final Response response;
-    private final ResponseSnapshot snapshot;
-    private final boolean peekBroken;
-
-    OkHttpResponse(Response response, int peekLimit) throws IOException {
-      this.response = response;
-      ResponseSnapshot s;
-      boolean broken = false;
-      try {
-        byte[] peeked = peek(response, peekLimit);
-        boolean cut = peeked.length > peekLimit;
-        s = ResponseSnapshot.of(response.code(), headers(response.headers()),
-            cut ? Arrays.copyOf(peeked, peekLimit) : peeked, cut);
-      } catch (IOException e) {
-        // A body that breaks while peeking is not a body the peek limit cut: nothing of it is readable, so it is
-        // never a success where the body must carry the code. The caller's read fails too.
-        s = ResponseSnapshot.of(response.code(), headers(response.headers()), new byte[0], false);
-        broken = true;
-      }
-      this.snapshot = s;
-      this.peekBroken = broken;
-    }
-
-    /**
-     * Returns up to {@code peekLimit + 1} bytes of the body without consuming them. Copied out of the source's own
-     * buffer: {@code Response.peekBody} would share the buffer's segments, which then cannot be reused, so the
-     * caller's read of the body would allocate fresh 8 KiB segments.
-     */
-    private static byte[] peek(Response response, int peekLimit) throws IOException {
-      ResponseBody body = response.body();
-      BufferedSource source = body.source();
-      source.request(peekLimit + 1L);
-      Buffer buffer = source.getBuffer();
-      int length = (int) Math.min(buffer.size(), peekLimit + 1L);
-      if (length == 0) {
-        return EMPTY_BODY;
-      }
-      byte[] out = new byte[length];
-      buffer.copyTo(new ArrayOutput(out), 0, length);
-      return out;
-    }
-
-    /** Returns {@code true} when reading the body for the snapshot failed. */
-    boolean peekBroken() {
-      return peekBroken;
-    }
-
-    @Override
-    public ResponseSnapshot snapshot() {
-      return snapshot;
-    }
-
-    @Override
-    public Response unwrap() {
-      return response;
-    }
-
-    @Override
-    public void close() {
-      response.close();
-    }
   }
 
   @Override

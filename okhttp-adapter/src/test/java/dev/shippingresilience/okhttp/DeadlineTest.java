@@ -21,7 +21,9 @@ import dev.shippingresilience.Decision;
 import dev.shippingresilience.DeadlineExceededException;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
+import dev.shippingresilience.okhttp.testing.Enqueued;
 import dev.shippingresilience.okhttp.testing.NoLeakedConnections;
+import dev.shippingresilience.testing.SlowProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,18 +34,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import okhttp3.Call;
+import okhttp3.Dispatcher;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 12 item 2: the call's deadline covers the request in flight. These tests run on the real clock against
- * WireMock's real delays (the delay is the point); the engine's own waits use a sleeper that returns at once.
+ * Issue 12 item 2: the call's deadline covers the request in flight, through {@link ShippingInterceptor} and (issue
+ * 14) through {@link ShippingCallFactory}'s {@code enqueue}. These tests run on the real clock against WireMock's real
+ * delays (the delay is the point); the engine's own waits use a sleeper that returns at once, or 10 ms polls
+ * scheduled by the asynchronous path.
  */
 class DeadlineTest {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -76,24 +83,37 @@ class DeadlineTest {
             .build(),
         new Request.Builder().url(url("www.clickpost.in", "/api/v3/create-order/")).post(RequestBody.create("{}", JSON))
             .tag(CallOptions.class, shortDeadline).build());
+    ShippingCallFactory factory = warmUp.factory(b -> {});
     for (Request request : requests) {
       catchThrowable(() -> client.newCall(request).execute().close());
+      catchThrowable(() -> Enqueued.start(factory.newCall(request)).response().close());
     }
     connections.check();
   }
 
-  /** A client on the real clock whose engine never really waits, and whose DNS sends every host to WireMock. */
-  private OkHttpClient client(Consumer<ShippingPolicy.Builder> custom, Consumer<OkHttpClient.Builder> http) {
-    ShippingPolicies policies = ShippingPolicies.builder()
+  /** Policies on the real clock whose engine never really waits (a blocking call's sleeper returns at once). */
+  private ShippingPolicies policies(Consumer<ShippingPolicy.Builder> custom) {
+    return ShippingPolicies.builder()
         .configureAll(b -> b.sleeper((delay, token) -> {}).meterRegistry(meters).pollInterval(Duration.ofMillis(10)))
         .configureAll(custom)
         .build();
+  }
+
+  /** A client on the real clock whose engine never really waits, and whose DNS sends every host to WireMock. */
+  private OkHttpClient client(Consumer<ShippingPolicy.Builder> custom, Consumer<OkHttpClient.Builder> http) {
     OkHttpClient.Builder b = new OkHttpClient.Builder()
         .dns(host -> List.of(InetAddress.getLoopbackAddress()))
-        .addInterceptor(ShippingInterceptor.of(policies));
+        .addInterceptor(ShippingInterceptor.of(policies(custom)));
     http.accept(b);
     client = connections.watch(b.build());
     return client;
+  }
+
+  /** A call factory over a client like {@link #client}'s, without the interceptor. */
+  private ShippingCallFactory factory(Consumer<OkHttpClient.Builder> http) {
+    OkHttpClient.Builder b = new OkHttpClient.Builder().dns(host -> List.of(InetAddress.getLoopbackAddress()));
+    http.accept(b);
+    return ShippingCallFactory.wrap(connections.watch(b.build()), policies(p -> {}));
   }
 
   private static String url(String host, String path) {
@@ -111,14 +131,44 @@ class DeadlineTest {
         .build();
   }
 
+  /** A GET of a shipment answered after 3 s, with {@link SlowProvider#DEADLINE} in its call options. */
+  private static Request slowlyAnsweredGet() {
+    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).willReturn(aResponse().withBody("{}")
+        .withFixedDelay(3000)));
+    return getShipmentWithTheDeadline();
+  }
+
+  /** A GET of a shipment whose status comes at once and its body in 20 chunks over 3 s. */
+  private static Request drippedGet() {
+    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).willReturn(aResponse()
+        .withBody("{\"tracking\":\"" + "x".repeat(2000) + "\"}")
+        .withChunkedDribbleDelay(20, 3000)));
+    return getShipmentWithTheDeadline();
+  }
+
+  private static Request getShipmentWithTheDeadline() {
+    return new Request.Builder().url(url("carrier.example", "/shipments/1"))
+        .tag(CallOptions.class, CallOptions.builder().deadline(DEADLINE).build()).build();
+  }
+
   /** Runs {@code call}, returning what it threw and asserting it ended at the deadline. */
   private static Throwable failureAtTheDeadline(Call call) {
-    long start = System.nanoTime();
-    Throwable thrown = catchThrowable(() -> {
+    return failureAtTheDeadline(() -> {
       try (Response ignored = call.execute()) {
         // a response is a failure of the test: the assertion below reports it
       }
     });
+  }
+
+  /** Enqueues {@code call}, returning the failure its callback got and asserting it ended at the deadline. */
+  private static Throwable enqueuedFailureAtTheDeadline(Call call) {
+    return failureAtTheDeadline(() -> Enqueued.start(call).response().close());
+  }
+
+  /** Runs {@code call}, returning what it threw and asserting it ended at the deadline. */
+  private static Throwable failureAtTheDeadline(ThrowingCallable call) {
+    long start = System.nanoTime();
+    Throwable thrown = catchThrowable(call);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(thrown).as("the call returned a response instead of failing at its deadline").isNotNull();
     assertEndedAtTheDeadline(took);
@@ -142,6 +192,15 @@ class DeadlineTest {
     assertThat(e.attempts()).isEqualTo(2);
     assertThat(e).hasMessageNotContaining("SECRET");
     wireMock.verify(2, postRequestedFor(urlPathEqualTo("/api/v3/create-order/")));
+  }
+
+  /** The slowly answered GET's failure: no answer to carry, one request sent. */
+  private static void assertEndedWithNoAnswerAfterOneRequest(Throwable thrown) {
+    assertThat(thrown).isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
+      assertThat(e.classification()).isNull();
+      assertThat(e.attempts()).isEqualTo(1);
+    });
+    wireMock.verify(1, getRequestedFor(urlPathEqualTo("/shipments/1")));
   }
 
   @Test
@@ -185,32 +244,21 @@ class DeadlineTest {
   @Test
   void getWhoseFirstAnswerComesAfterTheDeadlineEndsAtTheDeadlineNotAtOkHttpsReadTimeout() {
     // given: OkHttp's own read timeout (10 s) is far away; the answer comes after 3 s
-    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).willReturn(aResponse().withBody("{}")
-        .withFixedDelay(3000)));
+    Request request = slowlyAnsweredGet();
     client(b -> {}, b -> {});
-    Request request = new Request.Builder().url(url("carrier.example", "/shipments/1"))
-        .tag(CallOptions.class, CallOptions.builder().deadline(DEADLINE).build()).build();
 
     // when
     Throwable thrown = failureAtTheDeadline(client.newCall(request));
 
-    // then: no answer to carry, one request sent
-    assertThat(thrown).isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
-      assertThat(e.classification()).isNull();
-      assertThat(e.attempts()).isEqualTo(1);
-    });
-    wireMock.verify(1, getRequestedFor(urlPathEqualTo("/shipments/1")));
+    // then
+    assertEndedWithNoAnswerAfterOneRequest(thrown);
   }
 
   @Test
   void bodyDrippedSlowerThanTheDeadlineEndsAtTheDeadline() {
     // given: the status comes at once, the body in 20 chunks over 3 s: no single read waits long, the whole does
-    wireMock.stubFor(get(urlPathEqualTo("/shipments/1")).willReturn(aResponse()
-        .withBody("{\"tracking\":\"" + "x".repeat(2000) + "\"}")
-        .withChunkedDribbleDelay(20, 3000)));
+    Request request = drippedGet();
     client(b -> {}, b -> {});
-    Request request = new Request.Builder().url(url("carrier.example", "/shipments/1"))
-        .tag(CallOptions.class, CallOptions.builder().deadline(DEADLINE).build()).build();
 
     // when
     Throwable thrown = failureAtTheDeadline(client.newCall(request));
@@ -239,6 +287,93 @@ class DeadlineTest {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     } finally {
       canceller.shutdownNow();
+    }
+  }
+
+  /** The same deadlines through {@link ShippingCallFactory}'s {@code enqueue}: the asynchronous path keeps them. */
+  @Nested
+  class ThroughTheCallFactory {
+    @Test
+    void callOptionsDeadlineEndsThePollInFlight() {
+      Call call = factory(b -> {}).newCall(slowlyPendingCreateOrder(CallOptions.builder().deadline(DEADLINE).build()));
+
+      Throwable thrown = enqueuedFailureAtTheDeadline(call);
+
+      assertThat(thrown).isInstanceOf(DeadlineExceededException.class);
+      assertEndedWithTheLastPendingAnswer(thrown);
+    }
+
+    @Test
+    void clientCallTimeoutIsTheLogicalCallsDeadline() {
+      // given: each attempt takes 0.7 s, so a call timeout counted per attempt would never fire
+      Call call = factory(b -> b.callTimeout(DEADLINE)).newCall(slowlyPendingCreateOrder(CallOptions.none()));
+
+      // when
+      Throwable thrown = enqueuedFailureAtTheDeadline(call);
+
+      // then: the engine, not an attempt's own timer, ends the call, with the last answer it had
+      assertThat(thrown).isInstanceOf(DeadlineExceededException.class);
+      assertEndedWithTheLastPendingAnswer(thrown);
+    }
+
+    @Test
+    void timeoutSetOnTheCallIsTheLogicalCallsDeadline() {
+      Call call = factory(b -> {}).newCall(slowlyPendingCreateOrder(CallOptions.none()));
+      call.timeout().timeout(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+
+      Throwable thrown = enqueuedFailureAtTheDeadline(call);
+
+      assertThat(thrown).isInstanceOf(DeadlineExceededException.class);
+      assertEndedWithTheLastPendingAnswer(thrown);
+    }
+
+    @Test
+    void getWhoseAnswerComesAfterTheDeadlineEndsAtTheDeadline() {
+      Throwable thrown = enqueuedFailureAtTheDeadline(factory(b -> {}).newCall(slowlyAnsweredGet()));
+
+      assertEndedWithNoAnswerAfterOneRequest(thrown);
+    }
+
+    @Test
+    void bodyDrippedSlowerThanTheDeadlineEndsAtTheDeadline() {
+      Throwable thrown = enqueuedFailureAtTheDeadline(factory(b -> {}).newCall(drippedGet()));
+
+      assertThat(thrown).isInstanceOfSatisfying(DeadlineExceededException.class,
+          e -> assertThat(e.attempts()).isEqualTo(1));
+    }
+
+    @Test
+    void timeWaitingForADispatcherSlotCountsAgainstTheDeadline() throws Exception {
+      // given: one slot per host, taken by an unrelated call that hangs for 5 s
+      wireMock.stubFor(get(urlPathEqualTo("/hanging")).willReturn(aResponse().withBody("{}").withFixedDelay(5000)));
+      Dispatcher dispatcher = new Dispatcher();
+      dispatcher.setMaxRequestsPerHost(1);
+      ShippingCallFactory factory = factory(b -> b.dispatcher(dispatcher));
+      Call hanging = factory.client.newCall(new Request.Builder().url(url("carrier.example", "/hanging")).build());
+      Enqueued hangingEnded = Enqueued.start(hanging);
+      Request request = getShipmentWithTheDeadline();
+      try {
+        // when
+        Throwable thrown = enqueuedFailureAtTheDeadline(factory.newCall(request));
+
+        // then: the attempt never left the dispatcher's queue, and the call still ended at its deadline
+        assertThat(thrown).isInstanceOfSatisfying(DeadlineExceededException.class,
+            e -> assertThat(e.attempts()).isEqualTo(1));
+        wireMock.verify(0, getRequestedFor(urlPathEqualTo("/shipments/1")));
+      } finally {
+        hanging.cancel();
+        assertThat(hangingEnded.failure()).isInstanceOf(IOException.class);
+      }
+    }
+
+    @Test
+    void executeEndsAtTheClientCallTimeoutAsTheInterceptorDoes() {
+      Call call = factory(b -> b.callTimeout(DEADLINE)).newCall(slowlyPendingCreateOrder(CallOptions.none()));
+
+      Throwable thrown = failureAtTheDeadline(call);
+
+      assertThat(thrown).isInstanceOf(IOException.class).isNotInstanceOf(CallCancelledException.class);
+      assertEndedWithTheLastPendingAnswer(thrown);
     }
   }
 }

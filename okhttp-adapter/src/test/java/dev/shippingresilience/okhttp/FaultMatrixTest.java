@@ -11,16 +11,29 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.shippingresilience.CallOptions;
+import dev.shippingresilience.Fixtures;
+import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.okhttp.testing.Enqueued;
 import dev.shippingresilience.testing.Allocations;
 import dev.shippingresilience.testing.CapturedLogs;
+import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FaultMatrix;
 import dev.shippingresilience.testing.FaultMatrix.Cell;
+import dev.shippingresilience.testing.FixedRandom;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -33,8 +46,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 12's fault matrix through a real OkHttp client and WireMock on loopback: every request kind against every
- * fault of {@link FaultMatrix}, with the expected outcome of each cell. Retries wait on a fake clock and sleeper; only
- * the slow-answer cells run on the real clock, because a real delay is their point.
+ * fault of {@link FaultMatrix}, with the expected outcome of each cell, through {@link ShippingInterceptor} and
+ * through {@link ShippingCallFactory}'s {@code enqueue} (issue 14). Retries wait on a fake clock (a sleeper, or a
+ * scheduler that moves it); only the slow-answer cells run on the real clock, because a real delay is their point.
  */
 class FaultMatrixTest {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -57,25 +71,69 @@ class FaultMatrixTest {
   @MethodSource("dev.shippingresilience.testing.FaultMatrix#cells")
   void cellBehavesAsTheTableSays(Cell cell) throws Exception {
     try (CapturedLogs.Capture logs = CapturedLogs.start()) {
-      runCell(cell, logs);
+      client = new OkHttpClient.Builder()
+          .dns(host -> List.of(InetAddress.getLoopbackAddress()))  // Clickpost's real host name, on loopback
+          .addInterceptor(ShippingInterceptor.of(FaultMatrix.policies(cell)))
+          .build();
+      runCell(cell, logs, this::call);
     }
   }
 
-  private void runCell(Cell cell, CapturedLogs.Capture logs) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.shippingresilience.testing.FaultMatrix#cells")
+  void cellBehavesAsTheTableSaysThroughTheCallFactorysEnqueue(Cell cell) throws Exception {
+    ScheduledThreadPoolExecutor scheduler = null;
+    try (CapturedLogs.Capture logs = CapturedLogs.start()) {
+      client = new OkHttpClient.Builder().dns(host -> List.of(InetAddress.getLoopbackAddress())).build();
+      ShippingPolicies policies;
+      if (cell.fault() == FaultMatrix.Fault.SLOW) {
+        policies = FaultMatrix.policies(cell); // the real clock, and no wait in these cells
+      } else {
+        FakeClock clock = new FakeClock(Fixtures.NOW);
+        scheduler = new ClockMovingScheduler(clock);
+        ScheduledExecutorService waits = scheduler;
+        policies = ShippingPolicies.builder().configure("clickpost", b -> b.random(new FixedRandom())
+            .meterRegistry(new SimpleMeterRegistry()).idempotencyKey(FaultMatrix.KEY_HEADER, false)
+            .clock(clock).scheduler(waits)).build();
+      }
+      ShippingCallFactory factory = ShippingCallFactory.wrap(client, policies);
+      runCell(cell, logs, request -> enqueue(factory.newCall(request)));
+    } finally {
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
+    }
+  }
+
+  /** Runs each wait at once on its own thread, moving the policy's fake clock by the wait first. */
+  private static final class ClockMovingScheduler extends ScheduledThreadPoolExecutor {
+    private final FakeClock clock;
+
+    ClockMovingScheduler(FakeClock clock) {
+      super(1);
+      this.clock = clock;
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      clock.advance(Duration.ofNanos(unit.toNanos(delay)));
+      return super.schedule(command, 0, unit);
+    }
+  }
+
+  /** Sends {@code request} through {@code client} (set up by the test) and returns what the caller got. */
+  private void runCell(Cell cell, CapturedLogs.Capture logs, Function<Request, FaultMatrix.Outcome> call)
+      throws Exception {
     // given
     int port = cell.fault().reachesServer() ? wireMock.getPort() : FaultMatrix.closedPort();
     if (cell.fault().reachesServer()) {
       wireMock.stubFor(any(urlPathEqualTo(cell.kind().path())).willReturn(reply(cell.fault())));
     }
-    client = new OkHttpClient.Builder()
-        .dns(host -> List.of(InetAddress.getLoopbackAddress()))  // Clickpost's real host name, on loopback
-        .addInterceptor(ShippingInterceptor.of(FaultMatrix.policies(cell)))
-        .build();
     Request request = request(cell, port);
 
     // when
     long start = System.nanoTime();
-    FaultMatrix.Outcome outcome = call(request);
+    FaultMatrix.Outcome outcome = call.apply(request);
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 
     // then
@@ -116,6 +174,26 @@ class FaultMatrixTest {
       }
     } catch (UncheckedIOException e) {
       return new FaultMatrix.Threw(e.getCause());
+    }
+  }
+
+  /**
+   * Enqueues {@code call} and returns what its callback got; the response's body is read on this thread, as a
+   * caller handing it on would. Allocation is not measured: the call runs on OkHttp's threads.
+   */
+  private static FaultMatrix.Outcome enqueue(Call call) {
+    Response response;
+    try {
+      response = Enqueued.start(call).response();
+    } catch (IOException e) {
+      return new FaultMatrix.Threw(e);
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("the callback was not called", e);
+    }
+    try (response) {
+      return new FaultMatrix.Answered(response.code(), response.header(ShippingInterceptor.DECISION_HEADER),
+          response.header(ShippingInterceptor.ATTEMPTS_HEADER), FaultMatrix.BodyRead.of(response.body().byteStream()),
+          -1);
     }
   }
 

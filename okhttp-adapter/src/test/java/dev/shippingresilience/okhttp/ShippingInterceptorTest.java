@@ -27,6 +27,7 @@ import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
 import dev.shippingresilience.testing.FixedRandom;
 import dev.shippingresilience.okhttp.testing.NoLeakedConnections;
+import dev.shippingresilience.okhttp.testing.OneShotBody;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -325,23 +325,8 @@ class ShippingInterceptorTest {
     @Test
     void oneShotBodyIsNeverSentTwice() {
       wireMock.stubFor(put(urlPathEqualTo("/shipments/1")).willReturn(aResponse().withStatus(503)));
-      RequestBody oneShot = new RequestBody() {
-        @Override
-        public MediaType contentType() {
-          return JSON;
-        }
-
-        @Override
-        public boolean isOneShot() {
-          return true;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-          sink.writeUtf8("{\"weight\":1}");
-        }
-      };
-      Request request = new Request.Builder().url(url("carrier.example", "/shipments/1")).put(oneShot).build();
+      Request request = new Request.Builder().url(url("carrier.example", "/shipments/1"))
+          .put(new OneShotBody("{\"weight\":1}")).build();
       try (Response response = assertDoesNotThrow(request)) {
         assertThat(response.code()).isEqualTo(503);
       }
