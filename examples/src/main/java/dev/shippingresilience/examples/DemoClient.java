@@ -29,6 +29,13 @@ interface DemoClient extends AutoCloseable {
   @Override
   void close();
 
+  /** Opens a client over the demo's policies, sending to the simulator on {@code simulatorPort}. */
+  @FunctionalInterface
+  interface Opener {
+    /** Opens the client. */
+    DemoClient open(dev.shippingresilience.ShippingPolicies policies, int simulatorPort);
+  }
+
   /** What the demo reads from a final response: the library's headers. */
   record FinalResponse(@Nullable String decision, boolean duplicate) {}
 }

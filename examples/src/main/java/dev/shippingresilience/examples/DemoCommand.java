@@ -30,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,9 +45,9 @@ import picocli.CommandLine.Spec;
  * arguments. One instance per command line.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-    header = "run calls against an embedded simulated provider (OkHttp, or --spring for RestClient)",
+    header = "run calls against an embedded simulated provider (OkHttp; --async, --spring, --webclient)",
     usageHelpWidth = 110, sortOptions = false, synopsisHeading = "usage: ",
-    customSynopsis = "demo [--seed N] [--calls N] [--fault-rate R] [--spring]",
+    customSynopsis = "demo [--seed N] [--calls N] [--fault-rate R] [--spring | --async | --webclient]",
     descriptionHeading = "%n", optionListHeading = "%n",
     description = "Runs an order pipeline against an embedded simulated provider (no network) and checks the "
         + "library for duplicates, leaks, lost calls and secrets in the output.",
@@ -73,6 +72,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--spring", description = "run the pipeline through Spring's RestClient instead of OkHttp")
   boolean spring;
 
+  @Option(names = "--async", description = "run the pipeline through OkHttp's enqueue with ShippingCallFactory "
+      + "(no thread held while a call waits)")
+  boolean async;
+
+  @Option(names = "--webclient", description = "run the pipeline through Spring WebFlux's WebClient on Reactor Netty")
+  boolean webclient;
+
   @Spec
   @Nullable CommandSpec spec;
 
@@ -80,7 +86,29 @@ final class DemoCommand implements Callable<Integer> {
   private final PrintStream stderr;
 
   /** Checked options. */
-  record Options(long seed, int calls, double faultRate, boolean spring) {}
+  record Options(long seed, int calls, double faultRate, Transport transport) {}
+
+  /** The client a run sends its calls through: one per adapter entry point. */
+  enum Transport {
+    /** OkHttp with {@code ShippingInterceptor}, blocking calls (the default). */
+    OKHTTP((policies, port) -> new OkHttpDemo(policies)),
+    /** OkHttp's {@code enqueue} through {@code ShippingCallFactory}. */
+    OKHTTP_ASYNC((policies, port) -> new OkHttpAsyncDemo(policies)),
+    /** Spring's {@code RestClient} with the interceptor, on Apache HttpClient 5. */
+    SPRING((policies, port) -> new SpringDemo(policies)),
+    /** Spring WebFlux's {@code WebClient} with the exchange filter, on Reactor Netty. */
+    WEBCLIENT((policies, port) -> new WebClientDemo(policies));
+
+    private final DemoClient.Opener opener;
+
+    Transport(DemoClient.Opener opener) {
+      this.opener = opener;
+    }
+
+    DemoClient open(ShippingPolicies policies, int simulatorPort) {
+      return opener.open(policies, simulatorPort);
+    }
+  }
 
   DemoCommand(PrintStream stdout, PrintStream stderr) {
     this.stdout = stdout;
@@ -102,10 +130,17 @@ final class DemoCommand implements Callable<Integer> {
       return Cli.mistake(Objects.requireNonNull(spec), stderr,
           "--fault-rate must be between 0 and 0.5, got " + faultRate);
     }
-    Options options = new Options(seed, calls, faultRate, spring);
+    int chosen = (spring ? 1 : 0) + (async ? 1 : 0) + (webclient ? 1 : 0);
+    if (chosen > 1) {
+      return Cli.mistake(Objects.requireNonNull(spec), stderr,
+          "--spring, --async and --webclient pick the client: give at most one");
+    }
+    Transport transport = spring ? Transport.SPRING : async ? Transport.OKHTTP_ASYNC
+        : webclient ? Transport.WEBCLIENT : Transport.OKHTTP;
+    Options options = new Options(seed, calls, faultRate, transport);
     Output out = new Output(stdout);
     try {
-      return runPipeline(options, out, options.spring() ? SpringDemo::new : OkHttpDemo::new);
+      return runPipeline(options, out);
     } catch (RuntimeException e) {
       stderr.println("demo: failed: " + e);
       return 1;
@@ -113,16 +148,16 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs the pipeline through the client {@code clients} opens over the demo's policies. Everything but the client is
-   * shared, so the OkHttp and Spring runs differ only in how a call is sent.
+   * Runs the pipeline through the client of {@code options.transport()}, opened over the demo's policies. Everything
+   * but the client is shared, so the runs differ only in how a call is sent.
    */
-  static int runPipeline(Options options, Output out, Function<ShippingPolicies, DemoClient> clients) {
+  static int runPipeline(Options options, Output out) {
     FaultSchedule schedule = FaultSchedule.demo(options.seed(), options.faultRate(), Duration.ofSeconds(3));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     CallTrace.Listener listener = new CallTrace.Listener();
     ShippingPolicies policies = demoPolicies(meters, listener);
     try (SimulatedProvider sim = SimulatedProvider.start(schedule);
-        DemoClient client = clients.apply(policies)) {
+        DemoClient client = options.transport().open(policies, sim.port())) {
       out.header(options, client.description(), sim.port(), policies);
       List<DemoWorkload.LogicalCall> calls = DemoWorkload.build(sim, options.seed(), options.calls());
       Results results = new Results(calls.size());

@@ -54,12 +54,15 @@ class DemoCommandTest {
     assertThat(printed).doesNotContain("demo-clickpost-key").doesNotContain("demo-aftership-key");
   }
 
-  @Test
-  void springDemoRunsTheSamePipelineThroughRestClientAndFindsNoMisbehaviour() {
-    String printed = runOk("--spring", "--seed", "7", "--calls", "14", "--fault-rate", "0.1");
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--spring|Spring RestClient|on Apache HttpClient 5.",
+      "--async|OkHttp|enqueue (ShippingCallFactory)",
+      "--webclient|Spring WebClient|on Reactor Netty"})
+  void everyClientRunsTheSamePipelineAndFindsNoMisbehaviour(String option, String client, String transport) {
+    String printed = runOk(option, "--seed", "7", "--calls", "14", "--fault-rate", "0.1");
 
-    assertThat(printed.lines().findFirst().orElseThrow()).as("header")
-        .contains("Spring RestClient").contains("on Apache HttpClient 5.");
+    assertThat(printed.lines().findFirst().orElseThrow()).as("header").contains(client).contains(transport);
     assertThat(printed).contains("[ 14/14]").contains("clickpost").contains("aftership-shipping")
         .contains("17track").contains("abicart").contains("Summary").contains("shipping.resilience.attempts")
         .contains("OK: no duplicates");
@@ -68,15 +71,18 @@ class DemoCommandTest {
   }
 
   @Test
-  void bothClientsSendTheSameCallsForTheSameSeed() {
+  void everyClientSendsTheSameCallsForTheSameSeed() {
     // given one call of each kind; which decisions they get depends on timing, which calls they are does not
     // when
     String okHttp = runOk("--seed", "11", "--calls", "7", "--fault-rate", "0");
-    String spring = runOk("--seed", "11", "--calls", "7", "--fault-rate", "0", "--spring");
     // then
-    assertThat(callsOf(okHttp)).hasSize(7).containsExactlyElementsOf(callsOf(spring))
+    assertThat(callsOf(okHttp)).hasSize(7)
         .contains("clickpost create-order courier 5", "aftership-shipping create-label fedex",
             "17track register batch of 3", "abicart Order.get order 1007");
+    for (String client : List.of("--spring", "--async", "--webclient")) {
+      assertThat(callsOf(runOk("--seed", "11", "--calls", "7", "--fault-rate", "0", client))).as(client)
+          .containsExactlyElementsOf(callsOf(okHttp));
+    }
   }
 
   @Test
@@ -84,7 +90,8 @@ class DemoCommandTest {
     int code = run("--calls", "5", "--help");
     assertThat(code).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("usage: demo [--seed N] [--calls N] [--fault-rate R] [--spring]").contains("--fault-rate=R")
+        .contains("usage: demo [--seed N] [--calls N] [--fault-rate R] [--spring | --async | --webclient]")
+        .contains("--fault-rate=R").contains("--webclient")
         .doesNotContain("Summary");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
   }
@@ -111,7 +118,8 @@ class DemoCommandTest {
       "--calls x|--calls must be an integer",
       "--calls 0|--calls must be between",
       "--fault-rate 2|--fault-rate must be between",
-      "--bogus|unknown demo argument '--bogus'"})
+      "--bogus|unknown demo argument '--bogus'",
+      "--spring --webclient|give at most one"})
   void usageMistakesExitTwoNamingTheArgument(String args, String message) {
     int code = run(args.split(" "));
     assertThat(code).isEqualTo(2);
