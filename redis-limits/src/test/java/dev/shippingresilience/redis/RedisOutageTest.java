@@ -115,6 +115,18 @@ class RedisOutageTest {
     return result;
   }
 
+  /** Returns whether one of a few calls got its permit from Redis, i.e. without a fallback to local limits. */
+  private boolean callWithoutFallback(ShippingPolicy instance) throws Exception {
+    for (int i = 0; i < 10; i++) {
+      double before = fallbacks("acquire");
+      assertThat(boundedCall(instance, "before").succeeded()).isTrue();
+      if (fallbacks("acquire") == before) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void await(String what, Duration atMost, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (!condition.getAsBoolean()) {
@@ -132,7 +144,12 @@ class RedisOutageTest {
     ShippingPolicy a = Fleet.instance(account, 10, Duration.ofSeconds(1), limitsA, ShippingListener.NONE);
     ShippingPolicy b = Fleet.instance(account, 10, Duration.ofSeconds(1), limitsB, ShippingListener.NONE);
     assertThat(boundedCall(a, "before").succeeded()).isTrue();
-    assertThat(fallbacks("acquire")).isZero();
+    // a healthy Redis serves the permit: on a loaded machine the first commands (connecting, loading the script) may
+    // outlast the 100 ms command timeout and fall back once; a later call must not
+    assertThat(callWithoutFallback(a)).as("a call served by Redis, no fallback").isTrue();
+
+    double acquireFallbacks = fallbacks("acquire");
+    double pauseFallbacks = fallbacks("paused_until");
 
     // when: Redis dies
     redis.kill();
@@ -143,8 +160,8 @@ class RedisOutageTest {
       assertThat(boundedCall(b, "during").succeeded()).isTrue();
     }
     assertThat(reached("during")).isEqualTo(10);
-    assertThat(fallbacks("acquire")).isEqualTo(10);
-    assertThat(fallbacks("paused_until")).isEqualTo(10);
+    assertThat(fallbacks("acquire") - acquireFallbacks).isEqualTo(10);
+    assertThat(fallbacks("paused_until") - pauseFallbacks).isEqualTo(10);
 
     // when: Redis comes back on the same port (empty: no persistence)
     redis.restart();
