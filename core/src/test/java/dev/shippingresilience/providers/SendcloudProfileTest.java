@@ -24,7 +24,7 @@ class SendcloudProfileTest {
       v3-not-found.json               | get-shipment           | GET  | /v3/shipments/S1       | 404 | FAIL    | sendcloud/carrier:postnl | false
       v3-cancel-queued.json           | cancel-shipment        | POST | /v3/shipments/S1/cancel| 202 | SUCCEED | sendcloud/carrier:postnl | false
       v3-cancel-already.json          | cancel-shipment        | POST | /v3/shipments/S1/cancel| 409 | SUCCEED | sendcloud/carrier:postnl | true
-      v3-duplicate-reference.json     | announce-shipment      | POST | /v3/shipments/announce | 409 | SUCCEED | sendcloud/carrier:postnl | false
+      v3-duplicate-reference.json     | announce-shipment      | POST | /v3/shipments/announce | 409 | SUCCEED | sendcloud/carrier:postnl | true
       v2-validation-error.json        | create-parcels         | POST | /v2/parcels            | 400 | FAIL    | sendcloud/carrier:postnl | false
       v2-carrier-error.json           | create-parcels         | POST | /v2/parcels            | 400 | FAIL    | sendcloud/carrier:postnl | false
       v2-verbose-failed.json          | create-parcels         | POST | /v2/parcels            | 200 | FAIL    | sendcloud/carrier:postnl | false

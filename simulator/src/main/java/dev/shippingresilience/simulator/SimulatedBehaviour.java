@@ -36,9 +36,11 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final Map<String, String> labelSlugs = new ConcurrentHashMap<>();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> windows = new ConcurrentHashMap<>();
+  private final SendcloudBehaviour sendcloud;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
+    this.sendcloud = new SendcloudBehaviour(schedule, stats, this::elapsed);
   }
 
   void startClock() {
@@ -78,6 +80,9 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       }
       if (host.endsWith("abicart.se")) {
         return abicart(request);
+      }
+      if (host.endsWith("sendcloud.sc")) {
+        return sendcloud.answer(request, pathOnly);
       }
       return status(404, "{\"error\":\"unknown simulated host " + host + "\"}");
     } catch (Exception e) {
