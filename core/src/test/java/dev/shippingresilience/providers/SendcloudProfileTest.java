@@ -42,11 +42,16 @@ class SendcloudProfileTest {
     assertThat(c.duplicate()).as(c.reason()).isEqualTo(duplicate);
   }
 
-  @Test
-  void aCarrierThatCannotBeReachedCountsAgainstTheCarrierNamedInTheRequest() {
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      Service error: An error occurred while connecting to the carrier. | BREAK | sendcloud/carrier:dhl_parcel
+      The postal code does not exist for this country.                  | FAIL  | sendcloud/carrier:dhl_parcel
+      """)
+  void anAnnouncementErrorIsAnOutageOfTheRequestedCarrierOnlyWhenItCouldNotBeReached(String detail,
+      Decision decision, String scope) {
     // given: the request picks DHL, the answer names no carrier
     String body = "{\"data\":{\"id\":\"S1\",\"errors\":[{\"status\":\"500\",\"code\":\"parcel_announcement_error\","
-        + "\"detail\":\"Service error: An error occurred while connecting to the carrier.\"}]}}";
+        + "\"detail\":\"" + detail + "\"}]}}";
     String request = "{\"ship_with\":{\"type\":\"shipping_option_code\",\"properties\":"
         + "{\"shipping_option_code\":\"dhl_parcel:standard\"}}}";
 
@@ -54,19 +59,9 @@ class SendcloudProfileTest {
     Classification c = ProviderSamples.body("POST", V3 + "/shipments/announce", 201, body, request);
 
     // then
-    assertThat(c.decision()).isEqualTo(Decision.BREAK);
-    assertThat(c.scope()).isEqualTo("sendcloud/carrier:dhl_parcel");
-    assertThat(c.reason()).contains("parcel_announcement_error").contains("connecting to the carrier");
-  }
-
-  @Test
-  void aRefusedAnnouncementIsAFailNotAnOutage() {
-    String body = "{\"data\":{\"id\":\"S1\",\"errors\":[{\"status\":\"400\",\"code\":\"parcel_announcement_error\","
-        + "\"detail\":\"The postal code does not exist for this country.\"}]}}";
-
-    Classification c = ProviderSamples.body("POST", V3 + "/shipments/announce", 201, body, POSTNL);
-
-    assertThat(c.decision()).isEqualTo(Decision.FAIL);
+    assertThat(c.decision()).as(c.reason()).isEqualTo(decision);
+    assertThat(c.scope()).isEqualTo(scope);
+    assertThat(c.reason()).contains("parcel_announcement_error");
   }
 
   @Test
