@@ -68,7 +68,10 @@ class ClassifierPropertiesTest {
     }
 
     boolean bodyAlwaysCarriesACode() {
-      return !provider.equals("generic-http");
+      // a profile with bodySignalsSuccess false (Sendcloud: v2 answers success with one of several members) leaves a
+      // 2xx without a code to the HTTP status, as generic-http does
+      return !provider.equals("generic-http")
+          && CLASSIFIER.profiles().require(provider).compiled().bodySignalsSuccess();
     }
   }
 
@@ -82,6 +85,8 @@ class ClassifierPropertiesTest {
       new Endpoint("17track", "POST", "https://api.17track.net/track/v2.2/gettrackinfo"),
       new Endpoint("abicart", "POST", "https://admin.abicart.se/backend/jsonrpc/v1/?auth=TOKEN123"),
       new Endpoint("generic-http", "GET", "https://api.example.com/v1/shipments/1"),
+      new Endpoint("sendcloud", "POST", "https://panel.sendcloud.sc/api/v3/shipments"),
+      new Endpoint("sendcloud", "POST", "https://panel.sendcloud.sc/api/v2/parcels"),
       new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
       new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 
@@ -227,7 +232,7 @@ class ClassifierPropertiesTest {
     Endpoint e = endpointFor(sample.provider(), random);
     ProviderProfile profile = CLASSIFIER.profiles().require(e.provider());
     List<String> decisive = profile.compiled().codePointers();
-    if (decisive.isEmpty() || !sample.tree().isObject()) {
+    if (decisive.isEmpty() || !sample.tree().isObject() || !e.bodyAlwaysCarriesACode()) {
       return;
     }
     String pointer = decisive.get(random.nextInt(decisive.size()));
@@ -259,7 +264,8 @@ class ClassifierPropertiesTest {
   @Example
   void everyTruncationOfEveryFixtureIsNeverSuccessAndNeverThrows() {
     for (Sample sample : SAMPLES) {
-      for (Endpoint e : ENDPOINTS.stream().filter(x -> x.provider().equals(sample.provider())).toList()) {
+      for (Endpoint e : ENDPOINTS.stream().filter(x -> x.provider().equals(sample.provider()))
+          .filter(Endpoint::bodyAlwaysCarriesACode).toList()) {
         for (int cut = 0; cut < sample.body().length; cut++) {
           byte[] prefix = Arrays.copyOf(sample.body(), cut);
           if (isCompleteJson(prefix)) {

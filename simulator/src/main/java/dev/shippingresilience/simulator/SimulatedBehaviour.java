@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Computes every simulated answer. Thread-safe: WireMock calls it from many threads. */
 final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
@@ -35,10 +34,12 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final Map<String, AtomicInteger> pendingPolls = new ConcurrentHashMap<>();
   private final Map<String, String> labelSlugs = new ConcurrentHashMap<>();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
-  private final Map<String, AtomicLong> windows = new ConcurrentHashMap<>();
+  private final SimAnswers limits = new SimAnswers();
+  private final SendcloudBehaviour sendcloud;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
+    this.sendcloud = new SendcloudBehaviour(schedule, stats, this::elapsed);
   }
 
   void startClock() {
@@ -79,6 +80,9 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       if (host.endsWith("abicart.se")) {
         return abicart(request);
       }
+      if (host.endsWith("sendcloud.sc")) {
+        return sendcloud.answer(request, pathOnly);
+      }
       return status(404, "{\"error\":\"unknown simulated host " + host + "\"}");
     } catch (Exception e) {
       return status(400, "{\"error\":\"simulator could not read the request\"}");
@@ -114,17 +118,7 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
 
   /** Counts requests in the current one-second window; returns true when over {@code limit}. */
   private boolean overLimit(String provider, int limit) {
-    long second = System.currentTimeMillis() / 1000;
-    AtomicLong window = windows.computeIfAbsent(provider, k -> new AtomicLong());
-    while (true) {
-      long packed = window.get();
-      long windowSecond = packed >>> 20;
-      long count = packed & 0xFFFFF;
-      long next = windowSecond == second ? (second << 20) | Math.min(count + 1, 0xFFFFF) : (second << 20) | 1;
-      if (window.compareAndSet(packed, next)) {
-        return (next & 0xFFFFF) > limit;
-      }
-    }
+    return limits.overLimit(provider, limit);
   }
 
   // ---- Clickpost -----------------------------------------------------------------------------------------
