@@ -91,8 +91,6 @@ final class CallRules<R> {
   private final @Nullable OperationSpec operation;
   private final String operationName;
   private final @Nullable String idempotencyKey;
-  /** Why the call is refused before anything is sent (a required idempotency key it cannot add), or null. */
-  private final @Nullable ShippingCallException refusal;
   /** Whether the request carries its operation's business key, so the provider deduplicates a repeat. */
   private final boolean businessKeyPresent;
   /** Headers of refreshed credentials, sent on every later attempt and poll; empty until a refresh. */
@@ -172,7 +170,9 @@ final class CallRules<R> {
       key = UUID.randomUUID().toString();
     }
     this.idempotencyKey = keyHeader == null ? null : key;
-    this.refusal = key != null || operationKey == null || !operationKey.required() ? null
+    // Why the call is refused before anything is sent (a required idempotency key it cannot add), thrown by start().
+    // Kept in the failure field, not a field of its own: a call's rules stay as small as before observations.
+    this.failure = key != null || operationKey == null || !operationKey.required() ? null
         : new ShippingCallException("provider " + profile.id() + ": refused before sending: operation "
             + operationName + " requires an " + keyHeader + " header, the request has none and the profile does not"
             + " let the engine make one (set CallOptions.idempotencyKey or the header)", profile.id(), null, 0, null);
@@ -246,9 +246,9 @@ final class CallRules<R> {
   Next start() {
     try {
       // A required idempotency key the engine may not make: nothing is sent without it.
-      if (refusal != null) {
+      if (failure != null) {
         stopReason = "refused";
-        throw refusal;
+        throw failure;
       }
       checkCancelled();
       return beforeAttempt();
