@@ -7,6 +7,7 @@ import static dev.shippingresilience.testing.EngineScenarios.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shippingresilience.observation.DefaultShippingCallConvention;
 import dev.shippingresilience.observation.ShippingAttemptContext;
 import dev.shippingresilience.observation.ShippingCallContext;
 import dev.shippingresilience.observation.ShippingObservationContext;
@@ -18,7 +19,9 @@ import dev.shippingresilience.testing.FixedRandom;
 import dev.shippingresilience.testing.ScriptedTransport;
 import dev.shippingresilience.testing.VirtualTimeScheduler;
 import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.GlobalObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -207,6 +210,29 @@ class CallObservationTest {
     }
     assertThat(trees.get(1)).isEqualTo(trees.get(0)).startsWith(CLICKPOST_TREE)
         .contains("call clickpost create-order outcome=failed decision=FAIL code=328");
+  }
+
+  @Test
+  void aGlobalConventionInTheRegistryReplacesTheDefault() throws Throwable {
+    // given: what an application registers (in Spring Boot, as a bean) to drop the URL
+    final class WithoutUrl extends DefaultShippingCallConvention
+        implements GlobalObservationConvention<ShippingCallContext> {
+      @Override
+      public KeyValues getHighCardinalityKeyValues(ShippingCallContext context) {
+        return super.getHighCardinalityKeyValues(context).and("url", "-");
+      }
+    }
+    registry.observationConfig().observationConvention(new WithoutUrl());
+    ShippingPolicy policy = policy(Driver.BLOCKING, "clickpost", b -> { });
+
+    // when
+    call(Driver.BLOCKING, policy, post(CLICKPOST_CREATE, "{\"reference_number\":\"R1\"}"),
+        new ScriptedTransport().then(200, meta(200)));
+
+    // then
+    ShippingCallContext call = recorder.only(ShippingCallContext.class);
+    assertThat(call.getHighCardinalityKeyValue("url").getValue()).isEqualTo("-");
+    assertThat(call.getHighCardinalityKeyValue("attempts").getValue()).isEqualTo("1");
   }
 
   @Nested
