@@ -9,6 +9,7 @@ import dev.shippingresilience.spi.SharedLimits;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -346,6 +347,7 @@ public final class ShippingPolicy {
     RandomGenerator random = RandomGenerator.getDefault();
     MeterRegistry meterRegistry = Metrics.globalRegistry;
     ShippingListener listener = ShippingListener.NONE;
+    ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
     @Nullable SharedLimits limits;
     @Nullable String account;
     boolean shareBreakerHints;
@@ -718,6 +720,23 @@ public final class ShippingPolicy {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Sets the registry of the policy's Micrometer Observations: one {@code shipping.resilience.call} per logical
+     * call, with a child {@code shipping.resilience.attempt} per request sent and a {@code shipping.resilience.wait}
+     * per wait (see {@link dev.shippingresilience.observation}). A blocking call's observation is current while it
+     * runs, and each attempt's while the transport sends, so the transport's own observation nests under its
+     * attempt; an asynchronous call's parent is the observation current when {@code executeAsync} was called.
+     * Default {@link ObservationRegistry#NOOP}: no observation is made and a call allocates nothing for them (nor
+     * while the registry has no handler).
+     *
+     * @param registry the registry, e.g. Spring Boot's {@code ObservationRegistry} bean
+     * @return this builder
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      this.observationRegistry = Objects.requireNonNull(registry, "observationRegistry");
       return this;
     }
 

@@ -11,6 +11,7 @@ import dev.shippingresilience.spring.internal.RedisLimitsShutdown;
 import dev.shippingresilience.spring.internal.StrictPropertiesBindHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -50,7 +51,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  *   <li>{@link ProviderProfiles}: the built-in profiles plus the files in {@code shipping.resilience.profiles};
  *   <li>{@link ShippingPolicies}: one policy per profile, with the {@code shipping.resilience.defaults.*} and
  *       {@code shipping.resilience.providers.*} overrides, the application's {@link MeterRegistry} (else
- *       {@link Metrics#globalRegistry}), its
+ *       {@link Metrics#globalRegistry}) and its {@link ObservationRegistry} (when there is one: a call, its
+ *       attempts and waits become observations, nested under the {@code RestClient}'s {@code http.client.requests}),
+ *       its
  *       {@link SharedLimits} bean when there is one (a fleet-wide rate limit, e.g. the {@code redis-limits}
  *       module) for every provider but those with {@code shared-limits: false}, then every
  *       {@link ShippingPoliciesCustomizer} bean. An application-defined {@code ShippingPolicies} replaces all of
@@ -111,12 +114,14 @@ public final class ShippingResilienceAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   ShippingPolicies shippingPolicies(ProviderProfiles profiles, ShippingResilienceProperties properties,
-      ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SharedLimits> sharedLimits,
-      ObjectProvider<ShippingPoliciesCustomizer> customizers, ResourceLoader resourceLoader) {
+      ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry,
+      ObjectProvider<SharedLimits> sharedLimits, ObjectProvider<ShippingPoliciesCustomizer> customizers,
+      ResourceLoader resourceLoader) {
     MeterRegistry registry = meterRegistry.getIfUnique(() -> Metrics.globalRegistry);
+    ObservationRegistry observations = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
     ShippingPolicies.Builder builder = ShippingPolicies.builder()
         .profiles(profiles)
-        .configureAll(b -> b.meterRegistry(registry));
+        .configureAll(b -> b.meterRegistry(registry).observationRegistry(observations));
     SharedLimits limits = sharedLimits.getIfUnique();
     if (limits == null) {
       PropertiesBinding.checkRedisLimitsPresent(properties.getRedis(), resourceLoader.getClassLoader());
