@@ -34,6 +34,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.web.client.RestClient;
@@ -70,6 +72,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  *       {@code WebClient} is on the classpath, and {@code shippingResilienceWebClientCustomizer}, a
  *       {@code WebClientCustomizer} (module {@code spring-boot-webclient}) that adds it, as the first filter, to
  *       every auto-configured {@code WebClient.Builder};
+ *   <li>{@code shippingResilienceClientRequestObservationConvention}, a
+ *       {@link RedactingClientRequestObservationConvention} that Boot's {@code RestClient} and {@code RestTemplate}
+ *       observations use, and with WebFlux {@code shippingResilienceWebClientObservationConvention}, a
+ *       {@link RedactingWebClientObservationConvention} for {@code WebClient}: the {@code http.client.requests}
+ *       {@code uri} tag and {@code http.url} key with the profiles' secret query parameters masked; unless the
+ *       application defines its own convention of that type;
  *   <li>{@code shippingResilienceHealthIndicator} ({@link ShippingResilienceHealthIndicator}, health component
  *       {@code shippingResilience}), with {@code spring-boot-health}, unless
  *       {@code shipping.resilience.health.enabled=false};
@@ -220,6 +228,39 @@ public final class ShippingResilienceAutoConfiguration {
       @ConditionalOnMissingBean(name = "shippingResilienceWebClientCustomizer")
       WebClientCustomizer shippingResilienceWebClientCustomizer(ShippingResilienceExchangeFilter filter) {
         return filter::addTo;
+      }
+    }
+  }
+
+  /**
+   * Conventions for Spring's {@code http.client.requests} observations that mask secrets in the {@code uri} tag and
+   * the {@code http.url} key. Boot's client observation auto-configurations use a single
+   * {@code ClientRequestObservationConvention} bean when there is one; an application's own replaces ours.
+   */
+  @Configuration(proxyBeanMethods = false)
+  static class ObservationConventionConfiguration {
+    /** Boot's property for the observation name, and its default. */
+    static final String NAME_PROPERTY = "management.observations.http.client.requests.name";
+    static final String DEFAULT_NAME = "http.client.requests";
+
+    @Bean
+    @ConditionalOnMissingBean(ClientRequestObservationConvention.class)
+    RedactingClientRequestObservationConvention shippingResilienceClientRequestObservationConvention(
+        ProviderProfiles profiles, Environment environment) {
+      return new RedactingClientRequestObservationConvention(
+          environment.getProperty(NAME_PROPERTY, DEFAULT_NAME), profiles);
+    }
+
+    /** Nested so that WebFlux's convention type is only loaded with WebFlux present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebClient.class)
+    static class WebClientObservationConventionConfiguration {
+      @Bean
+      @ConditionalOnMissingBean(org.springframework.web.reactive.function.client.ClientRequestObservationConvention.class)
+      RedactingWebClientObservationConvention shippingResilienceWebClientObservationConvention(
+          ProviderProfiles profiles, Environment environment) {
+        return new RedactingWebClientObservationConvention(
+            environment.getProperty(NAME_PROPERTY, DEFAULT_NAME), profiles);
       }
     }
   }
