@@ -35,6 +35,8 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.observation.ClientRequestObservationConvention;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -84,7 +86,12 @@ import org.springframework.web.reactive.function.client.WebClient;
  *   <li>{@link ShippingResilienceEndpoint}, the {@code shippingresilience} actuator endpoint, and
  *       {@code shippingResilienceSanitizingFunction}, which masks the password of
  *       {@code shipping.resilience.redis.uri} in the {@code configprops} and {@code env} endpoints when they show
- *       values, with {@code spring-boot-actuator}.
+ *       values, with {@code spring-boot-actuator};
+ *   <li>with {@code spring-boot-actuator} too, unless {@code shipping.resilience.events.enabled=false}:
+ *       {@link ShippingResilienceEvents} (the last {@code shipping.resilience.events.size} events of each provider,
+ *       default 100), {@code shippingResilienceEventsCustomizer}, which registers its listener on every policy
+ *       before the application's customizers run, and {@link ShippingResilienceEventsEndpoint}, the
+ *       {@code shippingresilienceevents} actuator endpoint.
  * </ul>
  *
  * <p>Invalid properties fail start-up with a message that starts with the property, e.g.
@@ -285,6 +292,33 @@ public final class ShippingResilienceAutoConfiguration {
         ObjectProvider<ShippingResilienceInterceptor> interceptor) {
       ShippingResilienceInterceptor i = interceptor.getIfAvailable();
       return new ShippingResilienceEndpoint(policies, i != null ? i.hosts() : Map.of());
+    }
+
+    /**
+     * The last events of each provider, recorded by a listener registered on every policy before the
+     * application's customizers run (a customizer that sets its own listener replaces it).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty(name = "shipping.resilience.events.enabled", matchIfMissing = true)
+    static class EventsConfiguration {
+      @Bean
+      @ConditionalOnMissingBean
+      ShippingResilienceEvents shippingResilienceEvents(ShippingResilienceProperties properties) {
+        return new ShippingResilienceEvents(properties.getEvents().getSize());
+      }
+
+      @Bean
+      @Order(Ordered.HIGHEST_PRECEDENCE)
+      @ConditionalOnMissingBean(name = "shippingResilienceEventsCustomizer")
+      ShippingPoliciesCustomizer shippingResilienceEventsCustomizer(ShippingResilienceEvents events) {
+        return builder -> builder.configureAll(policy -> policy.listener(events.listener()));
+      }
+
+      @Bean
+      @ConditionalOnMissingBean
+      ShippingResilienceEventsEndpoint shippingResilienceEventsEndpoint(ShippingResilienceEvents events) {
+        return new ShippingResilienceEventsEndpoint(events);
+      }
     }
 
     /**
