@@ -254,8 +254,12 @@ public final class ShippingResilienceAutoConfiguration {
     @ConditionalOnMissingBean(ClientRequestObservationConvention.class)
     RedactingClientRequestObservationConvention shippingResilienceClientRequestObservationConvention(
         ProviderProfiles profiles, Environment environment) {
-      return new RedactingClientRequestObservationConvention(
-          environment.getProperty(NAME_PROPERTY, DEFAULT_NAME), profiles);
+      return new RedactingClientRequestObservationConvention(observationName(environment), profiles);
+    }
+
+    /** The name Boot gives client observations: {@value #NAME_PROPERTY}, else {@value #DEFAULT_NAME}. */
+    static String observationName(Environment environment) {
+      return environment.getProperty(NAME_PROPERTY, DEFAULT_NAME);
     }
 
     /** Nested so that WebFlux's convention type is only loaded with WebFlux present. */
@@ -266,8 +270,7 @@ public final class ShippingResilienceAutoConfiguration {
       @ConditionalOnMissingBean(org.springframework.web.reactive.function.client.ClientRequestObservationConvention.class)
       RedactingWebClientObservationConvention shippingResilienceWebClientObservationConvention(
           ProviderProfiles profiles, Environment environment) {
-        return new RedactingWebClientObservationConvention(
-            environment.getProperty(NAME_PROPERTY, DEFAULT_NAME), profiles);
+        return new RedactingWebClientObservationConvention(observationName(environment), profiles);
       }
     }
   }
