@@ -85,6 +85,7 @@ final class CallObservation {
   /** The attempt was answered and classified. */
   void attemptAnswered(Classification c, String codeTag) {
     if (attempt != null && attemptContext != null) {
+      attemptContext.classified(c);
       attemptContext.ended(ShippingAttemptContext.ANSWERED, c.decision().name(), codeTag, c.scope());
       stopAttempt(null);
     }

@@ -1,6 +1,8 @@
 package dev.shippingresilience.observation;
 
+import dev.shippingresilience.Classification;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The context of a {@value ShippingObservations#ATTEMPT} observation: one request sent, from the moment the engine
@@ -24,6 +26,7 @@ public class ShippingAttemptContext extends ShippingObservationContext {
   private String decision = ShippingObservations.NONE;
   private String code = ShippingObservations.NONE;
   private String scope = ShippingObservations.NONE;
+  private @Nullable Classification classification;
 
   /**
    * Creates the context of an attempt as it is sent.
@@ -81,6 +84,24 @@ public class ShippingAttemptContext extends ShippingObservationContext {
   /** {@return the breaker scope the answer was classified under, or {@code none}} */
   public String scope() {
     return scope;
+  }
+
+  /**
+   * {@return the classification of the attempt's answer (decision, code, reason, scope), or {@code null} when it was
+   * not answered} For a handler that tells what happened on a call, e.g. why it was retried; not an observation key
+   * (the reason is free text).
+   */
+  public @Nullable Classification classification() {
+    return classification;
+  }
+
+  /**
+   * Records the classification of the attempt's answer; the engine calls it before {@link #ended}.
+   *
+   * @param classification the classification
+   */
+  public void classified(Classification classification) {
+    this.classification = Objects.requireNonNull(classification, "classification");
   }
 
   /**
