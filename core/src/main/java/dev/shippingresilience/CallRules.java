@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * (the asynchronous driver under a lock). After {@link Next#RETURN} or {@link Next#THROW} it takes no more events.
  */
 final class CallRules<R> {
-  private static final Logger LOG = LoggerFactory.getLogger(CallRules.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ShippingPolicy.ENGINE_LOGGER);
 
   /** Recorded as the breaker's error for BREAK responses; stackless, shared. */
   private static final Exception UPSTREAM_UNHEALTHY = new Exception("upstream unhealthy", null, false, false) {

@@ -47,6 +47,13 @@ public final class ShippingPolicy {
   public static final Duration DEFAULT_MAX_POLL_DURATION = Duration.ofMinutes(2);
   /** Default most polls when the profile names none: {@value}. */
   public static final int DEFAULT_MAX_POLLS = 30;
+  /**
+   * The name of the engine's logger: {@value}. At DEBUG it writes one line per answer (method, redacted URL, the
+   * classification's summary) and one per failed attempt; at WARN, a listener that threw. Configuration warnings
+   * (settings a builder adjusted) are logged under this class's name.
+   */
+  public static final String ENGINE_LOGGER = "dev.shippingresilience.engine";
+
   /** Default total deadline of one logical call: 5 min. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
   /** Default longest provider-requested wait the engine honours before returning the response instead: 2 min. */
