@@ -12,6 +12,7 @@ import dev.shippingresilience.observation.ShippingAttemptContext;
 import dev.shippingresilience.observation.ShippingCallContext;
 import dev.shippingresilience.observation.ShippingObservationContext;
 import dev.shippingresilience.observation.ShippingWaitContext;
+import dev.shippingresilience.testing.ObservationTree;
 import dev.shippingresilience.testing.Allocations;
 import dev.shippingresilience.testing.EngineScenarios;
 import dev.shippingresilience.testing.FakeClock;
@@ -52,7 +53,7 @@ class CallObservationTest {
   private final FakeClock clock = new FakeClock(Fixtures.NOW);
   private final VirtualTimeScheduler scheduler = new VirtualTimeScheduler(clock);
   private final TestObservationRegistry registry = TestObservationRegistry.create();
-  private final Recorder recorder = new Recorder();
+  private final ObservationTree recorder = new ObservationTree();
 
   CallObservationTest() {
     registry.observationConfig().observationHandler(recorder);
@@ -96,15 +97,7 @@ class CallObservationTest {
   }
 
   /** The Clickpost story an operator must be able to read from a trace: 202, 102, 102, then 323. */
-  private static final String CLICKPOST_TREE = String.join("\n",
-      "call clickpost create-order outcome=duplicate decision=SUCCEED code=323 exception=none attempts=4 polls=3",
-      "  attempt #1 poll 0 POST outcome=answered decision=POLL code=202 scope=clickpost",
-      "  wait poll PT10S before #1 poll 1 outcome=waited",
-      "  attempt #1 poll 1 POST outcome=answered decision=POLL code=102 scope=clickpost",
-      "  wait poll PT10S before #1 poll 2 outcome=waited",
-      "  attempt #1 poll 2 POST outcome=answered decision=POLL code=102 scope=clickpost",
-      "  wait poll PT10S before #1 poll 3 outcome=waited",
-      "  attempt #1 poll 3 POST outcome=answered decision=SUCCEED code=323 scope=clickpost");
+  private static final String CLICKPOST_TREE = ObservationTree.CLICKPOST_POLL_STORY;
 
   @ParameterizedTest
   @EnumSource(Driver.class)
@@ -319,7 +312,7 @@ class CallObservationTest {
       assertThat(wait.getError()).hasMessageContaining("CallCancelledException");
       assertThat(wait.getLowCardinalityKeyValue("exception").getValue()).isEqualTo("CallCancelledException");
       assertThat(recorder.only(ShippingCallContext.class).getError()).isNotNull();
-      assertThat(recorder.stopped).hasSize(3);
+      assertThat(recorder.stoppedCount()).isEqualTo(3);
     }
 
     @Test
@@ -421,76 +414,5 @@ class CallObservationTest {
     }
     Observation.ContextView view = parent.getContextView();
     return view.getContextualName() != null ? view.getContextualName() : view.getName();
-  }
-
-  /** Records every observation started, to draw the tree of each call from the parents. */
-  static final class Recorder implements ObservationHandler<Observation.Context> {
-    final List<Observation.Context> started = new CopyOnWriteArrayList<>();
-    final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onStart(Observation.Context context) {
-      started.add(context);
-    }
-
-    @Override
-    public void onStop(Observation.Context context) {
-      stopped.add(context);
-    }
-
-    @Override
-    public boolean supportsContext(Observation.Context context) {
-      return context instanceof ShippingObservationContext;
-    }
-
-    void clear() {
-      started.clear();
-      stopped.clear();
-    }
-
-    <C> List<C> all(Class<C> type) {
-      return started.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
-    }
-
-    <C> C only(Class<C> type) {
-      List<C> all = all(type);
-      assertThat(all).hasSize(1);
-      return all.get(0);
-    }
-
-    /** Each call's observation, then its children in start order, two spaces in; only stopped ones count. */
-    String tree() {
-      assertThat(stopped).as("every observation started was stopped").containsExactlyInAnyOrderElementsOf(started);
-      List<String> lines = new ArrayList<>();
-      for (ShippingCallContext call : all(ShippingCallContext.class)) {
-        lines.add("call " + call.getContextualName() + " " + keys(call, "outcome", "decision", "code", "exception")
-            + " attempts=" + high(call, "attempts") + " polls=" + high(call, "polls"));
-        for (Observation.Context child : started) {
-          if (child.getParentObservation() == null || child.getParentObservation().getContextView() != call) {
-            continue;
-          }
-          if (child instanceof ShippingAttemptContext a) {
-            lines.add("  attempt #" + high(a, "attempt") + " poll " + high(a, "poll") + " " + a.method() + " "
-                + keys(a, "outcome", "decision", "code") + " scope=" + high(a, "scope"));
-          } else if (child instanceof ShippingWaitContext w) {
-            lines.add("  wait " + w.cause() + " " + high(w, "planned") + " before #" + high(w, "attempt") + " poll "
-                + high(w, "poll") + " " + keys(w, "outcome"));
-          }
-        }
-      }
-      return String.join("\n", lines);
-    }
-
-    private static String keys(Observation.Context c, String... names) {
-      List<String> shown = new ArrayList<>();
-      for (String name : names) {
-        shown.add(name + "=" + c.getLowCardinalityKeyValue(name).getValue());
-      }
-      return String.join(" ", shown);
-    }
-
-    private static String high(Observation.Context c, String name) {
-      return c.getHighCardinalityKeyValue(name).getValue();
-    }
   }
 }

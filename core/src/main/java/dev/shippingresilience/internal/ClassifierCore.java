@@ -208,6 +208,13 @@ public final class ClassifierCore {
                   + String.join(" or ", profile.codePointers()) + ": not a recognised " + profile.id() + " response";
         };
       }
+    } else if (status >= 200 && status < 300 && !cutByPeek && (ext.outcome() == Extraction.Outcome.TRUNCATED
+        || ext.outcome() == Extraction.Outcome.MALFORMED)) {
+      // Where the status decides, a JSON body that breaks off is still no success: the caller cannot read the answer
+      // (a created label whose answer was cut off), the same rule as where the body must carry a code.
+      rule = new CodeRule(Decision.BREAK, "", ScopeKind.PROVIDER, false, false);
+      reason = "HTTP " + status + " with a JSON body that " + (ext.outcome() == Extraction.Outcome.TRUNCATED
+          ? "ends early (truncated)" : "is malformed") + ", so the answer is incomplete: not a success";
     } else {
       rule = statusRule(ctx, status);
       String note = codeUnreadable ? " (the body's code is not a plain code)"
