@@ -67,10 +67,17 @@ class ClassifierPropertiesTest {
       return RequestSnapshot.of(method, url);
     }
 
+    /**
+     * False for plain REST providers: a 2xx body of theirs is the created object, without a code or a member
+     * common to every operation, so the profile format cannot tell a cut one from a whole one (see
+     * docs/providers/shipstation.md, "What the format cannot say").
+     */
     boolean bodyAlwaysCarriesACode() {
-      return !provider.equals("generic-http");
+      return !REST_SUCCESS.contains(provider);
     }
   }
+
+  private static final java.util.Set<String> REST_SUCCESS = java.util.Set.of("generic-http", "shipstation");
 
   private static final List<Endpoint> ENDPOINTS = List.of(
       new Endpoint("clickpost", "POST", "https://www.clickpost.in/api/v3/create-order/?username=u&key=K123456"),
@@ -82,6 +89,8 @@ class ClassifierPropertiesTest {
       new Endpoint("17track", "POST", "https://api.17track.net/track/v2.2/gettrackinfo"),
       new Endpoint("abicart", "POST", "https://admin.abicart.se/backend/jsonrpc/v1/?auth=TOKEN123"),
       new Endpoint("generic-http", "GET", "https://api.example.com/v1/shipments/1"),
+      new Endpoint("shipstation", "GET", "https://api.shipengine.com/v1/batches/se-1013790"),
+      new Endpoint("shipstation", "POST", "https://api.shipengine.com/v1/shipments"),
       new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
       new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 
@@ -239,7 +248,9 @@ class ClassifierPropertiesTest {
     String second = "\"" + segments[segments.length - 1] + "\":" + other;
     String inner = random.nextBoolean() ? first + "," + second : second + "," + first;
     for (int i = segments.length - 2; i >= 0; i--) {
-      inner = "\"" + segments[i] + "\":{" + inner + "}";
+      // a '*' segment reads the elements of an array: the member sits in one of them
+      inner = segments[i].equals("*") ? "{" + inner + "}" : segments[i + 1].equals("*")
+          ? "\"" + segments[i] + "\":[" + inner + "]" : "\"" + segments[i] + "\":{" + inner + "}";
     }
     String body = "{" + inner + "}";
     Classification c = classify(e, 200, body.getBytes(StandardCharsets.UTF_8), false);
@@ -260,6 +271,9 @@ class ClassifierPropertiesTest {
   void everyTruncationOfEveryFixtureIsNeverSuccessAndNeverThrows() {
     for (Sample sample : SAMPLES) {
       for (Endpoint e : ENDPOINTS.stream().filter(x -> x.provider().equals(sample.provider())).toList()) {
+        if (!e.bodyAlwaysCarriesACode()) {
+          continue;
+        }
         for (int cut = 0; cut < sample.body().length; cut++) {
           byte[] prefix = Arrays.copyOf(sample.body(), cut);
           if (isCompleteJson(prefix)) {
