@@ -77,7 +77,7 @@ class ClassifierPropertiesTest {
     }
   }
 
-  private static final java.util.Set<String> REST_SUCCESS = java.util.Set.of("generic-http", "shipstation");
+  private static final java.util.Set<String> REST_SUCCESS = java.util.Set.of("generic-http", "shipstation", "easypost");
 
   private static final List<Endpoint> ENDPOINTS = List.of(
       new Endpoint("clickpost", "POST", "https://www.clickpost.in/api/v3/create-order/?username=u&key=K123456"),
@@ -91,6 +91,8 @@ class ClassifierPropertiesTest {
       new Endpoint("generic-http", "GET", "https://api.example.com/v1/shipments/1"),
       new Endpoint("shipstation", "GET", "https://api.shipengine.com/v1/batches/se-1013790"),
       new Endpoint("shipstation", "POST", "https://api.shipengine.com/v1/shipments"),
+      new Endpoint("easypost", "POST", "https://api.easypost.com/v2/shipments"),
+      new Endpoint("easypost", "GET", "https://api.easypost.com/v2/batches/batch_1"),
       new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
       new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 

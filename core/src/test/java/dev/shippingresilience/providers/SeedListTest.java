@@ -45,13 +45,13 @@ class SeedListTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"shipstation"})
+  @ValueSource(strings = {"shipstation", "easypost"})
   void theListNamesItsSources(String id) {
     assertThat(read("/seeds/" + id + "-codes.txt")).as("seed %s", id).contains("# Sources:").contains("https://");
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"shipstation"})
+  @ValueSource(strings = {"shipstation", "easypost"})
   void everyListedCodeAndStatusHasADecisionAndAReason(String id) throws IOException {
     JsonNode profile;
     try (InputStream in = SeedListTest.class.getResourceAsStream("/dev/shippingresilience/profiles/" + id + ".json")) {
