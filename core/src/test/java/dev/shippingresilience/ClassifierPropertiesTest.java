@@ -77,7 +77,7 @@ class ClassifierPropertiesTest {
     }
   }
 
-  private static final java.util.Set<String> REST_SUCCESS = java.util.Set.of("generic-http", "shipstation", "easypost");
+  private static final java.util.Set<String> REST_SUCCESS = java.util.Set.of("generic-http", "shipstation", "easypost", "shippo");
 
   private static final List<Endpoint> ENDPOINTS = List.of(
       new Endpoint("clickpost", "POST", "https://www.clickpost.in/api/v3/create-order/?username=u&key=K123456"),
@@ -93,6 +93,8 @@ class ClassifierPropertiesTest {
       new Endpoint("shipstation", "POST", "https://api.shipengine.com/v1/shipments"),
       new Endpoint("easypost", "POST", "https://api.easypost.com/v2/shipments"),
       new Endpoint("easypost", "GET", "https://api.easypost.com/v2/batches/batch_1"),
+      new Endpoint("shippo", "POST", "https://api.goshippo.com/transactions"),
+      new Endpoint("shippo", "GET", "https://api.goshippo.com/shipments/s1"),
       new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
       new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 
