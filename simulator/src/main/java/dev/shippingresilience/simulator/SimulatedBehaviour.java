@@ -36,9 +36,15 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final Map<String, String> labelSlugs = new ConcurrentHashMap<>();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> windows = new ConcurrentHashMap<>();
+  private final ShipStationBehaviour shipStation;
+  private final EasyPostBehaviour easyPost;
+  private final ShippoBehaviour shippo;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
+    this.shipStation = new ShipStationBehaviour(schedule, stats, this::elapsed);
+    this.easyPost = new EasyPostBehaviour(schedule, stats, this::elapsed);
+    this.shippo = new ShippoBehaviour(schedule, stats, this::elapsed);
   }
 
   void startClock() {
@@ -78,6 +84,15 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       }
       if (host.endsWith("abicart.se")) {
         return abicart(request);
+      }
+      if (host.endsWith("api.shipengine.com")) {
+        return shipStation.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.easypost.com")) {
+        return easyPost.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.goshippo.com")) {
+        return shippo.answer(request, pathOnly);
       }
       return status(404, "{\"error\":\"unknown simulated host " + host + "\"}");
     } catch (Exception e) {
