@@ -489,7 +489,11 @@ class ShippingResilienceAutoConfigurationRedisTest {
       runner.withPropertyValues("shipping.resilience.redis.uri=" + ownUri(),
               "shipping.resilience.redis.failure-mode=" + failureMode, CONNECT_TIMEOUT,
               "shipping.resilience.providers.aftership-shipping.shared-limits=" + rateLimitedProvidersShare,
-              "shipping.resilience.providers.17track.shared-limits=" + rateLimitedProvidersShare)
+              "shipping.resilience.providers.17track.shared-limits=" + rateLimitedProvidersShare,
+              // the providers added as data with a rate limit in their defaults
+              "shipping.resilience.providers.shipstation.shared-limits=" + rateLimitedProvidersShare,
+              "shipping.resilience.providers.easypost.shared-limits=" + rateLimitedProvidersShare,
+              "shipping.resilience.providers.shippo.shared-limits=" + rateLimitedProvidersShare)
           .run(context -> {
             ShippingResilienceHealthIndicator indicator = context.getBean(ShippingResilienceHealthIndicator.class);
             String limits = context.getBean(RedisSharedLimits.class).toString();
