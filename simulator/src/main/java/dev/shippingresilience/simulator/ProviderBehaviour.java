@@ -73,6 +73,12 @@ abstract class ProviderBehaviour {
     pending.put(id, new AtomicInteger(schedule.processingPolls()));
   }
 
+  /** The id a {@code GET <prefix><id>} asks about, or {@code null} for any other request. */
+  static String polledId(Request request, String path, String prefix) {
+    return request.getMethod().getName().equals("GET") && path.startsWith(prefix)
+        ? path.substring(prefix.length()) : null;
+  }
+
   /** True when the job {@code id} is still pending on this answer (counts the answer). */
   final boolean stillPending(String id) {
     AtomicInteger left = pending.get(id);

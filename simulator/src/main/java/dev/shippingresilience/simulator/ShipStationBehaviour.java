@@ -21,12 +21,11 @@ final class ShipStationBehaviour extends ProviderBehaviour {
 
   @Override
   ResponseDefinition respond(Request request, String path) throws Exception {
-    String method = request.getMethod().getName();
-    if (method.equals("GET") && path.startsWith("/v1/labels/")) {
-      String id = path.substring("/v1/labels/".length());
-      return json(200, label(id, stillPending(id) ? "processing" : "completed", ""));
+    String polled = polledId(request, path, "/v1/labels/");
+    if (polled != null) {
+      return json(200, label(polled, stillPending(polled) ? "processing" : "completed", ""));
     }
-    if (!(method.equals("POST") && path.equals("/v1/labels"))) {
+    if (!(request.getMethod().getName().equals("POST") && path.equals("/v1/labels"))) {
       return json(404, errors("shipengine", "validation", "not_found", "The requested resource was not found.", null));
     }
     JsonNode shipment = body(request).path("shipment");

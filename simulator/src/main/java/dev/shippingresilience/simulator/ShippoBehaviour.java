@@ -19,12 +19,11 @@ final class ShippoBehaviour extends ProviderBehaviour {
 
   @Override
   ResponseDefinition respond(Request request, String path) throws Exception {
-    String method = request.getMethod().getName();
-    if (method.equals("GET") && path.startsWith("/transactions/")) {
-      String id = path.substring("/transactions/".length());
-      return json(200, transaction(id, stillPending(id) ? "QUEUED" : "SUCCESS"));
+    String polled = polledId(request, path, "/transactions/");
+    if (polled != null) {
+      return json(200, transaction(polled, stillPending(polled) ? "QUEUED" : "SUCCESS"));
     }
-    if (!(method.equals("POST") && path.equals("/transactions"))) {
+    if (!(request.getMethod().getName().equals("POST") && path.equals("/transactions"))) {
       return json(404, JSON.createObjectNode().put("detail", "Not found."));
     }
     var body = body(request);
