@@ -208,13 +208,6 @@ public final class ClassifierCore {
                   + String.join(" or ", profile.codePointers()) + ": not a recognised " + profile.id() + " response";
         };
       }
-    } else if (status >= 200 && status < 300 && !cutByPeek && (ext.outcome() == Extraction.Outcome.TRUNCATED
-        || ext.outcome() == Extraction.Outcome.MALFORMED)) {
-      // Where the status decides, a JSON body that breaks off is still no success: the caller cannot read the answer
-      // (a created label whose answer was cut off), the same rule as where the body must carry a code.
-      rule = new CodeRule(Decision.BREAK, "", ScopeKind.PROVIDER, false, false);
-      reason = "HTTP " + status + " with a JSON body that " + (ext.outcome() == Extraction.Outcome.TRUNCATED
-          ? "ends early (truncated)" : "is malformed") + ", so the answer is incomplete: not a success";
     } else {
       rule = statusRule(ctx, status);
       String note = codeUnreadable ? " (the body's code is not a plain code)"
@@ -266,7 +259,9 @@ public final class ClassifierCore {
       } else {
         reason = reason + "; the body " + seen;
       }
-    } else if (rule.decision() == Decision.SUCCEED && profile.bodySignalsSuccess()
+    } else if (rule.decision() == Decision.SUCCEED
+        // whoever decided (a code, or the HTTP status where the body carries none), a JSON body that breaks off or
+        // is broken is an answer the caller cannot read: a created label whose answer was cut off is no success
         && (ext.outcome() == Extraction.Outcome.MALFORMED
             || ext.outcome() == Extraction.Outcome.TRUNCATED && !cutByPeek)) {
       rule = new CodeRule(Decision.BREAK, "", ScopeKind.PROVIDER, false, false);

@@ -36,10 +36,16 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private final SimAnswers limits = new SimAnswers();
   private final SendcloudBehaviour sendcloud;
+  private final ShipStationBehaviour shipStation;
+  private final EasyPostBehaviour easyPost;
+  private final ShippoBehaviour shippo;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
     this.sendcloud = new SendcloudBehaviour(schedule, stats, this::elapsed);
+    this.shipStation = new ShipStationBehaviour(schedule, stats, this::elapsed);
+    this.easyPost = new EasyPostBehaviour(schedule, stats, this::elapsed);
+    this.shippo = new ShippoBehaviour(schedule, stats, this::elapsed);
   }
 
   void startClock() {
@@ -82,6 +88,15 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       }
       if (host.endsWith("sendcloud.sc")) {
         return sendcloud.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.shipengine.com")) {
+        return shipStation.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.easypost.com")) {
+        return easyPost.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.goshippo.com")) {
+        return shippo.answer(request, pathOnly);
       }
       return status(404, "{\"error\":\"unknown simulated host " + host + "\"}");
     } catch (Exception e) {

@@ -294,8 +294,9 @@ class ShippingResilienceAutoConfigurationTest {
 
     @Test
     void unknownProviderIdListsTheKnownOnes() {
-      failsNaming("shipping.resilience.providers.dhl: unknown provider (known: generic-http, clickpost, "
-          + "aftership-shipping, 17track, abicart)", "shipping.resilience.providers.dhl.max-attempts=3");
+      failsNaming("shipping.resilience.providers.dhl: unknown provider (known: "
+          + String.join(", ", dev.shippingresilience.ProviderProfiles.BUILT_IN_IDS) + ")",
+          "shipping.resilience.providers.dhl.max-attempts=3");
     }
 
     @Test
