@@ -87,6 +87,8 @@ class ClassifierPropertiesTest {
       new Endpoint("generic-http", "GET", "https://api.example.com/v1/shipments/1"),
       new Endpoint("sendcloud", "POST", "https://panel.sendcloud.sc/api/v3/shipments"),
       new Endpoint("sendcloud", "POST", "https://panel.sendcloud.sc/api/v2/parcels"),
+      new Endpoint("shiprocket", "POST", "https://apiv2.shiprocket.in/v1/external/orders/create/adhoc"),
+      new Endpoint("shiprocket", "POST", "https://apiv2.shiprocket.in/v1/external/courier/assign/awb"),
       new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
       new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 
