@@ -36,10 +36,12 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private final SimAnswers limits = new SimAnswers();
   private final SendcloudBehaviour sendcloud;
+  private final ShiprocketBehaviour shiprocket;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
     this.sendcloud = new SendcloudBehaviour(schedule, stats, this::elapsed);
+    this.shiprocket = new ShiprocketBehaviour(schedule, stats, this::elapsed);
   }
 
   void startClock() {
@@ -82,6 +84,9 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       }
       if (host.endsWith("sendcloud.sc")) {
         return sendcloud.answer(request, pathOnly);
+      }
+      if (host.endsWith("shiprocket.in")) {
+        return shiprocket.answer(request, pathOnly);
       }
       return status(404, "{\"error\":\"unknown simulated host " + host + "\"}");
     } catch (Exception e) {
