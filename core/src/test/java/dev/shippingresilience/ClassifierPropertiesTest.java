@@ -89,6 +89,8 @@ class ClassifierPropertiesTest {
       new Endpoint("sendcloud", "POST", "https://panel.sendcloud.sc/api/v2/parcels"),
       new Endpoint("shiprocket", "POST", "https://apiv2.shiprocket.in/v1/external/orders/create/adhoc"),
       new Endpoint("shiprocket", "POST", "https://apiv2.shiprocket.in/v1/external/courier/assign/awb"),
+      new Endpoint("fedex", "POST", "https://apis.fedex.com/ship/v1/shipments"),
+      new Endpoint("fedex", "POST", "https://apis.fedex.com/track/v1/trackingnumbers"),
       new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
       new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 
