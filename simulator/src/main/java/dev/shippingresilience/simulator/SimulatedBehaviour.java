@@ -37,11 +37,13 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final SimAnswers limits = new SimAnswers();
   private final SendcloudBehaviour sendcloud;
   private final ShiprocketBehaviour shiprocket;
+  private final FedexBehaviour fedex;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
     this.sendcloud = new SendcloudBehaviour(schedule, stats, this::elapsed);
     this.shiprocket = new ShiprocketBehaviour(schedule, stats, this::elapsed);
+    this.fedex = new FedexBehaviour(schedule, stats, this::elapsed);
   }
 
   void startClock() {
@@ -87,6 +89,9 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       }
       if (host.endsWith("shiprocket.in")) {
         return shiprocket.answer(request, pathOnly);
+      }
+      if (host.endsWith("fedex.com")) {
+        return fedex.answer(request, pathOnly);
       }
       return status(404, "{\"error\":\"unknown simulated host " + host + "\"}");
     } catch (Exception e) {
