@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * {@value #QUOTA} answers every request with the daily-quota 429; more than {@value #PER_SECOND} requests a second
  * (the documented 1400 per 10 seconds, spread evenly) answer the short-duration 429. Thread-safe.
  */
-final class FedexBehaviour {
+final class FedexBehaviour extends SimulatedApi {
   static final String ID = "fedex";
   static final String QUOTA = "fedex-quota";
   static final String EXPIRED_PREFIX = "expired";
@@ -35,29 +35,21 @@ final class FedexBehaviour {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final FaultSchedule schedule;
-  private final SimulatorStats stats;
-  private final Supplier<Duration> elapsed;
-  private final SimAnswers answers = new SimAnswers();
   private final AtomicLong trackingNumbers = new AtomicLong(794_953_555_500L);
   private final Set<String> shipped = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
   FedexBehaviour(FaultSchedule schedule, SimulatorStats stats, Supplier<Duration> elapsed) {
-    this.schedule = schedule;
-    this.stats = stats;
-    this.elapsed = elapsed;
+    super(schedule, stats, elapsed);
   }
 
   ResponseDefinition answer(Request request, String path) throws Exception {
     stats.request(ID);
-    Duration now = elapsed.get();
-    if (covered(ID, now)) {
-      stats.duringOutage();
+    if (providerOutage(ID)) {
       return json(503, errors("SERVICE.UNAVAILABLE.ERROR", "The service is currently unavailable and we are working "
           + "to resolve the issue. We apologize for any inconvenience. Please check back at a later time."));
     }
-    if (covered(QUOTA, now)) {
+    if (providerOutage(QUOTA)) {
       stats.tooManyRequests();
       return json(429, errors("TOO.MANY.REQUESTS", "Daily transaction quota exceeded. Retry after 12:00AM GMT"));
     }
@@ -94,10 +86,6 @@ final class FedexBehaviour {
     }
     return json(404, errors("NOT.FOUND.ERROR",
         "The resource you requested is no longer available. Please modify your request and try again."));
-  }
-
-  private boolean covered(String target, Duration now) {
-    return schedule.providerOutages().stream().anyMatch(w -> w.target().equals(target) && w.covers(now));
   }
 
   private ResponseDefinition ship(JsonNode body) {

@@ -24,33 +24,25 @@ import java.util.function.Supplier;
  * outage named {@code shiprocket:<courier_id>}); more than {@value #UNSAFE_PER_SECOND} unsafe requests a second
  * answer 429 (Shiprocket publishes no limit: this one is assumed). Thread-safe.
  */
-final class ShiprocketBehaviour {
+final class ShiprocketBehaviour extends SimulatedApi {
   static final String ID = "shiprocket";
   static final String EXPIRED_PREFIX = "expired";
   static final int UNSAFE_PER_SECOND = 10;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final FaultSchedule schedule;
-  private final SimulatorStats stats;
-  private final Supplier<Duration> elapsed;
-  private final SimAnswers answers = new SimAnswers();
   private final AtomicLong ids = new AtomicLong(150_000_000);
   private final Map<Long, String> awbByShipment = new ConcurrentHashMap<>();
   private final Map<Long, Boolean> shipments = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
   ShiprocketBehaviour(FaultSchedule schedule, SimulatorStats stats, Supplier<Duration> elapsed) {
-    this.schedule = schedule;
-    this.stats = stats;
-    this.elapsed = elapsed;
+    super(schedule, stats, elapsed);
   }
 
   ResponseDefinition answer(Request request, String path) throws Exception {
     stats.request(ID);
-    Duration now = elapsed.get();
-    if (schedule.providerOutages().stream().anyMatch(w -> w.target().equals(ID) && w.covers(now))) {
-      stats.duringOutage();
+    if (providerOutage(ID)) {
       return html(503, SimAnswers.GATEWAY_PAGE);
     }
     String method = request.getMethod().getName();
@@ -121,9 +113,7 @@ final class ShiprocketBehaviour {
     if (awbByShipment.containsKey(shipment)) {
       return json(400, error("AWB is already assigned", 400));
     }
-    Duration now = elapsed.get();
-    if (schedule.carrierOutages().stream().anyMatch(w -> w.target().equals(ID + ":" + courier) && w.covers(now))) {
-      stats.duringOutage();
+    if (carrierOutage(ID + ":" + courier)) {
       ObjectNode failed = JSON.createObjectNode().put("awb_assign_status", 0);
       failed.putObject("response").putObject("data")
           .put("awb_assign_error", "Courier " + courier + " is not available right now, please try another courier.");
