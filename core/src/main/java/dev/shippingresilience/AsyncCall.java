@@ -1,6 +1,7 @@
 package dev.shippingresilience;
 
 import dev.shippingresilience.CallRules.Next;
+import io.micrometer.observation.Observation;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -139,11 +140,23 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>> {
 
   /** Sends the attempt; returns the next step when the answer is already there, {@code null} while in flight. */
   private @Nullable Next send() {
-    CompletableFuture<ProviderResponse<R>> answer;
+    CompletableFuture<ProviderResponse<R>> answer = null;
+    IOException failed = null;
+    // the attempt's observation is current while the transport starts the request (its own observation, if it has
+    // one, nests under the attempt); it ends when the stage completes
+    CallObservation observation = rules.observation();
+    Observation.Scope scope = observation == null ? null : observation.openAttemptScope();
     try {
       answer = attempt.send(rules.request()).toCompletableFuture();
     } catch (IOException e) {
-      return rules.failed(e);
+      failed = e;
+    } finally {
+      if (scope != null) {
+        scope.close();
+      }
+    }
+    if (failed != null) {
+      return rules.failed(failed);
     }
     if (answer.isDone()) {
       // answered at once: go on here, in this loop, rather than in a callback nested in this step
@@ -193,7 +206,7 @@ final class AsyncCall<R> extends CompletableFuture<CallResult<R>> {
   /** Ends the call on an exception that is not the rules' (out of the transport, the classifier, the scheduler). */
   private void crash(Throwable failure) {
     if (!ended) {
-      rules.abandon();
+      rules.abandon(failure);
       end(null, failure);
     }
   }

@@ -1,6 +1,7 @@
 package dev.shippingresilience;
 
 import dev.shippingresilience.CallRules.Next;
+import io.micrometer.observation.Observation;
 import java.io.IOException;
 
 /**
@@ -14,19 +15,30 @@ final class BlockingCall {
   static <R> CallResult<R> run(CallSettings settings, RequestSnapshot request, CallOptions options,
       Attempt<R> attempt) throws IOException {
     CallRules<R> rules = new CallRules<>(settings, request, options, true);
+    CallObservation observation = rules.observation();
+    if (observation != null) {
+      // the call's observation is current for the whole call: each attempt's becomes the child of it
+      observation.openCallScope();
+    }
     try {
       Next next = rules.start();
       while (true) {
         switch (next) {
           case SEND -> {
-            ProviderResponse<R> response;
+            ProviderResponse<R> response = null;
+            IOException failed = null;
+            // the attempt's observation is current while the transport sends: the transport's own nests under it
+            Observation.Scope scope = observation == null ? null : observation.openAttemptScope();
             try {
               response = attempt.send(rules.request());
             } catch (IOException e) {
-              next = rules.failed(e);
-              continue;
+              failed = e;
+            } finally {
+              if (scope != null) {
+                scope.close();
+              }
             }
-            next = rules.answered(response);
+            next = failed != null ? rules.failed(failed) : rules.answered(response);
           }
           case WAIT -> {
             try {
@@ -46,8 +58,12 @@ final class BlockingCall {
       }
     } catch (RuntimeException | Error e) {
       // whatever the transport, the classifier or the sleeper throws, the breakers' permits go back
-      rules.abandon();
+      rules.abandon(e);
       throw e;
+    } finally {
+      if (observation != null) {
+        observation.closeCallScope();
+      }
     }
   }
 }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * (the asynchronous driver under a lock). After {@link Next#RETURN} or {@link Next#THROW} it takes no more events.
  */
 final class CallRules<R> {
-  private static final Logger LOG = LoggerFactory.getLogger(CallRules.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ShippingPolicy.ENGINE_LOGGER);
 
   /** Recorded as the breaker's error for BREAK responses; stackless, shared. */
   private static final Exception UPSTREAM_UNHEALTHY = new Exception("upstream unhealthy", null, false, false) {
@@ -91,8 +91,6 @@ final class CallRules<R> {
   private final @Nullable OperationSpec operation;
   private final String operationName;
   private final @Nullable String idempotencyKey;
-  /** Why the call is refused before anything is sent (a required idempotency key it cannot add), or null. */
-  private final @Nullable ShippingCallException refusal;
   /** Whether the request carries its operation's business key, so the provider deduplicates a repeat. */
   private final boolean businessKeyPresent;
   /** Headers of refreshed credentials, sent on every later attempt and poll; empty until a refresh. */
@@ -126,6 +124,8 @@ final class CallRules<R> {
   private int permits;
   private Instant sentAt;
   private After after = After.NEXT_ATTEMPT;
+  /** The call's observations, or {@code null} when the policy observes nothing (then none is made). */
+  private final @Nullable CallObservation observation;
 
   // what the last step decided
   private Duration delay = Duration.ZERO;
@@ -170,7 +170,9 @@ final class CallRules<R> {
       key = UUID.randomUUID().toString();
     }
     this.idempotencyKey = keyHeader == null ? null : key;
-    this.refusal = key != null || operationKey == null || !operationKey.required() ? null
+    // Why the call is refused before anything is sent (a required idempotency key it cannot add), thrown by start().
+    // Kept in the failure field, not a field of its own: a call's rules stay as small as before observations.
+    this.failure = key != null || operationKey == null || !operationKey.required() ? null
         : new ShippingCallException("provider " + profile.id() + ": refused before sending: operation "
             + operationName + " requires an " + keyHeader + " header, the request has none and the profile does not"
             + " let the engine make one (set CallOptions.idempotencyKey or the header)", profile.id(), null, 0, null);
@@ -194,6 +196,8 @@ final class CallRules<R> {
     this.operationPauseKey = settings.operationPauses ? account + "/operation:" + operationName : null;
     Map<String, String> extra = idempotencyKey == null ? Map.of() : Map.of(keyHeader, idempotencyKey);
     this.next = new AttemptRequest(1, 0, true, request.method(), request.uri(), extra);
+    // last: a call whose rules could not be made has no observation to stop
+    this.observation = CallObservation.begin(settings, operationName, request);
   }
 
   // ---- what the driver reads after a step -------------------------------------------------------------------
@@ -231,15 +235,20 @@ final class CallRules<R> {
     return token;
   }
 
+  /** The call's observations, for the drivers' scopes; {@code null} when the policy observes nothing. */
+  @Nullable CallObservation observation() {
+    return observation;
+  }
+
   // ---- events -----------------------------------------------------------------------------------------------
 
   /** The call starts. */
   Next start() {
     try {
       // A required idempotency key the engine may not make: nothing is sent without it.
-      if (refusal != null) {
+      if (failure != null) {
         stopReason = "refused";
-        throw refusal;
+        throw failure;
       }
       checkCancelled();
       return beforeAttempt();
@@ -252,6 +261,9 @@ final class CallRules<R> {
   Next waited() {
     try {
       checkCancelled();
+      if (observation != null) {
+        observation.waitEnded();
+      }
       return resume(after);
     } catch (IOException e) {
       return fail(e);
@@ -308,10 +320,16 @@ final class CallRules<R> {
    * The call stops on an exception that is not the rules' (a {@link RuntimeException} or {@link Error} out of the
    * transport, the classifier or a driver): the breakers' permits go back and the held answer is closed. Safe to call
    * more than once.
+   *
+   * @param crash what stopped the call
    */
-  void abandon() {
+  void abandon(Throwable crash) {
     releasePermits();
     closeHeld();
+    if (observation != null) {
+      observation.ended("abandoned", last, codeTag(last), sends, polls, crash,
+          new RedactedFailure(settings.profile.redaction().text(crash.toString())));
+    }
   }
 
   /** Closes the response of the {@link #result()} when nobody will read it (a call cancelled just as it ended). */
@@ -394,6 +412,9 @@ final class CallRules<R> {
           next.attempt(), next.poll(), next.method(), settings.profile.redaction().url(next.uri().toString()))));
     }
     sentAt = settings.clock.instant();
+    if (observation != null) {
+      observation.attemptStarted(settings, operationName, next);
+    }
     return Next.SEND;
   }
 
@@ -406,6 +427,9 @@ final class CallRules<R> {
       safely(() -> settings.listener.onWait(new WaitEvent(settings.profile.id(), operationName, wait, cause)));
     }
     settings.metrics.wait(operationName, cause, wait);
+    if (observation != null) {
+      observation.waitStarted(settings, operationName, cause, wait, next);
+    }
     waited = waited.plus(wait);
     delay = wait;
     waitCause = cause;
@@ -417,14 +441,22 @@ final class CallRules<R> {
     result = new CallResult<>(response.unwrap(), c, sends, polls, waited);
     resultResponse = response;
     closeHeld();
-    finish(outcomeOf(c));
+    String outcome = outcomeOf(c);
+    finish(outcome);
+    if (observation != null) {
+      observation.ended(outcome, c, codeTag(c), sends, polls, null, null);
+    }
     return Next.RETURN;
   }
 
   private Next fail(IOException e) {
     closeHeld();
     failure = e;
-    finish(outcomeOf(e));
+    String outcome = outcomeOf(e);
+    finish(outcome);
+    if (observation != null) {
+      observation.ended(outcome, last, codeTag(last), sends, polls, e, redactedCopy(e));
+    }
     return Next.THROW;
   }
 
@@ -550,6 +582,9 @@ final class CallRules<R> {
     permits = 0;
     settings.budget(account).onFailure();
     settings.metrics.attempt(operationName, Decision.BREAK.name(), "io");
+    if (observation != null) {
+      observation.attemptFailed(e, redactedCopy(e));
+    }
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} attempt {} failed: {}", settings.profile.id(), operationName, sends,
           settings.profile.redaction().text(e.toString()));
@@ -609,7 +644,11 @@ final class CallRules<R> {
     long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
     last = c;
     record(c, nanos);
-    settings.metrics.attempt(operationName, c.decision().name(), codeTag(c));
+    String codeTag = codeTag(c);
+    settings.metrics.attempt(operationName, c.decision().name(), codeTag);
+    if (observation != null) {
+      observation.attemptAnswered(c, codeTag);
+    }
     if (settings.listening) {
       safely(() -> settings.listener.onDecision(new DecisionEvent(c, next.attempt(), next.poll())));
     }
@@ -860,8 +899,8 @@ final class CallRules<R> {
     return !settings.clock.instant().plus(wait).isAfter(deadlineAt);
   }
 
-  private String codeTag(Classification c) {
-    if (c.code() == null) {
+  private String codeTag(@Nullable Classification c) {
+    if (c == null || c.code() == null) {
       return "none";
     }
     var compiled = settings.profile.compiled();

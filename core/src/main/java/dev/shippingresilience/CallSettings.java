@@ -16,6 +16,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,8 @@ final class CallSettings {
   /** Whether events are worth building: a policy without a listener builds none. */
   final boolean listening;
   final PolicyMetrics metrics;
+  /** Where the calls' observations go; {@link ObservationRegistry#NOOP} (none made) unless the builder set one. */
+  final ObservationRegistry observations;
   final CircuitBreakerConfig breakerConfig;
   final ScopedBreakers breakers;
   final @Nullable RateLimit rateLimit;
@@ -116,6 +119,7 @@ final class CallSettings {
         .peekLimit(b.peekLimit)
         .build();
     this.metrics = new PolicyMetrics(b.meterRegistry, b.profile.id());
+    this.observations = b.observationRegistry;
     this.breakerConfig = CircuitBreakerConfig.custom()
         .failureRateThreshold(b.failureRateThreshold)
         .minimumNumberOfCalls(b.minimumNumberOfCalls)

@@ -9,6 +9,7 @@ import dev.shippingresilience.spi.SharedLimits;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,13 @@ public final class ShippingPolicy {
   public static final Duration DEFAULT_MAX_POLL_DURATION = Duration.ofMinutes(2);
   /** Default most polls when the profile names none: {@value}. */
   public static final int DEFAULT_MAX_POLLS = 30;
+  /**
+   * The name of the engine's logger: {@value}. At DEBUG it writes one line per answer (method, redacted URL, the
+   * classification's summary) and one per failed attempt; at WARN, a listener that threw. Configuration warnings
+   * (settings a builder adjusted) are logged under this class's name.
+   */
+  public static final String ENGINE_LOGGER = "dev.shippingresilience.engine";
+
   /** Default total deadline of one logical call: 5 min. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
   /** Default longest provider-requested wait the engine honours before returning the response instead: 2 min. */
@@ -346,6 +354,7 @@ public final class ShippingPolicy {
     RandomGenerator random = RandomGenerator.getDefault();
     MeterRegistry meterRegistry = Metrics.globalRegistry;
     ShippingListener listener = ShippingListener.NONE;
+    ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
     @Nullable SharedLimits limits;
     @Nullable String account;
     boolean shareBreakerHints;
@@ -718,6 +727,23 @@ public final class ShippingPolicy {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Sets the registry of the policy's Micrometer Observations: one {@code shipping.resilience.call} per logical
+     * call, with a child {@code shipping.resilience.attempt} per request sent and a {@code shipping.resilience.wait}
+     * per wait (see {@link dev.shippingresilience.observation}). A blocking call's observation is current while it
+     * runs, and each attempt's while the transport sends, so the transport's own observation nests under its
+     * attempt; an asynchronous call's parent is the observation current when {@code executeAsync} was called.
+     * Default {@link ObservationRegistry#NOOP}: no observation is made and a call allocates nothing for them (nor
+     * while the registry has no handler).
+     *
+     * @param registry the registry, e.g. Spring Boot's {@code ObservationRegistry} bean
+     * @return this builder
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      this.observationRegistry = Objects.requireNonNull(registry, "observationRegistry");
       return this;
     }
 

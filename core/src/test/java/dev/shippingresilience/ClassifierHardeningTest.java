@@ -50,6 +50,18 @@ class ClassifierHardeningTest {
   }
 
   @Test
+  void cutOffJsonBodyIsNoSuccessWhereTheHttpStatusDecides() {
+    // generic-http lets the status decide (no code in the body): a created resource whose answer was cut off, or
+    // broken JSON, is still an answer the caller cannot read
+    String url = "https://api.example.com/v1/labels";
+    assertThat(classify("POST", url, 200, "{\"status\":\"completed_with_errors\"").decision()).isEqualTo(Decision.BREAK);
+    assertThat(classify("POST", url, 201, "{\"id\":\"L1\",}").decision()).isEqualTo(Decision.BREAK);
+    assertThat(classify("POST", url, 200, "{\"status\":\"completed\"}").decision()).isEqualTo(Decision.SUCCEED);
+    assertThat(classify("POST", url, 200, "<html>ok</html>").decision()).as("not JSON: the status decides")
+        .isEqualTo(Decision.SUCCEED);
+  }
+
+  @Test
   void hugeNumberInARequestBodyCarrierIsNoCarrier() {
     RequestSnapshot request = RequestSnapshot.of("POST", URI.create(CLICKPOST_CREATE), HeaderValues.empty(),
         "{\"courier_partner\":1e1000000000}".getBytes(StandardCharsets.UTF_8));

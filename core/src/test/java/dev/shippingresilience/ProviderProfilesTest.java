@@ -33,7 +33,7 @@ class ProviderProfilesTest {
   void builtInProfilesLoadAndDetectByHost() {
     ProviderProfiles profiles = ProviderProfiles.builtIn();
     assertThat(profiles.all()).extracting(ProviderProfile::id)
-        .startsWith("generic-http", "clickpost", "aftership-shipping", "17track", "abicart");
+        .startsWith("generic-http", "clickpost", "aftership-shipping", "17track", "abicart"); // then profiles/index.txt
     assertThat(profiles.detect(URI.create("https://www.clickpost.in/api/v3/create-order/")).id())
         .isEqualTo("clickpost");
     assertThat(profiles.detect(URI.create("https://sandbox-api.aftership.com/postmen/v3/labels")).id())

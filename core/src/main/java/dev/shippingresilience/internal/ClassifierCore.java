@@ -259,7 +259,9 @@ public final class ClassifierCore {
       } else {
         reason = reason + "; the body " + seen;
       }
-    } else if (rule.decision() == Decision.SUCCEED && profile.bodySignalsSuccess()
+    } else if (rule.decision() == Decision.SUCCEED
+        // whoever decided (a code, or the HTTP status where the body carries none), a JSON body that breaks off or
+        // is broken is an answer the caller cannot read: a created label whose answer was cut off is no success
         && (ext.outcome() == Extraction.Outcome.MALFORMED
             || ext.outcome() == Extraction.Outcome.TRUNCATED && !cutByPeek)) {
       rule = new CodeRule(Decision.BREAK, "", ScopeKind.PROVIDER, false, false);

@@ -5,16 +5,18 @@ import dev.shippingresilience.ShippingCallException;
 import dev.shippingresilience.ShippingMeters;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
-import dev.shippingresilience.event.AttemptEvent;
-import dev.shippingresilience.event.DecisionEvent;
-import dev.shippingresilience.event.ShippingListener;
-import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.observation.ShippingAttemptContext;
+import dev.shippingresilience.observation.ShippingCallContext;
+import dev.shippingresilience.observation.ShippingWaitContext;
 import dev.shippingresilience.simulator.FaultSchedule;
 import dev.shippingresilience.simulator.SimulatedProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -154,8 +156,8 @@ final class DemoCommand implements Callable<Integer> {
   static int runPipeline(Options options, Output out) {
     FaultSchedule schedule = FaultSchedule.demo(options.seed(), options.faultRate(), Duration.ofSeconds(3));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    CallTrace.Listener listener = new CallTrace.Listener();
-    ShippingPolicies policies = demoPolicies(meters, listener);
+    CallTrace.Recorder recorder = new CallTrace.Recorder();
+    ShippingPolicies policies = demoPolicies(meters, recorder.registry());
     try (SimulatedProvider sim = SimulatedProvider.start(schedule);
         DemoClient client = options.transport().open(policies, sim.port())) {
       out.header(options, client.description(), sim.port(), policies);
@@ -163,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
       Results results = new Results(calls.size());
       long start = System.nanoTime();
       runAll(calls, call -> {
-        CallTrace trace = listener.begin();
+        CallTrace trace = recorder.begin();
         try {
           DemoClient.FinalResponse response = client.send(call.request());
           results.record(call, trace.finish(response.decision(), response.duplicate(), null), out);
@@ -172,6 +174,7 @@ final class DemoCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
           results.unexpected(call, e, out);
         }
+        results.timed(call, trace);
       });
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       return out.summary(results, meters, policies, sim, took, client.leaked(), SECRETS);
@@ -179,9 +182,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** The policies, scaled for a simulation that must finish in seconds: short polls, backoff and open waits. */
-  static ShippingPolicies demoPolicies(SimpleMeterRegistry meters, ShippingListener listener) {
+  static ShippingPolicies demoPolicies(SimpleMeterRegistry meters, ObservationRegistry observations) {
     return ShippingPolicies.builder()
-        .configureAll(b -> b.meterRegistry(meters).listener(listener)
+        .configureAll(b -> b.meterRegistry(meters).observationRegistry(observations)
             .pollInterval(Duration.ofMillis(150))
             .maxPollDuration(Duration.ofSeconds(10))
             .backoff(Duration.ofMillis(50), Duration.ofMillis(400))
@@ -212,24 +215,63 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** What happened during one logical call, collected by the listener on the calling thread. */
+  /**
+   * What happened during one logical call, read from the engine's observations (one per call, a child per attempt
+   * and per wait), so it is right whichever thread an attempt or a wait ends on (the async clients' callbacks, the
+   * policy's scheduler). Written by the recorder's handler, read by the worker once its call ended.
+   */
   static final class CallTrace {
-    int attempts;
-    int polls;
-    Duration waited = Duration.ZERO;
-    Classification last;
+    private final long startNanos = System.nanoTime();
+    private final List<String> timeline = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile int attempts;
+    private volatile int polls;
+    private volatile long waitedNanos;
+    private volatile @Nullable Classification last;
 
     /** The final record of one logical call. */
     record Outcome(String decision, boolean duplicate, int attempts, int polls, Duration waited, String reason,
         String failure) {}
 
+    /** The call's story: one line per attempt and per wait, with the time since the call began. */
+    List<String> timeline() {
+      return List.copyOf(timeline);
+    }
+
+    Duration elapsed() {
+      return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
     Outcome finish(String decisionHeader, boolean duplicate, Exception failure) {
       String decision = decisionHeader != null ? decisionHeader
           : failure instanceof ShippingCallException sce ? kind(sce) : "IO_ERROR";
-      String reason = failure != null ? failure.getMessage()
-          : last != null ? last.reason() : "";
-      return new Outcome(decision, duplicate, attempts, polls, waited, reason == null ? "" : reason,
-          failure == null ? null : failure.getClass().getSimpleName());
+      Classification c = last;
+      String reason = failure != null ? failure.getMessage() : c != null ? c.reason() : "";
+      return new Outcome(decision, duplicate, attempts, polls, Duration.ofNanos(waitedNanos),
+          reason == null ? "" : reason, failure == null ? null : failure.getClass().getSimpleName());
+    }
+
+    private synchronized void attempt(ShippingAttemptContext a) {
+      attempts++;
+      if (a.poll() > 0) {
+        polls++;
+      }
+      if (a.classification() != null) {
+        last = a.classification();
+      }
+      timeline.add(String.format(Locale.ROOT, "%7.3fs  %s #%d%s  %s", seconds(), a.method(), a.attempt(),
+          a.poll() > 0 ? " poll " + a.poll() : "", a.classification() != null
+              ? a.classification().decision() + (a.classification().code() != null
+                  ? " code " + a.classification().code() : "") : a.outcome()));
+    }
+
+    private synchronized void waited(ShippingWaitContext w) {
+      waitedNanos += w.planned().toNanos();
+      timeline.add(String.format(Locale.ROOT, "%7.3fs  wait %s %d ms (%s)", seconds(), w.cause(),
+          w.planned().toMillis(), w.outcome()));
+    }
+
+    private double seconds() {
+      return (System.nanoTime() - startNanos) / 1e9;
     }
 
     private static String kind(ShippingCallException e) {
@@ -237,8 +279,12 @@ final class DemoCommand implements Callable<Integer> {
       return name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
-    /** Collects events per thread: every engine event is reported on the calling thread. */
-    static final class Listener implements ShippingListener {
+    /**
+     * Hands each call's observations to its trace: a call observation starts on the worker's thread (every client
+     * starts the engine there, blocking or not), where {@link #begin()} left the trace; its attempts and waits find
+     * it through their parent, on whatever thread they end.
+     */
+    static final class Recorder implements ObservationHandler<Observation.Context> {
       private final ThreadLocal<CallTrace> current = ThreadLocal.withInitial(CallTrace::new);
 
       CallTrace begin() {
@@ -247,24 +293,42 @@ final class DemoCommand implements Callable<Integer> {
         return trace;
       }
 
+      /** An observation registry that feeds this recorder. */
+      ObservationRegistry registry() {
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(this);
+        return registry;
+      }
+
       @Override
-      public void onAttempt(AttemptEvent event) {
-        CallTrace t = current.get();
-        t.attempts++;
-        if (event.poll() > 0) {
-          t.polls++;
+      public boolean supportsContext(Observation.Context context) {
+        return context instanceof ShippingCallContext || context instanceof ShippingAttemptContext
+            || context instanceof ShippingWaitContext;
+      }
+
+      @Override
+      public void onStart(Observation.Context context) {
+        if (context instanceof ShippingCallContext) {
+          context.put(CallTrace.class, current.get());
         }
       }
 
       @Override
-      public void onWait(WaitEvent event) {
-        CallTrace t = current.get();
-        t.waited = t.waited.plus(event.duration());
+      public void onStop(Observation.Context context) {
+        CallTrace trace = parentTrace(context);
+        if (trace == null) {
+          return;
+        }
+        if (context instanceof ShippingAttemptContext a) {
+          trace.attempt(a);
+        } else if (context instanceof ShippingWaitContext w) {
+          trace.waited(w);
+        }
       }
 
-      @Override
-      public void onDecision(DecisionEvent event) {
-        current.get().last = event.classification();
+      private static @Nullable CallTrace parentTrace(Observation.Context context) {
+        var parent = context.getParentObservation();
+        return parent == null ? null : parent.getContextView().get(CallTrace.class);
       }
     }
   }
@@ -276,9 +340,22 @@ final class DemoCommand implements Callable<Integer> {
     final Map<String, Map<String, Integer>> byOperation = new TreeMap<>();
     final Map<String, int[]> effort = new TreeMap<>();
     final List<String> unexpected = new ArrayList<>();
+    /** The call that took longest so far: what it was, how long it took, and its story from the observations. */
+    @Nullable String slowestCall;
+    Duration slowestTook = Duration.ZERO;
+    List<String> slowestTimeline = List.of();
 
     Results(int expected) {
       this.expected = expected;
+    }
+
+    synchronized void timed(DemoWorkload.LogicalCall call, CallTrace trace) {
+      Duration took = trace.elapsed();
+      if (took.compareTo(slowestTook) > 0) {
+        slowestTook = took;
+        slowestCall = "#" + call.number() + " " + call.provider() + " " + call.operation() + " " + call.target();
+        slowestTimeline = trace.timeline();
+      }
     }
 
     synchronized void record(DemoWorkload.LogicalCall call, CallTrace.Outcome o, Output out) {
@@ -353,6 +430,12 @@ final class DemoCommand implements Callable<Integer> {
       raw("");
       raw("Micrometer:");
       metrics(meters);
+      if (results.slowestCall != null) {
+        raw("");
+        raw(String.format(Locale.ROOT, "The slowest call, %s (%.2f s), from its observations (each step at the time it ended):",
+            results.slowestCall, results.slowestTook.toMillis() / 1000.0));
+        results.slowestTimeline.forEach(line -> raw("  " + line));
+      }
 
       List<String> problems = new ArrayList<>();
       if (sim.stats().duplicatesCreated() > 0) {

@@ -83,12 +83,11 @@ final class OkHttpAsyncDemo implements DemoClient {
 
   @Override
   public boolean leaked() {
-    return client.connectionPool().connectionCount() != client.connectionPool().idleConnectionCount();
+    return OkHttpDemo.leaked(client);
   }
 
   @Override
   public void close() {
-    client.connectionPool().evictAll();
-    client.dispatcher().executorService().shutdown();
+    OkHttpDemo.close(client);
   }
 }

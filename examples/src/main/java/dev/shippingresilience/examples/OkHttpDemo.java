@@ -50,11 +50,21 @@ final class OkHttpDemo implements DemoClient {
 
   @Override
   public boolean leaked() {
-    return client.connectionPool().connectionCount() != client.connectionPool().idleConnectionCount();
+    return leaked(client);
   }
 
   @Override
   public void close() {
+    close(client);
+  }
+
+  /** Returns whether a connection of {@code client} is still leased, i.e. some response was never closed. */
+  static boolean leaked(OkHttpClient client) {
+    return client.connectionPool().connectionCount() != client.connectionPool().idleConnectionCount();
+  }
+
+  /** Releases {@code client}'s connections and dispatcher threads. */
+  static void close(OkHttpClient client) {
     client.connectionPool().evictAll();
     client.dispatcher().executorService().shutdown();
   }

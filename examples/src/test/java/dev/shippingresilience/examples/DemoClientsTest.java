@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shippingresilience.CallCancelledException;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.CancellationToken;
-import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.simulator.FaultSchedule;
 import dev.shippingresilience.simulator.SimulatedProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -27,7 +27,7 @@ class DemoClientsTest {
 
   private DemoClient client(DemoCommand.Transport transport) {
     return clients.computeIfAbsent(transport, t -> t.open(
-        DemoCommand.demoPolicies(new SimpleMeterRegistry(), new ShippingListener() {}), sim.port()));
+        DemoCommand.demoPolicies(new SimpleMeterRegistry(), ObservationRegistry.NOOP), sim.port()));
   }
 
   @AfterAll

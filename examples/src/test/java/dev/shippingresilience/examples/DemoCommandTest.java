@@ -63,6 +63,9 @@ class DemoCommandTest {
     String printed = runOk(option, "--seed", "7", "--calls", "14", "--fault-rate", "0.1");
 
     assertThat(printed.lines().findFirst().orElseThrow()).as("header").contains(client).contains(transport);
+    // the observations reach each call's trace whichever thread its attempts end on
+    assertThat(printed).containsPattern("attempts=[1-9]").contains("The slowest call, #")
+        .containsPattern("(?m)^ +\\d+\\.\\d{3}s  (POST|GET) #1");
     assertThat(printed).contains("[ 14/14]").contains("clickpost").contains("aftership-shipping")
         .contains("17track").contains("abicart").contains("Summary").contains("shipping.resilience.attempts")
         .contains("OK: no duplicates");

@@ -114,8 +114,12 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    * only names its Redis key (the bucket's state lives in Redis), so a dropped one costs a new proxy, no permits.
    */
   public static final int MAX_CACHED_BUCKETS = 1000;
-  /** The counter of Redis operations that failed and were served by the failure mode instead: {@value}. */
-  public static final String FALLBACK_METER = "shipping.resilience.shared_limits.fallbacks";
+  /**
+   * The counter of Redis operations that failed and were served by the failure mode instead: {@value}. Dotted like every
+   * other meter of the library; 0.1.0 snapshots named it {@code shipping.resilience.shared_limits.fallbacks}, which
+   * Prometheus shows the same way: {@code shipping_resilience_shared_limits_fallbacks_total}.
+   */
+  public static final String FALLBACK_METER = "shipping.resilience.shared.limits.fallbacks";
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSharedLimits.class);
 

@@ -160,8 +160,9 @@ class RedisOutageTest {
       assertThat(boundedCall(b, "during").succeeded()).isTrue();
     }
     assertThat(reached("during")).isEqualTo(10);
-    assertThat(fallbacks("acquire") - acquireFallbacks).isEqualTo(10);
-    assertThat(fallbacks("paused_until") - pauseFallbacks).isEqualTo(10);
+    // every call fell back (a slow machine may add one: a command of the last call before the kill timing out)
+    assertThat(fallbacks("acquire") - acquireFallbacks).isBetween(10.0, 11.0);
+    assertThat(fallbacks("paused_until") - pauseFallbacks).isBetween(10.0, 11.0);
 
     // when: Redis comes back on the same port (empty: no persistence)
     redis.restart();

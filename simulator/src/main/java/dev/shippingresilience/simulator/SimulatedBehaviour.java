@@ -36,12 +36,18 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private final SimAnswers limits = new SimAnswers();
   private final SendcloudBehaviour sendcloud;
+  private final ShipStationBehaviour shipStation;
+  private final EasyPostBehaviour easyPost;
+  private final ShippoBehaviour shippo;
   private final ShiprocketBehaviour shiprocket;
   private final FedexBehaviour fedex;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
     this.sendcloud = new SendcloudBehaviour(schedule, stats, this::elapsed);
+    this.shipStation = new ShipStationBehaviour(schedule, stats, this::elapsed);
+    this.easyPost = new EasyPostBehaviour(schedule, stats, this::elapsed);
+    this.shippo = new ShippoBehaviour(schedule, stats, this::elapsed);
     this.shiprocket = new ShiprocketBehaviour(schedule, stats, this::elapsed);
     this.fedex = new FedexBehaviour(schedule, stats, this::elapsed);
   }
@@ -86,6 +92,15 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       }
       if (host.endsWith("sendcloud.sc")) {
         return sendcloud.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.shipengine.com")) {
+        return shipStation.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.easypost.com")) {
+        return easyPost.answer(request, pathOnly);
+      }
+      if (host.endsWith("api.goshippo.com")) {
+        return shippo.answer(request, pathOnly);
       }
       if (host.endsWith("shiprocket.in")) {
         return shiprocket.answer(request, pathOnly);

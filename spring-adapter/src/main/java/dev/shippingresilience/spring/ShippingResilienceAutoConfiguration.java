@@ -11,6 +11,7 @@ import dev.shippingresilience.spring.internal.RedisLimitsShutdown;
 import dev.shippingresilience.spring.internal.StrictPropertiesBindHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,6 +35,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.observation.ClientRequestObservationConvention;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.web.client.RestClient;
@@ -50,7 +55,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  *   <li>{@link ProviderProfiles}: the built-in profiles plus the files in {@code shipping.resilience.profiles};
  *   <li>{@link ShippingPolicies}: one policy per profile, with the {@code shipping.resilience.defaults.*} and
  *       {@code shipping.resilience.providers.*} overrides, the application's {@link MeterRegistry} (else
- *       {@link Metrics#globalRegistry}), its
+ *       {@link Metrics#globalRegistry}) and its {@link ObservationRegistry} (when there is one: a call, its
+ *       attempts and waits become observations, nested under the {@code RestClient}'s {@code http.client.requests}),
+ *       its
  *       {@link SharedLimits} bean when there is one (a fleet-wide rate limit, e.g. the {@code redis-limits}
  *       module) for every provider but those with {@code shared-limits: false}, then every
  *       {@link ShippingPoliciesCustomizer} bean. An application-defined {@code ShippingPolicies} replaces all of
@@ -70,13 +77,24 @@ import org.springframework.web.reactive.function.client.WebClient;
  *       {@code WebClient} is on the classpath, and {@code shippingResilienceWebClientCustomizer}, a
  *       {@code WebClientCustomizer} (module {@code spring-boot-webclient}) that adds it, as the first filter, to
  *       every auto-configured {@code WebClient.Builder};
+ *   <li>{@code shippingResilienceClientRequestObservationConvention}, a
+ *       {@link RedactingClientRequestObservationConvention} that Boot's {@code RestClient} and {@code RestTemplate}
+ *       observations use, and with WebFlux {@code shippingResilienceWebClientObservationConvention}, a
+ *       {@link RedactingWebClientObservationConvention} for {@code WebClient}: the {@code http.client.requests}
+ *       {@code uri} tag and {@code http.url} key with the profiles' secret query parameters masked; unless the
+ *       application defines its own convention of that type;
  *   <li>{@code shippingResilienceHealthIndicator} ({@link ShippingResilienceHealthIndicator}, health component
  *       {@code shippingResilience}), with {@code spring-boot-health}, unless
  *       {@code shipping.resilience.health.enabled=false};
  *   <li>{@link ShippingResilienceEndpoint}, the {@code shippingresilience} actuator endpoint, and
  *       {@code shippingResilienceSanitizingFunction}, which masks the password of
  *       {@code shipping.resilience.redis.uri} in the {@code configprops} and {@code env} endpoints when they show
- *       values, with {@code spring-boot-actuator}.
+ *       values, with {@code spring-boot-actuator};
+ *   <li>with {@code spring-boot-actuator} too, unless {@code shipping.resilience.events.enabled=false}:
+ *       {@link ShippingResilienceEvents} (the last {@code shipping.resilience.events.size} events of each provider,
+ *       default 100), {@code shippingResilienceEventsCustomizer}, which registers its listener on every policy
+ *       before the application's customizers run, and {@link ShippingResilienceEventsEndpoint}, the
+ *       {@code shippingresilienceevents} actuator endpoint.
  * </ul>
  *
  * <p>Invalid properties fail start-up with a message that starts with the property, e.g.
@@ -111,12 +129,14 @@ public final class ShippingResilienceAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   ShippingPolicies shippingPolicies(ProviderProfiles profiles, ShippingResilienceProperties properties,
-      ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SharedLimits> sharedLimits,
-      ObjectProvider<ShippingPoliciesCustomizer> customizers, ResourceLoader resourceLoader) {
+      ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry,
+      ObjectProvider<SharedLimits> sharedLimits, ObjectProvider<ShippingPoliciesCustomizer> customizers,
+      ResourceLoader resourceLoader) {
     MeterRegistry registry = meterRegistry.getIfUnique(() -> Metrics.globalRegistry);
+    ObservationRegistry observations = observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP);
     ShippingPolicies.Builder builder = ShippingPolicies.builder()
         .profiles(profiles)
-        .configureAll(b -> b.meterRegistry(registry));
+        .configureAll(b -> b.meterRegistry(registry).observationRegistry(observations));
     SharedLimits limits = sharedLimits.getIfUnique();
     if (limits == null) {
       PropertiesBinding.checkRedisLimitsPresent(properties.getRedis(), resourceLoader.getClassLoader());
@@ -224,6 +244,42 @@ public final class ShippingResilienceAutoConfiguration {
     }
   }
 
+  /**
+   * Conventions for Spring's {@code http.client.requests} observations that mask secrets in the {@code uri} tag and
+   * the {@code http.url} key. Boot's client observation auto-configurations use a single
+   * {@code ClientRequestObservationConvention} bean when there is one; an application's own replaces ours.
+   */
+  @Configuration(proxyBeanMethods = false)
+  static class ObservationConventionConfiguration {
+    /** Boot's property for the observation name, and its default. */
+    static final String NAME_PROPERTY = "management.observations.http.client.requests.name";
+    static final String DEFAULT_NAME = "http.client.requests";
+
+    @Bean
+    @ConditionalOnMissingBean(ClientRequestObservationConvention.class)
+    RedactingClientRequestObservationConvention shippingResilienceClientRequestObservationConvention(
+        ProviderProfiles profiles, Environment environment) {
+      return new RedactingClientRequestObservationConvention(observationName(environment), profiles);
+    }
+
+    /** The name Boot gives client observations: {@value #NAME_PROPERTY}, else {@value #DEFAULT_NAME}. */
+    static String observationName(Environment environment) {
+      return environment.getProperty(NAME_PROPERTY, DEFAULT_NAME);
+    }
+
+    /** Nested so that WebFlux's convention type is only loaded with WebFlux present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebClient.class)
+    static class WebClientObservationConventionConfiguration {
+      @Bean
+      @ConditionalOnMissingBean(org.springframework.web.reactive.function.client.ClientRequestObservationConvention.class)
+      RedactingWebClientObservationConvention shippingResilienceWebClientObservationConvention(
+          ProviderProfiles profiles, Environment environment) {
+        return new RedactingWebClientObservationConvention(observationName(environment), profiles);
+      }
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(HealthIndicator.class)
   @ConditionalOnBooleanProperty(name = "shipping.resilience.health.enabled", matchIfMissing = true)
@@ -244,6 +300,33 @@ public final class ShippingResilienceAutoConfiguration {
         ObjectProvider<ShippingResilienceInterceptor> interceptor) {
       ShippingResilienceInterceptor i = interceptor.getIfAvailable();
       return new ShippingResilienceEndpoint(policies, i != null ? i.hosts() : Map.of());
+    }
+
+    /**
+     * The last events of each provider, recorded by a listener registered on every policy before the
+     * application's customizers run (a customizer that sets its own listener replaces it).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty(name = "shipping.resilience.events.enabled", matchIfMissing = true)
+    static class EventsConfiguration {
+      @Bean
+      @ConditionalOnMissingBean
+      ShippingResilienceEvents shippingResilienceEvents(ShippingResilienceProperties properties) {
+        return new ShippingResilienceEvents(properties.getEvents().getSize());
+      }
+
+      @Bean
+      @Order(Ordered.HIGHEST_PRECEDENCE)
+      @ConditionalOnMissingBean(name = "shippingResilienceEventsCustomizer")
+      ShippingPoliciesCustomizer shippingResilienceEventsCustomizer(ShippingResilienceEvents events) {
+        return builder -> builder.configureAll(policy -> policy.listener(events.listener()));
+      }
+
+      @Bean
+      @ConditionalOnMissingBean
+      ShippingResilienceEventsEndpoint shippingResilienceEventsEndpoint(ShippingResilienceEvents events) {
+        return new ShippingResilienceEventsEndpoint(events);
+      }
     }
 
     /**

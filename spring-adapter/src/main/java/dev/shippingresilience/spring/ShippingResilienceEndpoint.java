@@ -1,23 +1,27 @@
 package dev.shippingresilience.spring;
 
+import dev.shippingresilience.BreakerSettings;
 import dev.shippingresilience.ProviderProfile;
 import dev.shippingresilience.Redaction;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.spi.LocalLimits;
+import dev.shippingresilience.spi.RateLimit;
 import dev.shippingresilience.spi.SharedLimits;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code shippingresilience} actuator endpoint: the active provider profiles (name, hosts, source file,
- * operations), each policy's settings, its breaker states and retry-budget tokens, its account and where its limits
+ * operations), each policy's settings (every duration an ISO-8601 string such as {@code PT30S}, the one duration
+ * format of the shipping-resilience endpoints), its breaker states and retry-budget tokens, its account and where its limits
  * live ({@code local}, or the shared limits' description, e.g. {@code RedisSharedLimits{redis://:***@host:6379,
- * ...}}), and the extra host mappings. Holds no secrets ({@link ShippingPolicy#toString()}, profile metadata, and
+ * ...}}), and the extra host mappings. Holds no secrets (settings, profile metadata, and
  * the limits' description with any URI password masked). Like every endpoint but
  * {@code health}, it is exposed over HTTP only when listed, e.g.
  * {@code management.endpoints.web.exposure.include=health,shippingresilience}.
@@ -51,14 +55,15 @@ public final class ShippingResilienceEndpoint {
       p.put("hosts", profile.hosts());
       p.put("source", profile.source());
       p.put("operations", profile.operations());
-      p.put("policy", policy.toString());
       p.put("maxAttempts", policy.maxAttempts());
+      p.put("initialBackoff", policy.initialBackoff().toString());
+      p.put("maxBackoff", policy.maxBackoff().toString());
       p.put("pollInterval", policy.pollInterval().toString());
       p.put("maxPolls", policy.maxPolls());
       p.put("maxPollDuration", policy.maxPollDuration().toString());
       p.put("deadline", policy.deadline().toString());
-      p.put("rateLimit", policy.rateLimitDescription());
-      p.put("breaker", policy.breakerDescription());
+      p.put("rateLimit", rateLimit(policy.rateLimit()));
+      p.put("breaker", breaker(policy.breaker()));
       p.put("peekLimit", policy.classifier().peekLimit());
       p.put("breakerStates", new TreeMap<>(policy.breakerStates()));
       p.put("retryBudgetTokens", policy.retryBudgetTokens());
@@ -73,6 +78,22 @@ public final class ShippingResilienceEndpoint {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("providers", providers);
     out.put("hostMappings", new TreeMap<>(hosts));
+    return out;
+  }
+
+  /** The rate limit, its period an ISO-8601 duration, or {@code none}. */
+  private static Object rateLimit(@Nullable RateLimit limit) {
+    return limit == null ? "none" : Map.of("permits", limit.permits(), "period", limit.period().toString());
+  }
+
+  /** The breaker settings, its open wait an ISO-8601 duration like every duration of the endpoint. */
+  private static Map<String, Object> breaker(BreakerSettings b) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("failureRatePercent", b.failureRatePercent());
+    out.put("windowSize", b.windowSize());
+    out.put("minimumCalls", b.minimumCalls());
+    out.put("openWait", b.openWait().toString());
+    out.put("halfOpenCalls", b.halfOpenCalls());
     return out;
   }
 

@@ -86,6 +86,9 @@ public class ShippingResilienceProperties {
   /** Health indicator settings. */
   private final Health health = new Health();
 
+  /** The shippingresilienceevents actuator endpoint: the last events of each provider, in memory. */
+  private final Events events = new Events();
+
   /** Fleet-wide limits on Redis (needs the shipping-resilience-redis-limits module on the classpath). */
   private final Redis redis = new Redis();
 
@@ -169,6 +172,11 @@ public class ShippingResilienceProperties {
     return health;
   }
 
+  /** {@return the events endpoint settings} */
+  public Events getEvents() {
+    return events;
+  }
+
   /** {@return the Redis settings} */
   public Redis getRedis() {
     return redis;
@@ -191,6 +199,43 @@ public class ShippingResilienceProperties {
      */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /** Settings of the {@code shippingresilienceevents} endpoint ({@link ShippingResilienceEventsEndpoint}). */
+  public static class Events {
+    /** Whether to record the last events of each provider and show them at /actuator/shippingresilienceevents. */
+    private boolean enabled = true;
+
+    /** Number of events kept in memory per provider (attempts, decisions, waits, breaker changes), 1 to 10000. */
+    private int size = ShippingResilienceEvents.DEFAULT_SIZE;
+
+    /** {@return whether events are recorded} Default {@code true}. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether events are recorded.
+     *
+     * @param enabled whether events are recorded
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /** {@return the number of events kept per provider} Default {@value ShippingResilienceEvents#DEFAULT_SIZE}. */
+    public int getSize() {
+      return size;
+    }
+
+    /**
+     * Sets the number of events kept per provider.
+     *
+     * @param size the number of events kept per provider, 1 to 10000
+     */
+    public void setSize(int size) {
+      this.size = size;
     }
   }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.DeadlineExceededException;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
@@ -486,10 +487,13 @@ class ShippingResilienceAutoConfigurationRedisTest {
     void healthSaysWhetherRedisAnswersAndIsOutOfServiceOnlyWhenRateLimitedCallsFail(String failureMode,
         boolean rateLimitedProvidersShare, String statusWhenDown, String meanwhile) throws Exception {
       // given Redis limits; aftership-shipping and 17track, the providers with a rate limit, share them or not
+      // (every built-in provider with a rate limit in its defaults, so that one added as data is covered too)
       runner.withPropertyValues("shipping.resilience.redis.uri=" + ownUri(),
-              "shipping.resilience.redis.failure-mode=" + failureMode, CONNECT_TIMEOUT,
-              "shipping.resilience.providers.aftership-shipping.shared-limits=" + rateLimitedProvidersShare,
-              "shipping.resilience.providers.17track.shared-limits=" + rateLimitedProvidersShare)
+              "shipping.resilience.redis.failure-mode=" + failureMode, CONNECT_TIMEOUT)
+          .withPropertyValues(ProviderProfiles.BUILT_IN_IDS.stream()
+              .filter(id -> ShippingPolicy.builder(ProviderProfiles.builtIn().require(id)).build().rateLimit() != null)
+              .map(id -> "shipping.resilience.providers." + id + ".shared-limits=" + rateLimitedProvidersShare)
+              .toArray(String[]::new))
           .run(context -> {
             ShippingResilienceHealthIndicator indicator = context.getBean(ShippingResilienceHealthIndicator.class);
             String limits = context.getBean(RedisSharedLimits.class).toString();

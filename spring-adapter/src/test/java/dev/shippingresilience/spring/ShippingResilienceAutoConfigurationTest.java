@@ -294,8 +294,9 @@ class ShippingResilienceAutoConfigurationTest {
 
     @Test
     void unknownProviderIdListsTheKnownOnes() {
-      failsNaming("shipping.resilience.providers.dhl: unknown provider (known: generic-http, clickpost, "
-          + "aftership-shipping, 17track, abicart)", "shipping.resilience.providers.dhl.max-attempts=3");
+      failsNaming("shipping.resilience.providers.dhl: unknown provider (known: "
+          + String.join(", ", dev.shippingresilience.ProviderProfiles.BUILT_IN_IDS) + ")",
+          "shipping.resilience.providers.dhl.max-attempts=3");
     }
 
     @Test
@@ -532,7 +533,13 @@ class ShippingResilienceAutoConfigurationTest {
             assertThat(carrier.get("source")).isEqualTo("classpath:profiles/test-carrier.json");
             Map<?, ?> clickpost = (Map<?, ?>) providers.get("clickpost");
             assertThat(clickpost.get("maxAttempts")).isEqualTo(2);
-            assertThat((String) clickpost.get("policy")).startsWith("ShippingPolicy{clickpost: maxAttempts=2");
+            assertThat(clickpost.get("initialBackoff")).isEqualTo("PT1S");
+            @SuppressWarnings("unchecked")
+            Map<Object, Object> breaker = (Map<Object, Object>) clickpost.get("breaker");
+            assertThat(breaker).containsEntry("openWait", "PT1M")
+                .containsEntry("windowSize", 20).containsEntry("minimumCalls", 5);
+            // one duration format in the endpoint: ISO-8601 (the breaker's wait was "open 60000 ms")
+            assertThat(described.toString()).doesNotContainPattern("\\d ?ms\\b");
             assertThat(clickpost.get("sharedLimitsAvailability")).isEqualTo("IN_PROCESS");
             assertThat(clickpost.get("pauseJitter")).isEqualTo("PT1S");
             assertThat(described.toString()).doesNotContain("SECRET");

@@ -32,6 +32,8 @@ import org.springframework.util.unit.DataSize;
 final class PropertiesValidation {
   /** The longest duration core accepts (its {@code ShippingPolicy.LONGEST}): beyond it, arithmetic could overflow. */
   static final Duration LONGEST = Duration.ofDays(3650);
+  /** The most events kept per provider: each holds a URL, so a larger ring would hold megabytes per provider. */
+  static final int MAX_EVENTS = 10_000;
   /** The fewest body bytes core peeks at. */
   static final int MIN_PEEK_LIMIT = 64;
   private static final String REDIS_URI = PREFIX + ".redis.uri";
@@ -57,6 +59,10 @@ final class PropertiesValidation {
       }
     });
     redis(properties.getRedis());
+    int events = properties.getEvents().getSize();
+    if (events < 1 || events > MAX_EVENTS) {
+      throw invalid(PREFIX + ".events.size", events, "must be between 1 and " + MAX_EVENTS);
+    }
   }
 
   @SuppressWarnings("removal")
