@@ -95,6 +95,10 @@ class ClassifierPropertiesTest {
       new Endpoint("easypost", "GET", "https://api.easypost.com/v2/batches/batch_1"),
       new Endpoint("shippo", "POST", "https://api.goshippo.com/transactions"),
       new Endpoint("shippo", "GET", "https://api.goshippo.com/shipments/s1"),
+      new Endpoint("shiprocket", "POST", "https://apiv2.shiprocket.in/v1/external/orders/create/adhoc"),
+      new Endpoint("shiprocket", "POST", "https://apiv2.shiprocket.in/v1/external/courier/assign/awb"),
+      new Endpoint("fedex", "POST", "https://apis.fedex.com/ship/v1/shipments"),
+      new Endpoint("fedex", "POST", "https://apis.fedex.com/track/v1/trackingnumbers"),
       new Endpoint("feature-carrier", "POST", "https://api.feature-carrier.example/v1/shipments"),
       new Endpoint("feature-carrier", "GET", "https://api.feature-carrier.example/v1/tracking/T1"));
 

@@ -168,7 +168,7 @@ class ProviderProfilesTest {
 
   @Test
   void unknownProviderNamesTheKnownOnes() {
-    assertThatThrownBy(() -> ProviderProfiles.builtIn().require("fedex"))
-        .hasMessageContaining("Unknown provider 'fedex'").hasMessageContaining("clickpost");
+    assertThatThrownBy(() -> ProviderProfiles.builtIn().require("no-such-provider"))
+        .hasMessageContaining("Unknown provider 'no-such-provider'").hasMessageContaining("clickpost");
   }
 }

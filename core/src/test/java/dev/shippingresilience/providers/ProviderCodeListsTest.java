@@ -25,7 +25,7 @@ class ProviderCodeListsTest {
   record Listed(String kind, String code) {}
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"sendcloud"})
+  @ValueSource(strings = {"sendcloud", "shiprocket", "fedex"})
   void everyDocumentedCodeHasADecisionAndAReason(String id) {
     JsonNode profile = read("/dev/shippingresilience/profiles/" + id + ".json", JSON::readTree);
     List<Listed> listed = listed(id);

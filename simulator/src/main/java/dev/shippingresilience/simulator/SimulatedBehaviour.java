@@ -39,6 +39,8 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final ShipStationBehaviour shipStation;
   private final EasyPostBehaviour easyPost;
   private final ShippoBehaviour shippo;
+  private final ShiprocketBehaviour shiprocket;
+  private final FedexBehaviour fedex;
 
   SimulatedBehaviour(FaultSchedule schedule) {
     this.schedule = schedule;
@@ -46,6 +48,8 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
     this.shipStation = new ShipStationBehaviour(schedule, stats, this::elapsed);
     this.easyPost = new EasyPostBehaviour(schedule, stats, this::elapsed);
     this.shippo = new ShippoBehaviour(schedule, stats, this::elapsed);
+    this.shiprocket = new ShiprocketBehaviour(schedule, stats, this::elapsed);
+    this.fedex = new FedexBehaviour(schedule, stats, this::elapsed);
   }
 
   void startClock() {
@@ -97,6 +101,12 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       }
       if (host.endsWith("api.goshippo.com")) {
         return shippo.answer(request, pathOnly);
+      }
+      if (host.endsWith("shiprocket.in")) {
+        return shiprocket.answer(request, pathOnly);
+      }
+      if (host.endsWith("fedex.com")) {
+        return fedex.answer(request, pathOnly);
       }
       return status(404, "{\"error\":\"unknown simulated host " + host + "\"}");
     } catch (Exception e) {
