@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
     header = "run calls against an embedded simulated provider (OkHttp; --async, --spring, --webclient)",
     usageHelpWidth = 110, sortOptions = false, synopsisHeading = "usage: ",
-    customSynopsis = "demo [--seed N] [--calls N] [--fault-rate R] [--spring | --async | --webclient]",
+    customSynopsis = "demo [--seed N] [--calls N] [--fault-rate R] [--providers first4|all]"
+        + " [--spring | --async | --webclient]",
     descriptionHeading = "%n", optionListHeading = "%n",
     description = "Runs an order pipeline against an embedded simulated provider (no network) and checks the "
         + "library for duplicates, leaks, lost calls and secrets in the output.",
@@ -57,7 +58,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:no misbehaviour", "1:the library misbehaved", "2:usage mistake"})
 final class DemoCommand implements Callable<Integer> {
   private static final List<String> SECRETS = List.of("demo-clickpost-key", "demo-aftership-key",
-      "demo-17track-key", "demo-abicart-token");
+      "demo-17track-key", "demo-abicart-token", "demo-sendcloud-key", "demo-shipstation-key", "demo-easypost-key",
+      "demo-shippo-key", "demo-shiprocket-token", "demo-fedex-token");
   private static final int WORKERS = 6;
 
   @Option(names = "--seed", paramLabel = "N", description = "the seed of the workload and the fault schedule "
@@ -70,6 +72,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--fault-rate", paramLabel = "R",
       description = "background transient-fault rate, 0..0.5 (default ${DEFAULT-VALUE})")
   double faultRate = 0.1;
+
+  @Option(names = "--providers", paramLabel = "SET", description = "first4 (Clickpost, AfterShip, 17TRACK, Abicart; "
+      + "the default) or all (adds Sendcloud, ShipStation, EasyPost, Shippo, Shiprocket and FedEx)")
+  String providers = "first4";
 
   @Option(names = "--spring", description = "run the pipeline through Spring's RestClient instead of OkHttp")
   boolean spring;
@@ -88,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
   private final PrintStream stderr;
 
   /** Checked options. */
-  record Options(long seed, int calls, double faultRate, Transport transport) {}
+  record Options(long seed, int calls, double faultRate, Transport transport, boolean allProviders) {}
 
   /** The client a run sends its calls through: one per adapter entry point. */
   enum Transport {
@@ -139,7 +145,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     Transport transport = spring ? Transport.SPRING : async ? Transport.OKHTTP_ASYNC
         : webclient ? Transport.WEBCLIENT : Transport.OKHTTP;
-    Options options = new Options(seed, calls, faultRate, transport);
+    if (!providers.equals("first4") && !providers.equals("all")) {
+      return Cli.mistake(Objects.requireNonNull(spec), stderr,
+          "--providers must be first4 or all, got '" + providers + "'");
+    }
+    Options options = new Options(seed, calls, faultRate, transport, providers.equals("all"));
     Output out = new Output(stdout);
     try {
       return runPipeline(options, out);
@@ -161,7 +171,8 @@ final class DemoCommand implements Callable<Integer> {
     try (SimulatedProvider sim = SimulatedProvider.start(schedule);
         DemoClient client = options.transport().open(policies, sim.port())) {
       out.header(options, client.description(), sim.port(), policies);
-      List<DemoWorkload.LogicalCall> calls = DemoWorkload.build(sim, options.seed(), options.calls());
+      List<DemoWorkload.LogicalCall> calls = DemoWorkload.build(sim, options.seed(), options.calls(),
+          options.allProviders());
       Results results = new Results(calls.size());
       long start = System.nanoTime();
       runAll(calls, call -> {

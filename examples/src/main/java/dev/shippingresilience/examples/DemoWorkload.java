@@ -57,14 +57,27 @@ final class DemoWorkload {
 
   private DemoWorkload() {}
 
+  /** The four first providers' calls, in a cycle of 7. */
   static List<LogicalCall> build(SimulatedProvider sim, long seed, int calls) {
+    return build(sim, seed, calls, false);
+  }
+
+  /**
+   * The calls: with {@code allProviders}, every 13 calls include one to each of the six providers added as data
+   * (Sendcloud, ShipStation, EasyPost, Shippo, Shiprocket, FedEx) after the four first providers' seven.
+   */
+  static List<LogicalCall> build(SimulatedProvider sim, long seed, int calls, boolean allProviders) {
     Random random = new Random(seed);
     List<LogicalCall> out = new ArrayList<>();
     List<String> registered = new ArrayList<>();
     int clickpostCalls = 0;
     int aftershipCalls = 0;
     for (int i = 1; i <= calls; i++) {
-      int kind = (i - 1) % 7;
+      int kind = (i - 1) % (allProviders ? 13 : 7);
+      if (kind >= 7) {
+        out.add(addedAsData(sim, seed, i, kind - 7));
+        continue;
+      }
       switch (kind) {
         case 0, 3 -> {
           int courier = COURIERS[clickpostCalls++ % COURIERS.length];
@@ -112,5 +125,40 @@ final class DemoWorkload {
       }
     }
     return out;
+  }
+
+  /** One create call to the {@code which}th provider added as data, its request as its docs show it. */
+  private static LogicalCall addedAsData(SimulatedProvider sim, long seed, int i, int which) {
+    String ref = "DEMO-" + seed + "-" + i;
+    return switch (which) {
+      case 0 -> new LogicalCall(i, "sendcloud", "announce", "postnl", HttpCall.post(
+          sim.url("panel.sendcloud.sc", "/api/v3/shipments/announce"), "{\"external_reference_id\":\"" + ref
+              + "\",\"to_address\":{\"name\":\"John Doe\"},\"ship_with\":{\"type\":\"shipping_option_code\","
+              + "\"properties\":{\"shipping_option_code\":\"postnl:standard\"}},\"parcels\":[{\"weight\":"
+              + "{\"value\":1,\"unit\":\"kg\"}}]}").withHeader("Authorization", "Basic demo-sendcloud-key"));
+      case 1 -> new LogicalCall(i, "shipstation", "create-label", "se-1", HttpCall.post(
+          sim.url("api.shipengine.com", "/v1/labels"), "{\"shipment\":{\"carrier_id\":\"se-1\","
+              + "\"external_shipment_id\":\"" + ref + "\",\"service_code\":\"usps_priority_mail\"}}")
+          .withHeader("API-Key", "demo-shipstation-key"));
+      case 2 -> new LogicalCall(i, "easypost", "create-shipment", "shipment", HttpCall.post(
+          sim.url("api.easypost.com", "/v2/shipments"), "{\"shipment\":{\"reference\":\"" + ref + "\"}}")
+          .withHeader("Authorization", "Bearer demo-easypost-key"));
+      case 3 -> new LogicalCall(i, "shippo", "purchase-label", "usps", HttpCall.post(
+          sim.url("api.goshippo.com", "/transactions"), "{\"rate\":\"ee81fab0372e419ab52245c8952ccaeb\","
+              + "\"metadata\":\"" + ref + "\",\"carrier\":\"usps\"}")
+          .withHeader("Authorization", "ShippoToken demo-shippo-key"));
+      case 4 -> new LogicalCall(i, "shiprocket", "create-order", "adhoc", HttpCall.post(
+          sim.url("apiv2.shiprocket.in", "/v1/external/orders/create/adhoc"), "{\"order_id\":\"" + ref
+              + "\",\"order_date\":\"2026-12-01 10:00\",\"pickup_location\":\"Primary\","
+              + "\"billing_customer_name\":\"Asha\",\"billing_pincode\":\"110001\",\"payment_method\":"
+              + "\"Prepaid\",\"sub_total\":500,\"length\":10,\"breadth\":10,\"height\":10,\"weight\":0.5}")
+          .withHeader("Authorization", "Bearer demo-shiprocket-token"));
+      default -> new LogicalCall(i, "fedex", "create-shipment", "ground", HttpCall.post(
+          sim.url("apis.fedex.com", "/ship/v1/shipments"), "{\"accountNumber\":{\"value\":\"740561073\"},"
+              + "\"labelResponseOptions\":\"URL_ONLY\",\"requestedShipment\":{\"shipper\":{\"contact\":"
+              + "{\"personName\":\"SHIPPER " + ref + "\"}},\"serviceType\":\"FEDEX_GROUND\",\"packagingType\":"
+              + "\"YOUR_PACKAGING\",\"requestedPackageLineItems\":[{\"weight\":{\"units\":\"LB\","
+              + "\"value\":10}}]}}").withHeader("Authorization", "Bearer demo-fedex-token"));
+    };
   }
 }

@@ -74,6 +74,19 @@ class DemoCommandTest {
   }
 
   @Test
+  void allProvidersRunTheSamePipelineAndFindNoMisbehaviour() {
+    String printed = runOk("--providers", "all", "--seed", "7", "--calls", "26", "--fault-rate", "0.1");
+
+    assertThat(printed).contains("[ 26/26]").contains("OK: no duplicates");
+    for (String provider : List.of("clickpost", "aftership-shipping", "17track", "abicart", "sendcloud", "shipstation",
+        "easypost", "shippo", "shiprocket", "fedex")) {
+      assertThat(printed).as(provider).containsPattern("(?m)^" + provider + " ");
+    }
+    assertThat(printed).doesNotContain("demo-sendcloud-key", "demo-shipstation-key", "demo-easypost-key",
+        "demo-shippo-key", "demo-shiprocket-token", "demo-fedex-token");
+  }
+
+  @Test
   void everyClientSendsTheSameCallsForTheSameSeed() {
     // given one call of each kind; which decisions they get depends on timing, which calls they are does not
     // when
@@ -93,7 +106,7 @@ class DemoCommandTest {
     int code = run("--calls", "5", "--help");
     assertThat(code).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("usage: demo [--seed N] [--calls N] [--fault-rate R] [--spring | --async | --webclient]")
+        .contains("usage: demo [--seed N] [--calls N] [--fault-rate R] [--providers first4|all] [--spring | --async | --webclient]")
         .contains("--fault-rate=R").contains("--webclient")
         .doesNotContain("Summary");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
@@ -122,7 +135,8 @@ class DemoCommandTest {
       "--calls 0|--calls must be between",
       "--fault-rate 2|--fault-rate must be between",
       "--bogus|unknown demo argument '--bogus'",
-      "--spring --webclient|give at most one"})
+      "--spring --webclient|give at most one",
+      "--providers some|--providers must be first4 or all"})
   void usageMistakesExitTwoNamingTheArgument(String args, String message) {
     int code = run(args.split(" "));
     assertThat(code).isEqualTo(2);
