@@ -1,9 +1,7 @@
 package dev.shippingresilience.examples;
 
-import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.okhttp.ShippingCallFactory;
-import dev.shippingresilience.okhttp.ShippingInterceptor;
 import dev.shippingresilience.simulator.SimulatedProvider;
 import java.io.IOException;
 import java.time.Duration;
@@ -12,11 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.Headers;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
@@ -25,7 +19,6 @@ import okhttp3.Response;
  * thread is held while a call backs off or polls; a demo worker only waits for its call's callback.
  */
 final class OkHttpAsyncDemo implements DemoClient {
-  private static final MediaType JSON = MediaType.get(DemoWorkload.JSON);
   private static final long CALL_LIMIT_SECONDS = 120;
 
   private final OkHttpClient client;
@@ -46,21 +39,12 @@ final class OkHttpAsyncDemo implements DemoClient {
 
   @Override
   public FinalResponse send(DemoWorkload.HttpCall call) throws IOException {
-    Request.Builder request = new Request.Builder()
-        .url(call.url())
-        .headers(Headers.of(call.headers()))
-        .method(call.method(), RequestBody.create(call.body(), JSON));
-    if (call.options() != null) {
-      request.tag(CallOptions.class, call.options());
-    }
     CompletableFuture<FinalResponse> answer = new CompletableFuture<>();
-    calls.newCall(request.build()).enqueue(new Callback() {
+    calls.newCall(OkHttpDemo.request(call)).enqueue(new Callback() {
       @Override
       public void onResponse(Call c, Response response) {
         try (response) {
-          response.body().bytes();
-          answer.complete(new FinalResponse(response.header(ShippingInterceptor.DECISION_HEADER),
-              "true".equals(response.header(ShippingInterceptor.DUPLICATE_HEADER))));
+          answer.complete(OkHttpDemo.read(response));
         } catch (IOException e) {
           answer.completeExceptionally(e);
         }

@@ -34,6 +34,13 @@ final class OkHttpDemo implements DemoClient {
 
   @Override
   public FinalResponse send(DemoWorkload.HttpCall call) throws IOException {
+    try (Response response = client.newCall(request(call)).execute()) {
+      return read(response);
+    }
+  }
+
+  /** Returns {@code call} as an OkHttp request, its {@code CallOptions} as the request's tag. */
+  static Request request(DemoWorkload.HttpCall call) {
     Request.Builder request = new Request.Builder()
         .url(call.url())
         .headers(Headers.of(call.headers()))
@@ -41,11 +48,14 @@ final class OkHttpDemo implements DemoClient {
     if (call.options() != null) {
       request.tag(CallOptions.class, call.options());
     }
-    try (Response response = client.newCall(request.build()).execute()) {
-      response.body().bytes();
-      return new FinalResponse(response.header(ShippingInterceptor.DECISION_HEADER),
-          "true".equals(response.header(ShippingInterceptor.DUPLICATE_HEADER)));
-    }
+    return request.build();
+  }
+
+  /** Reads {@code response}'s body to the end and returns the library's headers; the caller closes it. */
+  static FinalResponse read(Response response) throws IOException {
+    response.body().bytes();
+    return new FinalResponse(response.header(ShippingInterceptor.DECISION_HEADER),
+        "true".equals(response.header(ShippingInterceptor.DUPLICATE_HEADER)));
   }
 
   @Override
