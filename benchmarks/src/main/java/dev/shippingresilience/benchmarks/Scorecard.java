@@ -190,7 +190,8 @@ public final class Scorecard {
     List<ScorecardReport.Row> rows = new ArrayList<>();
     for (Schedules.Spec spec : schedules) {
       for (String name : Strategies.NAMES) {
-        ScorecardReport.Row row = runOne(spec, name, calls, config.arrivalWindow(), true);
+        ScorecardReport.Row row = runOne(spec, name,
+            spec.allProviders() ? spec.workload(config.seed(), config.calls()) : calls, config.arrivalWindow(), true);
         out.printf(Locale.ROOT, "  %-18s %-20s success %5.1f%%  attempts/call %.2f  duplicates %d  (%.1f s)%n",
             spec.name(), name, row.successRate() * 100, row.amplification(), row.duplicates(), row.runSeconds());
         rows.add(row);

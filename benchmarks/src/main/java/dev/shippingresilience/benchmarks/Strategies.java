@@ -14,6 +14,7 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import okhttp3.EventListener;
@@ -224,7 +225,10 @@ final class Strategies {
     @Override
     public String settings() {
       StringBuilder b = new StringBuilder("ShippingInterceptor.of(ShippingPolicies) with, per provider:");
-      for (String id : List.of(Workload.CLICKPOST, Workload.AFTERSHIP, Workload.SEVENTEEN_TRACK, Workload.ABICART)) {
+      List<String> ids = new ArrayList<>(List.of(Workload.CLICKPOST, Workload.AFTERSHIP, Workload.SEVENTEEN_TRACK,
+          Workload.ABICART));
+      ids.addAll(Workload.ADDED_AS_DATA);
+      for (String id : ids) {
         b.append("\n  - ").append(policies.require(id));
       }
       b.append("\n  - all: 2 half-open calls per breaker, one breaker per scope (provider, provider/carrier:ID); "
