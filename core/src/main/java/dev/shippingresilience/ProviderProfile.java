@@ -116,7 +116,7 @@ public final class ProviderProfile {
    * @param code the provider's business code, as the body carries it
    * @param decision what the code means
    * @param reason the rule's reason, as a sentence for logs and exceptions
-   * @throws IllegalArgumentException if {@code code} is not a code a body can carry (an optional '-', then 1 to 40
+   * @throws IllegalArgumentException if {@code code} is not a code a body can carry (an optional '-', then 1 to 64
    *     of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
   public ProviderProfile withCode(String code, Decision decision, String reason) {
@@ -132,7 +132,7 @@ public final class ProviderProfile {
    * @param decision what the code means
    * @param reason the rule's reason, as a sentence for logs and exceptions
    * @throws IllegalArgumentException if the operation does not exist, {@code code} is not a code a body can carry
-   *     (an optional '-', then 1 to 40 of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
+   *     (an optional '-', then 1 to 64 of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
   public ProviderProfile withCode(@Nullable String operation, String code, Decision decision, String reason) {
     Objects.requireNonNull(code, "code");

@@ -128,12 +128,15 @@ class ProfileParserTest {
   @Nested
   class CodesTheReaderCanProduce {
     private static final String RULE = "{\"decision\":\"FAIL\",\"reason\":\"r\"}";
-    private static final String FORTY_ONE = "9".repeat(41);
+    private static final String TOO_LONG = "9".repeat(65);
 
     /** Candidates on both sides of {@link Codes#PLAIN_CODE}. */
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"0", "-18019909", "E-1", "ERR:42", "a.b_c", "-", "0001", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "a b", "a/b", "é",
+        "-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "ACCOUNTNUMBER.REGISTRATION.REQUIRED.INVALID",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "a b", "a/b", "é",
         "+1", " 1", "1 "})
     void loaderAcceptsExactlyTheCodesTheClassifierReads(String code) {
       String json = profile("\"codes\":{\"" + code + "\":" + RULE + "}");
@@ -147,12 +150,12 @@ class ProfileParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-        a code over 40 characters    | codes.                  | "codes":{"%s":%s}
+        a code over 64 characters    | codes.                  | "codes":{"%s":%s}
         an operation code            | operations[0].codes.    | "operations":[{"name":"o","path":"/o","codes":{"%s":%s}}]
         """)
-    void codeOver40CharactersIsRejectedNamingTheCode(String what, String fieldPrefix, String template) {
-      assertRejected(profile(String.format(template, FORTY_ONE, RULE)), fieldPrefix + "\"" + FORTY_ONE + "\"",
-          "'" + FORTY_ONE + "' can never be read: a code is 1 to 40 of A-Z a-z 0-9 _ . : - after an optional '-'");
+    void codeOver64CharactersIsRejectedNamingTheCode(String what, String fieldPrefix, String template) {
+      assertRejected(profile(String.format(template, TOO_LONG, RULE)), fieldPrefix + "\"" + TOO_LONG + "\"",
+          "'" + TOO_LONG + "' can never be read: a code is 1 to 64 of A-Z a-z 0-9 _ . : - after an optional '-'");
     }
 
     @Test
