@@ -71,15 +71,27 @@ public final class ProfileModel {
   }
 
   /**
-   * One condition of a {@link Match}: the value read at {@code pointer} is one of {@code values}.
+   * One condition of a {@link Match}: the value read at {@code pointer} is one of {@code values} or, when
+   * {@code negated} ({@code {"not": ...}}), is absent or none of them.
    *
    * @param pointer the pointer as written, with a {@code *} segment for every element of an array
-   * @param values the accepted values, as the reader keeps values (numbers canonical, booleans "true"/"false")
+   * @param values the listed values, as the reader keeps values (numbers canonical, booleans "true"/"false")
+   * @param negated whether the condition holds when the value is not one of {@code values}
    */
-  public record Condition(String pointer, List<String> values) {
+  public record Condition(String pointer, List<String> values, boolean negated) {
     /** Copies the values. */
     public Condition {
       values = List.copyOf(values);
+    }
+
+    /** A condition that holds when the value is one of {@code values}. */
+    public Condition(String pointer, List<String> values) {
+      this(pointer, values, false);
+    }
+
+    /** Returns whether {@code value} (the value read, {@code null} when absent) satisfies this condition. */
+    public boolean holdsFor(@Nullable String value) {
+      return negated ? value == null || !values.contains(value) : value != null && values.contains(value);
     }
   }
 

@@ -663,7 +663,21 @@ public final class ProfileParser {
           array = own;
           arrayFrom = "\"" + ProfileSyntax.shown(pointer) + "\"";
         }
-        conditions.add(new Condition(pointer, conditionValues(field, e.getValue())));
+        JsonValue v = e.getValue();
+        if (v.isObject()) {
+          allowOnly(v, field, "not");
+          JsonValue not = v.get("not");
+          if (not == null) {
+            throw error(field, "expected a value, an array of values or {\"not\": value or values}");
+          }
+          conditions.add(new Condition(pointer, conditionValues(child(field, "not"), not), true));
+        } else {
+          conditions.add(new Condition(pointer, conditionValues(field, v)));
+        }
+      }
+      if (conditions.stream().allMatch(Condition::negated)) {
+        throw error(whenPath, "needs a condition that names a value the field must have: with only \"not\" "
+            + "conditions, bodies without those fields would match too");
       }
       String carrierPointer = optionalText(m, path, "carrierPointer");
       if (carrierPointer != null) {

@@ -348,7 +348,8 @@ final class Verdicts {
       boolean inElement = item != null && JsonPointers.everyArray(c.pointer()) != null;
       String relative = JsonPointers.everyElement(c.pointer());
       String name = !inElement ? c.pointer() : relative.isEmpty() ? "the element" : relative.substring(1);
-      what.append(i == 0 ? "" : " and ").append(name).append(" = ").append(valueAt(c.pointer(), item));
+      String value = valueAt(c.pointer(), item);
+      what.append(i == 0 ? "" : " and ").append(name).append(value == null ? " absent" : " = " + value);
     }
     String carrier = null;
     if (m.carrierPointer() != null) {
@@ -381,8 +382,7 @@ final class Verdicts {
 
   private boolean holds(Match m, Extraction.@Nullable Item item) {
     for (Condition c : m.when()) {
-      String value = valueAt(c.pointer(), item);
-      if (value == null || !c.values().contains(value)) {
+      if (!c.holdsFor(valueAt(c.pointer(), item))) {
         return false;
       }
     }

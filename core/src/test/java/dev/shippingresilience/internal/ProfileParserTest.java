@@ -324,6 +324,9 @@ class ProfileParserTest {
         match without when          | "matches":[{"decision":"FAIL","reason":"r"}]            | matches[0].when      | expected a non-empty object of JSON Pointer to value
         match over two arrays       | "matches":[{"when":{"/errors/*/a":"x","/messages/*/b":"y"},"decision":"FAIL","reason":"r"}] | matches[0].when."/messages/*/b" | reads the array /messages but "/errors/*/a" reads /errors
         match value with spaces     | "matches":[{"when":{"/a":" x"},"decision":"FAIL","reason":"r"}] | matches[0].when."/a" | can never match: values are read with surrounding white space removed
+        match with only not         | "matches":[{"when":{"/a":{"not":"x"}},"decision":"FAIL","reason":"r"}] | matches[0].when | needs a condition that names a value the field must have
+        match not misspelled        | "matches":[{"when":{"/b":"y","/a":{"nto":"x"}},"decision":"FAIL","reason":"r"}] | matches[0].when."/a".nto | unknown field (allowed here: not)
+        match not null              | "matches":[{"when":{"/b":"y","/a":{"not":null}},"decision":"FAIL","reason":"r"}] | matches[0].when."/a".not | null can never match
         match value null            | "matches":[{"when":{"/a":null},"decision":"FAIL","reason":"r"}] | matches[0].when."/a" | null can never match
         match value an object       | "matches":[{"when":{"/a":["x",{}]},"decision":"FAIL","reason":"r"}] | matches[0].when."/a"[1] | expected a string, a number or a boolean, got object
         match carrier elsewhere     | "matches":[{"when":{"/errors/*/a":"x"},"carrierPointer":"/messages/*/carrier","decision":"FAIL","reason":"r"}] | matches[0].carrierPointer | reads the array /messages, which the conditions in when do not read element by element
