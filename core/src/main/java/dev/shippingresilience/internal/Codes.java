@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  */
 public final class Codes {
   /**
-   * The most characters of a code after its optional leading '-': {@value}. FedEx's longest documented code,
-   * {@code ACCOUNTNUMBER.REGISTRATION.REQUIRED.INVALID}, has 43; a JSON number in a body still reads as a code only up
-   * to 40 digits ({@link StreamingExtractor#MAX_NUMBER_LENGTH}), so a longer code is one a provider sends as text.
+   * The most characters of a code after its optional leading '-': {@value} (the longest documented code of a
+   * built-in profile has 43). A JSON number in a body still reads as a code only up to 40 digits
+   * ({@link StreamingExtractor#MAX_NUMBER_LENGTH}), so a longer code is one a provider sends as text.
    */
   public static final int MAX_LENGTH = 64;
 
