@@ -36,12 +36,35 @@ public final class ProfileModel {
    * @param notProcessed the answer proves the request was not processed
    * @param pauseUntil the provider's own reset time, or {@code null}: the answer asks to come back then
    * @param credentialsExpired the answer means the credentials (a bearer token) expired and a refresh may fix it
+   * @param codeReason for an entry of a code table, the classification's reason when the body's code is this entry's
+   *     ({@code "code <code>: <reason>"}), made once when the table is built so that a successful call does not
+   *     concatenate it; {@code null} for a rule of a range, of a status or made by the classifier
    */
   public record CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate,
-      boolean notProcessed, @Nullable PauseUntil pauseUntil, boolean credentialsExpired) {
+      boolean notProcessed, @Nullable PauseUntil pauseUntil, boolean credentialsExpired, @Nullable String codeReason) {
     /** A rule without a pause and without expired credentials. */
     public CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate, boolean notProcessed) {
-      this(decision, reason, scope, duplicate, notProcessed, null, false);
+      this(decision, reason, scope, duplicate, notProcessed, null, false, null);
+    }
+
+    /** A rule outside a code table. */
+    public CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate, boolean notProcessed,
+        @Nullable PauseUntil pauseUntil, boolean credentialsExpired) {
+      this(decision, reason, scope, duplicate, notProcessed, pauseUntil, credentialsExpired, null);
+    }
+
+    /** Returns this rule as the table entry of {@code code}, its {@link #codeReason} made. */
+    public CodeRule forCode(String code) {
+      String made = "code " + code + ": " + reason;
+      return made.equals(codeReason) ? this
+          : new CodeRule(decision, reason, scope, duplicate, notProcessed, pauseUntil, credentialsExpired, made);
+    }
+
+    /** Returns {@code codes} with each rule made the table entry of its code ({@link #forCode}), order kept. */
+    public static Map<String, CodeRule> table(Map<String, CodeRule> codes) {
+      Map<String, CodeRule> out = new java.util.LinkedHashMap<>();
+      codes.forEach((code, rule) -> out.put(code, rule.forCode(code)));
+      return java.util.Collections.unmodifiableMap(out);
     }
   }
 

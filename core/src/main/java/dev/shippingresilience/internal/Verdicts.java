@@ -110,6 +110,9 @@ final class Verdicts {
   /** The deciding part's reason, the others in brief, and what was not read. */
   String reason() {
     Verdict worst = worst();
+    if (verdicts.size() == 1 && notes == null) {
+      return worst.reason(); // the common answer: one code, nothing left unread
+    }
     StringBuilder out = new StringBuilder(worst.reason());
     if (verdicts.size() > 1) {
       out.append("; the worst of ").append(verdicts.size()).append(" (");
@@ -316,8 +319,9 @@ final class Verdicts {
         return new Verdict(override.rule(), prefix + "code " + code + " with a message matching the override "
             + "pattern: " + override.rule().reason(), shownCode, null, unit, array, item);
       }
-      return new Verdict(tableRule, prefix + "code " + code + ": " + tableRule.reason(), shownCode, null, unit,
-          array, item);
+      String reason = prefix.isEmpty() && tableRule.codeReason() != null ? tableRule.codeReason()
+          : prefix + "code " + code + ": " + tableRule.reason();
+      return new Verdict(tableRule, reason, shownCode, null, unit, array, item);
     }
     String shown = echo.code(code);
     if (profile.retryablePointer() != null && "true".equals(ext.value(profile.retryablePointer()))) {
