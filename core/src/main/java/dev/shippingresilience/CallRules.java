@@ -630,6 +630,12 @@ final class CallRules<R> {
     if (!safe || retries + 1 >= settings.maxAttempts || !settings.budget(account).allowsRetry()) {
       throw withEarlierFailures(e);
     }
+    return retryAfterFailure(e, new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(),
+        next.original(), next.method(), next.uri(), next.extraHeaders()));
+  }
+
+  /** Sends {@code again} after a backoff, {@code e} kept for the exception that may end the call later. */
+  private Next retryAfterFailure(IOException e, AttemptRequest again) throws IOException {
     Duration wait = backoffDelay();
     if (!fitsDeadline(wait)) {
       throw new DeadlineExceededException(settings.profile.id(), last, sends, "with no time left to retry", e);
@@ -639,8 +645,7 @@ final class CallRules<R> {
     }
     failures.add(e);
     retries++;
-    next = new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(), next.original(),
-        next.method(), next.uri(), next.extraHeaders());
+    next = again;
     return waitFor(wait, "backoff", After.NEXT_ATTEMPT);
   }
 
@@ -669,16 +674,7 @@ final class CallRules<R> {
   /** The lookup answered ({@code c} as its own classification): found, absent or unknown. */
   private Next reconciled(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
       throws IOException {
-    long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
-    record(c, nanos);
-    String codeTag = codeTag(c);
-    settings.metrics.attempt(operationName, c.decision().name(), codeTag);
-    if (observation != null) {
-      observation.attemptAnswered(c, codeTag);
-    }
-    if (settings.listening) {
-      safely(() -> settings.listener.onDecision(new DecisionEvent(c, next.attempt(), next.poll())));
-    }
+    answeredAttempt(c);
     Reconciliation lookup = settings.profile.reconciliation(operation);
     BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit());
     Reconciliation.Verdict verdict = lookup == null ? Reconciliation.Verdict.UNKNOWN
@@ -702,22 +698,12 @@ final class CallRules<R> {
         if (!options.bodyRepeatable() || retries + 1 >= settings.maxAttempts
             || !settings.budget(account).allowsRetry()) {
           reconciled("absent", "the lookup found nothing, but no attempt is left to send the create again");
+          lost.addSuppressed(new RedactedFailure("not sent again: the lookup found nothing, but no attempt is left"));
           throw withEarlierFailures(lost);
         }
-        Duration wait = backoffDelay();
-        if (!fitsDeadline(wait)) {
-          reconciled("absent", "the lookup found nothing, but no time is left to send the create again");
-          throw new DeadlineExceededException(settings.profile.id(), last, sends, "with no time left to retry", lost);
-        }
         reconciled("absent", "the lookup found nothing: the create is sent again");
-        if (failures == null) {
-          failures = new ArrayList<>(2);
-        }
-        failures.add(lost);
-        retries++;
-        next = new AttemptRequest(create.attempt() + 1, 0, true, create.method(), create.uri(),
-            create.extraHeaders());
-        return waitFor(wait, "backoff", After.NEXT_ATTEMPT);
+        return retryAfterFailure(lost, new AttemptRequest(create.attempt() + 1, 0, true, create.method(),
+            create.uri(), create.extraHeaders()));
       }
       default -> {
         response.close();
@@ -770,10 +756,9 @@ final class CallRules<R> {
     }
   }
 
-  private Next decide(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
-      throws IOException {
+  /** The attempt in flight was answered with {@code c}: breakers, meters, observation and listener hear of it. */
+  private void answeredAttempt(Classification c) {
     long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
-    last = c;
     record(c, nanos);
     String codeTag = codeTag(c);
     settings.metrics.attempt(operationName, c.decision().name(), codeTag);
@@ -783,6 +768,12 @@ final class CallRules<R> {
     if (settings.listening) {
       safely(() -> settings.listener.onDecision(new DecisionEvent(c, next.attempt(), next.poll())));
     }
+  }
+
+  private Next decide(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
+      throws IOException {
+    last = c;
+    answeredAttempt(c);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} {}", request.method(), settings.profile.redaction().url(request.uri().toString()),
           c.summary());
