@@ -101,7 +101,7 @@ public final class Reconciliation {
     String path = q < 0 ? built : built.substring(0, q);
     String query = q < 0 ? null : built.substring(q + 1);
     URI uri = derived(original, spec.template(), path, query);
-    return uri == null ? new Lookup(null, "a valid URL") : new Lookup(uri, null);
+    return uri == null ? new Lookup(null, "values that make the lookup a valid URL") : new Lookup(uri, null);
   }
 
   /**
