@@ -23,6 +23,8 @@ final class Schedules {
 
   /** The schedule whose requests per second the charts show, around its outage window. */
   static final String PROVIDER_OUTAGE = "provider-outage";
+  /** The schedule whose lost answers a reconcile lookup wins back. */
+  static final String AMBIGUOUS_TIMEOUTS = "ambiguous-timeouts";
   /** The schedule whose 429s per second the charts show. */
   static final String RATE_LIMIT_STORM = "rate-limit-storm";
 
@@ -92,7 +94,7 @@ final class Schedules {
             "80% of Clickpost orders and AfterShip labels are accepted asynchronously (202/102, 3001/creating) "
                 + "and need 2 polls before they are done",
             background(seed).asyncRate(0.8).processingPolls(2).build()),
-        new Spec("ambiguous-timeouts",
+        new Spec(AMBIGUOUS_TIMEOUTS,
             "20% of the creates that are processed lose their response (connection reset after the order or "
                 + "label was created)",
             background(seed).ambiguousTimeoutRate(0.2).build()),

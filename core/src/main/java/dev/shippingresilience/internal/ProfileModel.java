@@ -158,6 +158,23 @@ public final class ProfileModel {
   public record PollSpec(String method, String pathTemplate, Map<String, String> variables) {}
 
   /**
+   * How to ask the provider whether a create whose answer was lost was processed: a lookup request built from the
+   * original request, and how to read its answer.
+   *
+   * @param method the lookup's method (GET)
+   * @param template the path and query template, e.g. {@code /labels?order_number={requestBody:/order_number}}
+   * @param variables the template's variables, by placeholder text (e.g. {@code {requestBody:/order_number}}), each
+   *     read from the request: its body ({@link ScopeSource.Source#REQUEST_BODY}) or its query
+   * @param found the pointer whose non-empty value in a 2xx answer means "processed"
+   * @param statusPointer where the found resource's status is, or {@code null} when any status will do
+   * @param statuses the statuses that count as found (with {@code statusPointer}); another status is unknown
+   * @param absent the pointer to an array whose emptiness in a 2xx answer means "not processed"
+   * @param reason one line for people (the source of the lookup), or {@code null}
+   */
+  public record ReconcileSpec(String method, String template, Map<String, ScopeSource> variables, String found,
+      @Nullable String statusPointer, java.util.Set<String> statuses, String absent, @Nullable String reason) {}
+
+  /**
    * An operation's idempotency key: the header the provider deduplicates on.
    *
    * @param header the header name
@@ -179,13 +196,16 @@ public final class ProfileModel {
    * @param businessKey where the request's business key is: a request carrying one may be repeated, or
    *     {@code null}
    * @param idempotencyKey the operation's idempotency key header, or {@code null}
+   * @param reconcile how to look up a create whose answer was lost, or {@code null}
    */
   public record OperationSpec(String name, @Nullable String method, PathPattern path, boolean repeatSafe,
       Map<String, CodeRule> codes, @Nullable Refine refine, @Nullable PollSpec poll,
-      @Nullable ScopeSource businessKey, @Nullable IdempotencyKeySpec idempotencyKey) {
+      @Nullable ScopeSource businessKey, @Nullable IdempotencyKeySpec idempotencyKey,
+      @Nullable ReconcileSpec reconcile) {
     /** Returns a copy with {@code codes} as its table. */
     public OperationSpec withCodes(Map<String, CodeRule> codes) {
-      return new OperationSpec(name, method, path, repeatSafe, codes, refine, poll, businessKey, idempotencyKey);
+      return new OperationSpec(name, method, path, repeatSafe, codes, refine, poll, businessKey, idempotencyKey,
+          reconcile);
     }
   }
 
