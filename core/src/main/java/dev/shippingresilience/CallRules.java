@@ -15,6 +15,7 @@ import dev.shippingresilience.internal.ProfileSyntax;
 import dev.shippingresilience.internal.RateLimitHeaders;
 import dev.shippingresilience.internal.Reconciliation;
 import dev.shippingresilience.internal.StreamingExtractor;
+import dev.shippingresilience.spi.RateLimit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -103,6 +104,10 @@ final class CallRules<R> {
   private final String[] gateScopes;
   /** The key of this call's rate limit and pause: the policy's account, per host for the generic fallback. */
   private final String account;
+  /** This call's rate limit, its operation's own or the provider's, or {@code null} for none. */
+  private final @Nullable RateLimit rateLimit;
+  /** The key of {@link #rateLimit}'s bucket: the account, or the account's bucket of the operation. */
+  private final String limitKey;
 
   private int sends;
   private int retries;
@@ -200,6 +205,10 @@ final class CallRules<R> {
         : new String[] {providerScope, providerScope + "/carrier:" + carrier, operationScope};
     this.acquired = new CircuitBreaker[gateScopes.length];
     this.operationPauseKey = settings.operationPauses ? account + "/operation:" + operationName : null;
+    // An operation with a rate limit of its own takes its permits from its bucket (Sendcloud counts reads apart).
+    CallSettings.Bucket bucket = settings.bucket(operationName);
+    this.rateLimit = bucket != null ? bucket.limit() : settings.rateLimit;
+    this.limitKey = bucket == null ? account : oneHost ? bucket.key() : account + "/bucket:" + bucket.name();
     Map<String, String> extra = idempotencyKey == null ? Map.of() : Map.of(keyHeader, idempotencyKey);
     this.next = new AttemptRequest(1, 0, true, request.method(), request.uri(), extra);
     // last: a call whose rules could not be made has no observation to stop
@@ -369,11 +378,11 @@ final class CallRules<R> {
 
   private Next permit() throws IOException {
     // The client-side rate limit: take a permit, waiting for it if the bucket is empty.
-    if (settings.rateLimit == null) {
+    if (rateLimit == null) {
       return gate();
     }
     Duration remaining = Duration.between(settings.clock.instant(), deadlineAt);
-    Duration wait = settings.limits.acquire(account, settings.rateLimit,
+    Duration wait = settings.limits.acquire(limitKey, rateLimit,
         remaining.isNegative() ? Duration.ZERO : remaining);
     if (wait == null) {
       throw new DeadlineExceededException(settings.profile.id(), last, sends, "waiting for the rate limiter", null);

@@ -50,7 +50,13 @@ class ProfileFormatDocTest {
   @Test
   void everyProfileOfTheSectionLoads() throws IOException {
     assertThat(profiles()).containsOnlyKeys("errors-in-arrays", "carrier-signals", "daily-quota", "bearer-tokens",
-        "keyed-operations", "reconciled-labels");
+        "keyed-operations", "reconciled-labels", "counted-apart");
+  }
+
+  @Test
+  void theCountedApartExampleGivesItsReadsOneBucket() throws IOException {
+    ShippingPolicy policy = ShippingPolicy.builder(profiles().get("counted-apart")).build();
+    assertThat(policy.rateLimitDescription()).isEqualTo("100 per PT1M; bucket reads: 1000 per PT1M");
   }
 
   @Test

@@ -197,17 +197,27 @@ public final class ProfileModel {
    *     {@code null}
    * @param idempotencyKey the operation's idempotency key header, or {@code null}
    * @param reconcile how to look up a create whose answer was lost, or {@code null}
+   * @param rateLimit the operation's own rate limit, used instead of the provider's, or {@code null}
    */
   public record OperationSpec(String name, @Nullable String method, PathPattern path, boolean repeatSafe,
       Map<String, CodeRule> codes, @Nullable Refine refine, @Nullable PollSpec poll,
       @Nullable ScopeSource businessKey, @Nullable IdempotencyKeySpec idempotencyKey,
-      @Nullable ReconcileSpec reconcile) {
+      @Nullable ReconcileSpec reconcile, @Nullable OperationLimit rateLimit) {
     /** Returns a copy with {@code codes} as its table. */
     public OperationSpec withCodes(Map<String, CodeRule> codes) {
       return new OperationSpec(name, method, path, repeatSafe, codes, refine, poll, businessKey, idempotencyKey,
-          reconcile);
+          reconcile, rateLimit);
     }
   }
+
+  /**
+   * An operation's own rate limit: a bucket of its own (Sendcloud counts reads apart from writes), shared by the
+   * operations that name the same bucket, used instead of the provider's {@code defaults.rateLimit}.
+   *
+   * @param bucket the bucket's name, the operation's name unless the profile names one
+   * @param limit the bucket's limit
+   */
+  public record OperationLimit(String bucket, RateLimitSpec limit) {}
 
   /** Where a carrier id can be found. */
   public record ScopeSource(Source source, String location, @Nullable Pattern pattern) {

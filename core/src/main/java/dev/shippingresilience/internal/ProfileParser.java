@@ -17,6 +17,7 @@ import dev.shippingresilience.internal.ProfileModel.IdempotencyKeySpec;
 import dev.shippingresilience.internal.ProfileModel.ItemSpec;
 import dev.shippingresilience.internal.ProfileModel.Match;
 import dev.shippingresilience.internal.ProfileModel.MessageOverride;
+import dev.shippingresilience.internal.ProfileModel.OperationLimit;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.PauseUntil;
 import dev.shippingresilience.internal.ProfileModel.PollSpec;
@@ -37,6 +38,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -808,11 +810,12 @@ public final class ProfileParser {
     List<JsonValue> elements = optionalArray(root, "operations");
     List<OperationSpec> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Map<String, RateLimitSpec> buckets = new HashMap<>();
     for (int i = 0; i < elements.size(); i++) {
       String path = "operations[" + i + "]";
       JsonValue op = elements.get(i);
       allowOnly(op, path, "name", "method", "path", "repeatSafe", "businessKey", "idempotencyKey", "codes", "refine",
-          "poll", "reconcile");
+          "poll", "reconcile", "rateLimit");
       String name = requiredText(op, path, "name");
       if (!ID.matcher(name).matches()) {
         throw error(child(path, "name"), "'" + name + "' must be lowercase letters, digits and '-'");
@@ -847,10 +850,48 @@ public final class ProfileParser {
         throw error(child(path, "reconcile"), "repeatSafe already makes a request whose answer was lost safe to "
             + "send again, so there is nothing to reconcile: keep one of the two");
       }
+      OperationLimit limit = operationLimit(op, path, name, buckets);
       out.add(new OperationSpec(name, method == null ? null : method.toUpperCase(Locale.ROOT), pattern,
-          repeatSafe, java.util.Collections.unmodifiableMap(codes), refine, poll, businessKey, key, reconcile));
+          repeatSafe, java.util.Collections.unmodifiableMap(codes), refine, poll, businessKey, key, reconcile, limit));
     }
     return out;
+  }
+
+  /**
+   * Reads an operation's {@code rateLimit} ({@code limitForPeriod}, {@code period}, optional {@code bucket}); the
+   * operations naming one bucket must give it the same limit.
+   */
+  private @Nullable OperationLimit operationLimit(JsonValue op, String path, String name,
+      Map<String, RateLimitSpec> buckets) {
+    JsonValue n = op.get("rateLimit");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    String rp = child(path, "rateLimit");
+    allowOnly(n, rp, "limitForPeriod", "period", "bucket");
+    RateLimitSpec limit = rateLimit(n, rp);
+    String bucket = optionalText(n, rp, "bucket");
+    if (bucket == null) {
+      bucket = name;
+    } else if (!ID.matcher(bucket).matches()) {
+      throw error(child(rp, "bucket"), "'" + bucket + "' must be lowercase letters, digits and '-'");
+    }
+    RateLimitSpec earlier = buckets.putIfAbsent(bucket, limit);
+    if (earlier != null && !earlier.equals(limit)) {
+      throw error(rp, "bucket '" + bucket + "' is already " + earlier.limitForPeriod() + " per " + earlier.period()
+          + " in an earlier operation: operations sharing a bucket share its limit, so give them the same one");
+    }
+    return new OperationLimit(bucket, limit);
+  }
+
+  /** Reads {@code limitForPeriod} and {@code period}, both required. */
+  private RateLimitSpec rateLimit(JsonValue rl, String rp) {
+    Integer limit = boundedInt(rl, rp, "limitForPeriod", MAX_LIMIT_FOR_PERIOD);
+    Duration period = duration(rl, rp, "period", MAX_RATE_PERIOD);
+    if (limit == null || period == null) {
+      throw error(rp, "needs both limitForPeriod and period");
+    }
+    return new RateLimitSpec(limit, period);
   }
 
   private @Nullable ScopeSource businessKey(@Nullable JsonValue n, String path) {
@@ -1088,12 +1129,7 @@ public final class ProfileParser {
     if (rl != null && !rl.isNull()) {
       String rp = child(p, "rateLimit");
       allowOnly(rl, rp, "limitForPeriod", "period");
-      Integer limit = boundedInt(rl, rp, "limitForPeriod", MAX_LIMIT_FOR_PERIOD);
-      Duration period = duration(rl, rp, "period", MAX_RATE_PERIOD);
-      if (limit == null || period == null) {
-        throw error(rp, "needs both limitForPeriod and period");
-      }
-      rateLimit = new RateLimitSpec(limit, period);
+      rateLimit = rateLimit(rl, rp);
     }
     BreakerSpec breaker = null;
     JsonValue br = n.get("breaker");

@@ -345,6 +345,11 @@ class ProfileParserTest {
         business key without pointer | "operations":[{"name":"o","path":"/o","businessKey":{"source":"requestBody"}}] | operations[0].businessKey.pointer | is required
         idempotency header with a space | "operations":[{"name":"o","path":"/o","idempotencyKey":{"header":"Idempotency Key"}}] | operations[0].idempotencyKey.header | not a valid HTTP header name
         idempotency key, no header  | "operations":[{"name":"o","path":"/o","idempotencyKey":{"required":true}}] | operations[0].idempotencyKey.header | is required
+        operation limit, no period  | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":5}}] | operations[0].rateLimit | needs both limitForPeriod and period
+        operation limit of zero     | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":0,"period":"PT1S"}}] | operations[0].rateLimit.limitForPeriod | 0
+        operation bucket upper case | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":5,"period":"PT1S","bucket":"Reads"}}] | operations[0].rateLimit.bucket | must be lowercase letters
+        one bucket, two limits      | "operations":[{"name":"a","path":"/a","rateLimit":{"limitForPeriod":5,"period":"PT1S","bucket":"r"}},{"name":"b","path":"/b","rateLimit":{"limitForPeriod":6,"period":"PT1S","bucket":"r"}}] | operations[1].rateLimit | bucket 'r' is already 5 per PT1S
+        misspelled limit field      | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":5,"period":"PT1S","bukket":"r"}}] | operations[0].rateLimit.bukket | unknown field
         """)
     void featureThatCouldNeverWorkIsRejectedAtLoad(String what, String members, String field, String problem) {
       assertRejected(profile(members), field, problem);
