@@ -50,6 +50,7 @@ final class CallSettings {
   final Duration deadline;
   final Duration maxRetryAfter;
   final Duration pauseJitter;
+  final boolean learnWindow;
   final @Nullable String idempotencyKeyHeader;
   final boolean automaticIdempotencyKey;
   final boolean throwOnFailure;
@@ -98,6 +99,7 @@ final class CallSettings {
     this.deadline = b.deadline;
     this.maxRetryAfter = b.maxRetryAfter;
     this.pauseJitter = b.pauseJitter;
+    this.learnWindow = b.learnWindow;
     this.idempotencyKeyHeader = b.idempotencyKeyHeader;
     this.automaticIdempotencyKey = b.automaticIdempotencyKey;
     this.throwOnFailure = b.throwOnFailure;
