@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code Retry-After}: delta-seconds or an HTTP-date (RFC 9110 §10.2.3; IMF-fixdate, RFC 850 and asctime).
  *   <li>{@code X-RateLimit-Reset} / {@code RateLimit-Reset} (any case), read by magnitude: above 10^12 epoch
- *       milliseconds (AfterShip's SDKs), above 10^9 epoch seconds (AfterShip's docs), else delta-seconds (IETF).
+ *       milliseconds (AfterShip's SDKs), above 10^9 epoch seconds (AfterShip's docs), else delta-seconds (IETF); no
+ *       hint when {@code X-RateLimit-Remaining} / {@code RateLimit-Remaining} says requests are left (the window's
+ *       end is then no wait: AfterShip sends these headers on every answer).
  *   <li>A time already past gives no hint ({@code null}): the limit has reset, and the engine's own backoff applies
  *       so a skewed clock cannot cause a burst of immediate retries.
  *   <li>A wait beyond {@link #MAX_HINT} (a mangled value, a clock decades off, {@code 9e18}, {@code 1e400}) is
@@ -62,16 +64,17 @@ public final class RateLimitHeaders {
         return d;
       }
     }
-    for (String name : RESET_HEADERS) {
-      String reset = headers.first(name);
-      if (reset != null) {
-        Duration d = parseReset(reset.strip(), now);
-        if (d != null) {
-          return d;
-        }
-      }
+    String reset = headers.first(RESET_HEADERS[0], RESET_HEADERS[1]);
+    if (reset == null) {
+      return null;
     }
-    return null;
+    // A window that still has requests left announces when it ends, not a wait: AfterShip sends the headers on
+    // every answer, and a poll or a retry must not wait for the end of a window it may still use.
+    String remaining = headers.first(REMAINING_HEADERS[0], REMAINING_HEADERS[1]);
+    if (remaining != null && count(remaining) > 0) {
+      return null;
+    }
+    return parseReset(reset.strip(), now);
   }
 
   /**

@@ -148,4 +148,16 @@ class RateLimitHeadersTest {
         .isFalse();
     assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("RateLimit-Remaining", " 0 "))).isTrue();
   }
+
+  @Test
+  void aResetAnnouncedWithRequestsLeftIsNoWait() {
+    // AfterShip sends its window on every answer: a poll answered "creating" with 40 requests left must not wait
+    String reset = Long.toString(NOW.plusMillis(900).toEpochMilli());
+    assertThat(RateLimitHeaders.retryAfter(HeaderValues.of("X-RateLimit-Remaining", "40", "X-RateLimit-Reset", reset),
+        NOW)).isNull();
+    assertThat(RateLimitHeaders.retryAfter(HeaderValues.of("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset),
+        NOW)).isEqualTo(Duration.ofMillis(900));
+    assertThat(RateLimitHeaders.retryAfter(HeaderValues.of("X-RateLimit-Remaining", "40", "Retry-After", "2"), NOW))
+        .as("Retry-After still asks for its wait").isEqualTo(Duration.ofSeconds(2));
+  }
 }

@@ -172,4 +172,26 @@ class RateLimitWindowTest {
 
     assertThat(sleeper.waits()).isEmpty();
   }
+
+  @Test
+  void aPollIsNotHeldUntilTheResetOfAWindowWithRequestsLeft() throws IOException {
+    // given AfterShip announcing its window (40 of 50 left) on every answer, the label first "creating"
+    String[] window = {"X-RateLimit-Limit", "50", "X-RateLimit-Remaining", "40",
+        "X-RateLimit-Reset", Long.toString(Fixtures.NOW.plusMillis(900).toEpochMilli())};
+    wireMock.stubFor(post(urlPathEqualTo(LABELS)).willReturn(labelCreated(window)
+        .withBody(Fixtures.body("aftership-shipping", "label-creating.json"))));
+    wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(LABELS + "/.+"))
+        .willReturn(labelCreated(window)));
+    ShippingPolicies policies = ShippingPolicies.builder()
+        .configureAll(b -> b.clock(clock).sleeper(sleeper).meterRegistry(new SimpleMeterRegistry())
+            .random(new FixedRandom()).pollInterval(Duration.ofMillis(100)))
+        .build();
+
+    // when
+    assertThat(create(client(policies), "api.aftership.com")).isEqualTo("SUCCEED");
+
+    // then the poll waited its interval, not for the end of the window (the reset is no wait while requests remain)
+    assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(100));
+  }
 }
