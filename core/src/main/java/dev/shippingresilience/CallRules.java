@@ -15,6 +15,7 @@ import dev.shippingresilience.internal.ProfileSyntax;
 import dev.shippingresilience.internal.RateLimitHeaders;
 import dev.shippingresilience.internal.Reconciliation;
 import dev.shippingresilience.internal.StreamingExtractor;
+import dev.shippingresilience.spi.AnnouncedWindow;
 import dev.shippingresilience.spi.RateLimit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
@@ -377,15 +378,30 @@ final class CallRules<R> {
   }
 
   private Next permit() throws IOException {
-    // The client-side rate limit: take a permit, waiting for it if the bucket is empty.
-    if (rateLimit == null) {
+    // The window the provider announced, then the client-side rate limit: take a permit from each, waiting for the
+    // later one when either is spent.
+    if (rateLimit == null && !settings.learnWindow) {
       return gate();
     }
     Duration remaining = Duration.between(settings.clock.instant(), deadlineAt);
-    Duration wait = settings.limits.acquire(limitKey, rateLimit,
-        remaining.isNegative() ? Duration.ZERO : remaining);
+    Duration maxWait = remaining.isNegative() ? Duration.ZERO : remaining;
+    Duration wait = settings.learnWindow ? settings.limits.acquireLearned(account, maxWait, sends > 0)
+        : Duration.ZERO;
     if (wait == null) {
-      throw new DeadlineExceededException(settings.profile.id(), last, sends, "waiting for the rate limiter", null);
+      throw new DeadlineExceededException(settings.profile.id(), last, sends,
+          "waiting for the provider's rate-limit window", null);
+    }
+    if (wait.isNegative()) {
+      // the windows ahead are taken by calls under way: ask again when the current one ends
+      return waitFor(wait.negated(), "rate_limit", After.PERMIT);
+    }
+    if (rateLimit != null) {
+      Duration limiterWait = settings.limits.acquire(limitKey, rateLimit, maxWait);
+      if (limiterWait == null) {
+        throw new DeadlineExceededException(settings.profile.id(), last, sends, "waiting for the rate limiter",
+            null);
+      }
+      wait = limiterWait.compareTo(wait) > 0 ? limiterWait : wait;
     }
     return wait.compareTo(Duration.ZERO) > 0 ? waitFor(wait, "rate_limit", After.PAUSE_AFTER_PERMIT) : gate();
   }
@@ -787,7 +803,8 @@ final class CallRules<R> {
       LOG.debug("{} {} {}", request.method(), settings.profile.redaction().url(request.uri().toString()),
           c.summary());
     }
-    boolean throttled = pauseProviderIfLimited(c, snapshot);
+    boolean windowLearned = settings.learnWindow && learnWindow(snapshot);
+    boolean throttled = pauseProviderIfLimited(c, snapshot, windowLearned);
 
     switch (c.decision()) {
       case SUCCEED -> {
@@ -1024,15 +1041,24 @@ final class CallRules<R> {
     return inTable ? c.code() : "other";
   }
 
-  /** Pauses the account until the reset when {@code c} is throttling; returns whether it did. */
-  private boolean pauseProviderIfLimited(Classification c, ResponseSnapshot snapshot) {
+  /** Hands the window the answer announces, if any, to the limits; returns whether they took it. */
+  private boolean learnWindow(ResponseSnapshot snapshot) {
+    AnnouncedWindow window = RateLimitHeaders.announcedWindow(snapshot.headers(), settings.clock);
+    return window != null && settings.limits.learnWindow(account, window);
+  }
+
+  /**
+   * Pauses the account until the reset when {@code c} is throttling; returns whether it did. An answer that only
+   * says its window is spent pauses nobody when the limits took the window: the pacing holds the callers back.
+   */
+  private boolean pauseProviderIfLimited(Classification c, ResponseSnapshot snapshot, boolean windowLearned) {
     Duration hint = c.retryAfter();
     if (hint == null || hint.isZero()) {
       return false;
     }
     // A 429 or an exhausted rate-limit window pauses every caller of this account (the whole fleet with shared
     // limits) until the reset, not just the call that saw it.
-    if (c.httpStatus() == 429 || RateLimitHeaders.remainingExhausted(snapshot.headers())
+    if (c.httpStatus() == 429 || !windowLearned && RateLimitHeaders.remainingExhausted(snapshot.headers())
         || (c.decision() == Decision.RETRY && c.notProcessed())) {
       // At most maxRetryAfter: a mangled header ("come back in ten years") must not shut the account for good;
       // past it, the next caller asks again and a real, long reset pauses the account once more.

@@ -51,6 +51,7 @@ final class CallSettings {
   final Duration deadline;
   final Duration maxRetryAfter;
   final Duration pauseJitter;
+  final boolean learnWindow;
   final @Nullable String idempotencyKeyHeader;
   final boolean automaticIdempotencyKey;
   final boolean throwOnFailure;
@@ -101,6 +102,7 @@ final class CallSettings {
     this.deadline = b.deadline;
     this.maxRetryAfter = b.maxRetryAfter;
     this.pauseJitter = b.pauseJitter;
+    this.learnWindow = b.learnWindow;
     this.idempotencyKeyHeader = b.idempotencyKeyHeader;
     this.automaticIdempotencyKey = b.automaticIdempotencyKey;
     this.throwOnFailure = b.throwOnFailure;

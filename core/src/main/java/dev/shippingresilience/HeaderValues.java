@@ -126,6 +126,23 @@ public final class HeaderValues {
   }
 
   /**
+   * {@return the first value of {@code name} or {@code otherName} (case-insensitive), whichever comes first, or
+   * {@code null} when both are absent} One pass over the fields, no allocation.
+   *
+   * @param name a header name, any case
+   * @param otherName another header name, any case
+   */
+  public @Nullable String first(String name, String otherName) {
+    String[] f = fields;
+    for (int i = 0; i < f.length; i += 2) {
+      if (f[i].equalsIgnoreCase(name) || f[i].equalsIgnoreCase(otherName)) {
+        return f[i + 1];
+      }
+    }
+    return null;
+  }
+
+  /**
    * {@return every value of {@code name} (case-insensitive), empty when absent}
    *
    * @param name the header name, any case

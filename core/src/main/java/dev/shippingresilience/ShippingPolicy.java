@@ -347,6 +347,7 @@ public final class ShippingPolicy {
     boolean deadlineSet;
     Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
     Duration pauseJitter = DEFAULT_PAUSE_JITTER;
+    boolean learnWindow = true;
     float failureRateThreshold = 50;
     int minimumNumberOfCalls = 5;
     int slidingWindowSize = 20;
@@ -404,6 +405,7 @@ public final class ShippingPolicy {
         this.waitDurationInOpenState = d.breaker().waitDurationInOpenState();
       }
       this.idempotencyKeyHeader = d.idempotencyKeyHeader();
+      this.learnWindow = d.learnRateLimitWindow();
     }
 
     private static Duration positive(String name, Duration value) {
@@ -523,6 +525,23 @@ public final class ShippingPolicy {
         throw new IllegalArgumentException("Invalid pauseJitter (" + maxJitter + "): must not be negative");
       }
       this.pauseJitter = notBeyondLongest("pauseJitter", maxJitter);
+      return this;
+    }
+
+    /**
+     * Sets whether the engine learns the account's rate-limit window from the answers' {@code X-RateLimit-Limit},
+     * {@code -Remaining} and {@code -Reset} headers (or the IETF {@code RateLimit-*} names) and paces the account's
+     * callers by it (through the {@link dev.shippingresilience.spi.SharedLimits}, so a fleet sharing limits shares
+     * the window): while the window has requests left they go at once; the rest wait for the start of the first
+     * later window with room, instead of spending the last requests and then meeting 429s. An answer without the
+     * headers costs one header lookup. Default from the profile ({@code defaults.learnRateLimitWindow}, on unless a
+     * profile turns it off).
+     *
+     * @param learn whether to learn and pace by the announced window
+     * @return this builder
+     */
+    public Builder learnRateLimitWindow(boolean learn) {
+      this.learnWindow = learn;
       return this;
     }
 

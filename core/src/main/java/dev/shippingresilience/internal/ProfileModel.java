@@ -239,13 +239,16 @@ public final class ProfileModel {
   public record BreakerSpec(float failureRateThreshold, int minimumNumberOfCalls, int slidingWindowSize,
       Duration waitDurationInOpenState) {}
 
-  /** Engine defaults from the profile; every field may be absent. */
+  /**
+   * Engine defaults from the profile; every field may be absent ({@code learnRateLimitWindow} is {@code true} unless
+   * the profile turns it off).
+   */
   public record Defaults(@Nullable Integer maxAttempts, @Nullable Duration initialBackoff,
       @Nullable Duration maxBackoff, @Nullable Duration pollInterval, @Nullable Duration maxPollDuration,
       @Nullable Integer maxPolls, @Nullable RateLimitSpec rateLimit, @Nullable BreakerSpec breaker,
-      @Nullable String idempotencyKeyHeader) {
+      @Nullable String idempotencyKeyHeader, boolean learnRateLimitWindow) {
     /** Defaults with nothing set. */
-    public static final Defaults NONE = new Defaults(null, null, null, null, null, null, null, null, null);
+    public static final Defaults NONE = new Defaults(null, null, null, null, null, null, null, null, null, true);
   }
 
   /** Secret names the profile adds to the default redaction. */

@@ -1110,7 +1110,7 @@ public final class ProfileParser {
     }
     String p = "defaults";
     allowOnly(n, p, "maxAttempts", "initialBackoff", "maxBackoff", "pollInterval", "maxPollDuration", "maxPolls",
-        "rateLimit", "breaker", "idempotencyKeyHeader");
+        "rateLimit", "breaker", "idempotencyKeyHeader", "learnRateLimitWindow");
     Integer maxAttempts = boundedInt(n, p, "maxAttempts", MAX_ATTEMPTS);
     Duration initialBackoff = duration(n, p, "initialBackoff", MAX_WAIT);
     Duration maxBackoff = duration(n, p, "maxBackoff", MAX_WAIT);
@@ -1159,8 +1159,9 @@ public final class ProfileParser {
     if (keyHeader != null) {
       checked(child(p, "idempotencyKeyHeader"), keyHeader, ProfileSyntax.headerNameProblem(keyHeader));
     }
+    boolean learnWindow = optionalBoolean(n, p, "learnRateLimitWindow", true);
     return new Defaults(maxAttempts, initialBackoff, maxBackoff, pollInterval, maxPollDuration, maxPolls,
-        rateLimit, breaker, keyHeader);
+        rateLimit, breaker, keyHeader, learnWindow);
   }
 
   /** Reads an optional integer from 1 to {@code max}. */

@@ -1,6 +1,8 @@
 package dev.shippingresilience.internal;
 
 import dev.shippingresilience.HeaderValues;
+import dev.shippingresilience.spi.AnnouncedWindow;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -11,12 +13,15 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the wait a response asks for from {@code Retry-After} and the rate-limit reset headers.
+ * Reads the wait a response asks for from {@code Retry-After} and the rate-limit reset headers, and the window a
+ * response announces ({@link #announcedWindow}).
  *
  * <ul>
  *   <li>{@code Retry-After}: delta-seconds or an HTTP-date (RFC 9110 §10.2.3; IMF-fixdate, RFC 850 and asctime).
  *   <li>{@code X-RateLimit-Reset} / {@code RateLimit-Reset} (any case), read by magnitude: above 10^12 epoch
- *       milliseconds (AfterShip's SDKs), above 10^9 epoch seconds (AfterShip's docs), else delta-seconds (IETF).
+ *       milliseconds (AfterShip's SDKs), above 10^9 epoch seconds (AfterShip's docs), else delta-seconds (IETF); no
+ *       hint when {@code X-RateLimit-Remaining} / {@code RateLimit-Remaining} says requests are left (the window's
+ *       end is then no wait: AfterShip sends these headers on every answer).
  *   <li>A time already past gives no hint ({@code null}): the limit has reset, and the engine's own backoff applies
  *       so a skewed clock cannot cause a burst of immediate retries.
  *   <li>A wait beyond {@link #MAX_HINT} (a mangled value, a clock decades off, {@code 9e18}, {@code 1e400}) is
@@ -36,6 +41,7 @@ public final class RateLimitHeaders {
 
   private static final String[] RESET_HEADERS = {"X-RateLimit-Reset", "RateLimit-Reset"};
   private static final String[] REMAINING_HEADERS = {"X-RateLimit-Remaining", "RateLimit-Remaining"};
+  private static final String[] LIMIT_HEADERS = {"X-RateLimit-Limit", "RateLimit-Limit"};
   private static final Pattern DECIMAL = Pattern.compile("[0-9]++(?:\\.[0-9]*+)?(?:[eE][+-]?[0-9]++)?");
   private static final DateTimeFormatter RFC_850 =
       DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US);
@@ -58,31 +64,91 @@ public final class RateLimitHeaders {
         return d;
       }
     }
-    for (String name : RESET_HEADERS) {
-      String reset = headers.first(name);
-      if (reset != null) {
-        Duration d = parseReset(reset.strip(), now);
-        if (d != null) {
-          return d;
-        }
-      }
+    String reset = headers.first(RESET_HEADERS[0], RESET_HEADERS[1]);
+    if (reset == null) {
+      return null;
     }
-    return null;
+    // A window that still has requests left announces when it ends, not a wait: AfterShip sends the headers on
+    // every answer, and a poll or a retry must not wait for the end of a window it may still use.
+    String remaining = headers.first(REMAINING_HEADERS[0], REMAINING_HEADERS[1]);
+    if (remaining != null && count(remaining) > 0) {
+      return null;
+    }
+    return parseReset(reset.strip(), now);
   }
 
-  /** Returns {@code true} when a {@code X-RateLimit-Remaining} / {@code RateLimit-Remaining} header says 0. */
-  public static boolean remainingExhausted(HeaderValues headers) {
-    for (String name : REMAINING_HEADERS) {
-      String value = headers.first(name);
-      if (value != null) {
-        try {
-          return Long.parseLong(value.strip()) <= 0;
-        } catch (NumberFormatException e) {
-          return false;
-        }
-      }
+  /**
+   * Returns the window the answer announces, or {@code null} when it announces none: no
+   * {@code X-RateLimit-Remaining} / {@code RateLimit-Remaining} (then one header lookup is all it costs, with no
+   * allocation), no readable reset ahead, or counts that are not plain decimal integers up to
+   * {@link LearnedWindow#MAX_COUNT} (negative, huge, garbage) or say more remain than the limit allows. The reset is
+   * read as {@link #retryAfter} reads it (epoch milliseconds, epoch seconds or delta-seconds by magnitude, or an
+   * HTTP-date); a reset beyond {@link LearnedWindow#MAX_WINDOW_MILLIS} is ignored, not clamped. The limit may be
+   * absent ({@code 0}).
+   *
+   * @param headers the response headers
+   * @param now the current time
+   */
+  public static @Nullable AnnouncedWindow announcedWindow(HeaderValues headers, Instant now) {
+    String remainingValue = headers.first(REMAINING_HEADERS[0], REMAINING_HEADERS[1]);
+    return remainingValue == null ? null : announcedWindow(headers, remainingValue, now);
+  }
+
+  /**
+   * As {@link #announcedWindow(HeaderValues, Instant)}, reading the clock only when the answer has a remaining
+   * count, so an answer without one costs one header lookup and no allocation.
+   *
+   * @param headers the response headers
+   * @param clock the clock to read now from
+   */
+  public static @Nullable AnnouncedWindow announcedWindow(HeaderValues headers, Clock clock) {
+    String remainingValue = headers.first(REMAINING_HEADERS[0], REMAINING_HEADERS[1]);
+    return remainingValue == null ? null : announcedWindow(headers, remainingValue, clock.instant());
+  }
+
+  private static @Nullable AnnouncedWindow announcedWindow(HeaderValues headers, String remainingValue,
+      Instant now) {
+    long remaining = count(remainingValue);
+    String resetValue = headers.first(RESET_HEADERS[0], RESET_HEADERS[1]);
+    if (remaining < 0 || resetValue == null) {
+      return null;
     }
-    return false;
+    Duration toReset = parseReset(resetValue.strip(), now);
+    if (toReset == null || toReset.isZero() || toReset.toMillis() > LearnedWindow.MAX_WINDOW_MILLIS) {
+      return null;
+    }
+    String limitValue = headers.first(LIMIT_HEADERS[0], LIMIT_HEADERS[1]);
+    long limit = limitValue == null ? 0 : count(limitValue);
+    if (limit < 0 || limit > 0 && remaining > limit) {
+      return null;
+    }
+    return new AnnouncedWindow(limit, remaining, now.plus(toReset));
+  }
+
+  /** Returns a plain decimal count up to {@link LearnedWindow#MAX_COUNT}, else {@code -1}. */
+  private static long count(String value) {
+    String v = value.strip();
+    if (v.isEmpty() || v.length() > 7) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n <= LearnedWindow.MAX_COUNT ? n : -1;
+  }
+
+  /**
+   * Returns {@code true} when a {@code X-RateLimit-Remaining} / {@code RateLimit-Remaining} header says 0 (a
+   * negative, huge or garbled count says nothing).
+   */
+  public static boolean remainingExhausted(HeaderValues headers) {
+    String value = headers.first(REMAINING_HEADERS[0], REMAINING_HEADERS[1]);
+    return value != null && count(value) == 0;
   }
 
   static @Nullable Duration parseRetryAfter(String value, Instant now) {

@@ -1,5 +1,6 @@
 package dev.shippingresilience.spi;
 
+import dev.shippingresilience.internal.LearnedWindow;
 import dev.shippingresilience.internal.LruMap;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -17,21 +18,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * In-process {@link SharedLimits}: a Resilience4j rate limiter per account (timed by the given clock, so
- * tests with a fake clock stay deterministic, and reported by Resilience4j's own Micrometer binder) and pauses in
- * memory. Thread-safe.
+ * tests with a fake clock stay deterministic, and reported by Resilience4j's own Micrometer binder), pauses and the
+ * windows providers announce ({@link #learnWindow}) in memory. Thread-safe.
  *
  * <p>The state is bounded, so a policy serving unbounded hosts (the generic fallback keeps an account per host) does
  * not grow without end: at most {@code maxAccounts} limiters are kept, the least recently used one dropped (with its
  * meters) to make room for a new one; a pause is forgotten once it has ended (pauses that ended are swept out at
  * least once a minute of the given clock, and whenever the bound is reached), and beyond {@code maxAccounts} live
  * pauses the one ending first is dropped (never the one just recorded). A dropped limiter starts again full when its
- * account comes back.
+ * account comes back. The learned windows are bounded the same way (least recently used dropped first).
  */
 public final class LocalLimits implements SharedLimits {
   /** Default most accounts whose limiter, and whose pause, are kept: {@value}. */
   public static final int DEFAULT_MAX_ACCOUNTS = 1000;
   /** Longest time, on the given clock, that ended pauses are kept before a sweep: 1 min. */
   private static final long SWEEP_INTERVAL_MILLIS = 60_000;
+  /** The longest wait for a learned window's permit: its longest window. */
+  private static final Duration LONGEST_WAIT = Duration.ofMillis(LearnedWindow.MAX_WINDOW_MILLIS);
 
   private final Clock clock;
   private final int maxAccounts;
@@ -40,6 +43,10 @@ public final class LocalLimits implements SharedLimits {
   /** Account to the epoch millisecond its pause ends. */
   private final ConcurrentHashMap<String, Long> pausedUntil = new ConcurrentHashMap<>();
   private final AtomicLong nextSweep;
+  /** Account to the window its provider announced (bounded like the limiters). */
+  private final LruMap<LearnedWindow> windows;
+  /** Whether any window was learned: until then a permit costs no lock. */
+  private volatile boolean anyWindow;
 
   /**
    * Creates local limits keeping at most {@value #DEFAULT_MAX_ACCOUNTS} accounts.
@@ -72,6 +79,35 @@ public final class LocalLimits implements SharedLimits {
         .filter(kept -> kept == limiter)
         .ifPresent(kept -> registry.remove(kept.getName())));
     this.nextSweep = new AtomicLong(clock.millis() + SWEEP_INTERVAL_MILLIS);
+    this.windows = new LruMap<>(maxAccounts);
+  }
+
+  @Override
+  public boolean learnWindow(String account, AnnouncedWindow window) {
+    long now = clock.millis();
+    long reset = window.reset().toEpochMilli();
+    if (reset <= now || reset - now > LearnedWindow.MAX_WINDOW_MILLIS) {
+      return false;
+    }
+    anyWindow = true;
+    LearnedWindow learned = windows.computeIfAbsent(account, k -> new LearnedWindow());
+    synchronized (learned) {
+      return learned.learn(window.limit(), window.remaining(), reset, now);
+    }
+  }
+
+  @Override
+  public @Nullable Duration acquireLearned(String account, Duration maxWait, boolean continuing) {
+    LearnedWindow learned = anyWindow ? windows.get(account) : null;
+    if (learned == null) {
+      return Duration.ZERO;
+    }
+    long wait;
+    synchronized (learned) {
+      wait = learned.reserve(clock.millis(), maxWait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT.toMillis()
+          : maxWait.toMillis(), continuing);
+    }
+    return wait == LearnedWindow.NONE ? null : wait == 0 ? Duration.ZERO : Duration.ofMillis(wait);
   }
 
   @Override

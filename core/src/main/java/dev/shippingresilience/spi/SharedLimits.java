@@ -41,6 +41,39 @@ public interface SharedLimits {
   @Nullable Instant pausedUntil(String account);
 
   /**
+   * Takes the window {@code account}'s provider announced on an answer, so that {@link #acquireLearned} paces the
+   * account's callers (the whole fleet's, with shared limits) to arrive after the reset instead of spending the last
+   * requests and then meeting 429s. Values out of range (a reset passed or beyond 31 days, counts above 10^6, more
+   * remaining than the limit) are ignored. Default: ignored (returns {@code false}), so implementations written
+   * before it keep working unchanged.
+   *
+   * @param account the account key
+   * @param window the announced window
+   * @return whether the window was taken (then an exhausted window needs no pause: the pacing holds callers back)
+   */
+  default boolean learnWindow(String account, AnnouncedWindow window) {
+    return false;
+  }
+
+  /**
+   * Takes one request permit from {@code account}'s learned window: at once while the window has requests left,
+   * else a reservation at the start of the first later window with room. A call's first request reserves at most
+   * the next window; past it, it gets no permit yet and asks again when the current window ends, so the later
+   * requests of calls under way (polls, retries, whose limits are short) go ahead of the queue of new calls.
+   * Default: {@link Duration#ZERO}, nothing learned.
+   *
+   * @param account the account key
+   * @param maxWait the longest wait the caller accepts
+   * @param continuing whether the request is a later one of a call under way (a poll, a retry)
+   * @return how long to wait before sending ({@link Duration#ZERO} to send now); a negative duration when no permit
+   *     was taken yet (wait its magnitude and ask again); {@code null} when no permit can be had within
+   *     {@code maxWait} (none is taken then)
+   */
+  default @Nullable Duration acquireLearned(String account, Duration maxWait, boolean continuing) {
+    return Duration.ZERO;
+  }
+
+  /**
    * Shares that the breaker of {@code scope} opened until {@code until}, so other instances can skip a round of
    * failures. Local breakers stay the source of truth. Default: ignored.
    *

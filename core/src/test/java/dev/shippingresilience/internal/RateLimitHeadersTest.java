@@ -108,4 +108,56 @@ class RateLimitHeadersTest {
       assertThat(NOW.plus(d).plus(d).plus(d)).isAfter(NOW);
     }
   }
+
+  @Test
+  void anAnsweredWindowIsReadFromEitherFamilyOfNames() {
+    var window = RateLimitHeaders.announcedWindow(HeaderValues.of("x-ratelimit-limit", "10",
+        "X-RateLimit-Remaining", " 3 ", "X-RateLimit-Reset", Long.toString(NOW.plusSeconds(2).toEpochMilli())), NOW);
+    assertThat(window).isNotNull();
+    assertThat(window.limit()).isEqualTo(10);
+    assertThat(window.remaining()).isEqualTo(3);
+    assertThat(window.reset()).isEqualTo(NOW.plusSeconds(2));
+    var ietf = RateLimitHeaders.announcedWindow(HeaderValues.of("RateLimit-Remaining", "0", "RateLimit-Reset", "5"),
+        NOW);
+    assertThat(ietf).isNotNull();
+    assertThat(ietf.limit()).as("no limit announced").isZero();
+    assertThat(ietf.reset()).isEqualTo(NOW.plusSeconds(5));
+  }
+
+  @ParameterizedTest(name = "limit {0}, remaining {1}, reset {2}")
+  @CsvSource({
+      "10, -1, 5", "10, 99999999999, 5", "10, abc, 5", "10, 3.5, 5", "10, 0x10, 5", "10, '', 5",
+      "-5, 3, 5", "abc, 3, 5", "2, 3, 5", "99999999999, 3, 5",
+      "10, 3, -1", "10, 3, abc", "10, 3, 0", "10, 3, 1e400", "10, 3, 9e18", "10, 3, 31536000"})
+  void absurdWindowHeadersAnnounceNothing(String limit, String remaining, String reset) {
+    assertThat(RateLimitHeaders.announcedWindow(HeaderValues.of("X-RateLimit-Limit", limit,
+        "X-RateLimit-Remaining", remaining, "X-RateLimit-Reset", reset), NOW)).isNull();
+  }
+
+  @Test
+  void noRemainingHeaderAnnouncesNothing() {
+    assertThat(RateLimitHeaders.announcedWindow(HeaderValues.of("X-RateLimit-Limit", "10", "X-RateLimit-Reset",
+        "5", "Retry-After", "3"), NOW)).isNull();
+    assertThat(RateLimitHeaders.announcedWindow(HeaderValues.empty(), NOW)).isNull();
+  }
+
+  @Test
+  void aNegativeOrHugeRemainingCountIsNotAnExhaustedWindow() {
+    assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("X-RateLimit-Remaining", "-1"))).isFalse();
+    assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("X-RateLimit-Remaining", "-99999999999999999999")))
+        .isFalse();
+    assertThat(RateLimitHeaders.remainingExhausted(HeaderValues.of("RateLimit-Remaining", " 0 "))).isTrue();
+  }
+
+  @Test
+  void aResetAnnouncedWithRequestsLeftIsNoWait() {
+    // AfterShip sends its window on every answer: a poll answered "creating" with 40 requests left must not wait
+    String reset = Long.toString(NOW.plusMillis(900).toEpochMilli());
+    assertThat(RateLimitHeaders.retryAfter(HeaderValues.of("X-RateLimit-Remaining", "40", "X-RateLimit-Reset", reset),
+        NOW)).isNull();
+    assertThat(RateLimitHeaders.retryAfter(HeaderValues.of("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset),
+        NOW)).isEqualTo(Duration.ofMillis(900));
+    assertThat(RateLimitHeaders.retryAfter(HeaderValues.of("X-RateLimit-Remaining", "40", "Retry-After", "2"), NOW))
+        .as("Retry-After still asks for its wait").isEqualTo(Duration.ofSeconds(2));
+  }
 }

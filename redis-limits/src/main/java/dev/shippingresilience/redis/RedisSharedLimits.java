@@ -1,53 +1,22 @@
 package dev.shippingresilience.redis;
 
 import dev.shippingresilience.Redaction;
+import dev.shippingresilience.spi.AnnouncedWindow;
 import dev.shippingresilience.spi.Availability;
 import dev.shippingresilience.spi.LocalLimits;
 import dev.shippingresilience.spi.RateLimit;
 import dev.shippingresilience.spi.SharedLimits;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link SharedLimits} on Redis, for a fleet of instances calling one provider account: every instance draws its
@@ -79,14 +48,21 @@ import org.slf4j.LoggerFactory;
  *       a later deadline replaces an earlier one, never the reverse.
  *   <li>{@code <prefix>hint:<scope>}: "breaker open until", only when the policy enables
  *       {@link dev.shippingresilience.ShippingPolicy.Builder#shareBreakerHints(boolean)}.
+ *   <li>{@code <prefix>window:<account>}: the rate-limit window the provider announced on its answers
+ *       ({@code X-RateLimit-*}), one per account for the whole fleet, and the permits handed out against it (a
+ *       hash updated by one Lua script; see {@link SharedLimits#acquireLearned}). It expires a few windows after the
+ *       last permit reserved.
  * </ul>
+ * Each concern lives in its own package-private class: the bucket ({@code SharedRate}), pauses
+ * ({@code SharedPauses}) and breaker hints ({@code BreakerHints}) over deadline keys ({@code DeadlineKeys}), the
+ * learned window ({@code SharedWindows}), and the connection with its failure accounting ({@code RedisLink}).
  * Time comes from this instance's {@link Builder#clock(Clock)} (Bucket4j's client-side clock): keep the fleet's
  * clocks in sync (NTP); a host {@code d} ms ahead sees buckets refill {@code d} ms early.
  *
  * <h2>When Redis is down</h2>
  * No operation waits longer than its {@link Builder#commandTimeout(Duration) command timeout}. A failed operation
  * increments {@value #FALLBACK_METER} (tag {@code operation}: {@code acquire}, {@code pause},
- * {@code paused_until}, {@code hint}) and logs a warning at most once per {@link Builder#warningInterval(Duration)},
+ * {@code paused_until}, {@code hint}, {@code window}) and logs a warning at most once per {@link Builder#warningInterval(Duration)},
  * with the password masked. Then {@link FailureMode#FAIL_OPEN} (the default) serves the call from in-process
  * {@link LocalLimits}; {@link FailureMode#FAIL_CLOSED} refuses the permit. Pauses are always recorded locally too,
  * so this instance honours the 429s it saw itself. Every call tries Redis again first: Lettuce reconnects in the
@@ -121,126 +97,23 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    */
   public static final String FALLBACK_METER = "shipping.resilience.shared.limits.fallbacks";
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisSharedLimits.class);
-
-  /** Sets KEYS[1] to ARGV[1] (epoch ms) with PX ARGV[2] unless it already holds a later or equal deadline. */
-  static final String KEEP_LATER_DEADLINE = """
-      local current = tonumber(redis.call('GET', KEYS[1]))
-      local wanted = tonumber(ARGV[1])
-      if current ~= nil and current >= wanted then return 0 end
-      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-      return 1
-      """;
-
-  private static final String ACQUIRE = "acquire";
-  private static final String PAUSE = "pause";
-  private static final String PAUSED_UNTIL = "paused_until";
-  private static final String HINT = "hint";
-
   private final String keyPrefix;
-  private final Duration commandTimeout;
-  private final Duration idleKeyExpiry;
-  private final FailureMode failureMode;
-  private final Clock clock;
-  private final SharedLimits fallback;
-  private final int fallbackFleetSize;
-  private final long warningIntervalMillis;
-  private final long reconnectIntervalNanos;
-  private final String target;
-  /** The URI as given, password included: only to mask it in messages. */
-  private final @Nullable String secret;
-  private final Map<String, Counter> fallbacks;
-
-  private final @Nullable Supplier<StatefulRedisConnection<byte[], byte[]>> connector;
-  private final @Nullable RedisClient ownedClient;
-  private final @Nullable ClientResources ownedResources;
-  private final @Nullable ExecutorService connectExecutor;
-  private final AtomicReference<@Nullable Backend> backend = new AtomicReference<>();
-  private final AtomicBoolean connecting = new AtomicBoolean();
-  private final AtomicLong lastConnectAttempt = new AtomicLong();
-  private final AtomicBoolean closed = new AtomicBoolean();
-
-  private final AtomicLong lastWarning = new AtomicLong(Long.MIN_VALUE);
-  private final AtomicLong failuresSinceWarning = new AtomicLong();
-  private final AtomicBoolean degraded = new AtomicBoolean();
-  /** Why the last failed operation failed (masked), until one succeeds again; for {@link #availability()}. */
-  private final AtomicReference<@Nullable String> lastError = new AtomicReference<>();
+  private final RedisLink link;
+  private final SharedRate rate;
+  private final SharedPauses pauses;
+  private final BreakerHints hints;
+  private final SharedWindows windows;
 
   private RedisSharedLimits(Builder b) {
     this.keyPrefix = b.keyPrefix;
-    this.commandTimeout = b.commandTimeout;
-    this.idleKeyExpiry = b.idleKeyExpiry;
-    this.failureMode = b.failureMode;
-    this.clock = b.clock;
-    this.fallbackFleetSize = b.fallbackFleetSize;
-    this.fallback = b.fallback != null ? b.fallback : new LocalLimits(b.clock, b.meterRegistry);
-    this.warningIntervalMillis = b.warningInterval.toMillis();
-    this.reconnectIntervalNanos = b.reconnectInterval.toNanos();
-    Map<String, Counter> counters = new ConcurrentHashMap<>();
-    for (String op : new String[] {ACQUIRE, PAUSE, PAUSED_UNTIL, HINT}) {
-      counters.put(op, Counter.builder(FALLBACK_METER)
-          .description("Shared-limit operations Redis did not serve in time; the failure mode served them instead")
-          .tag("operation", op)
-          .register(b.meterRegistry));
-    }
-    this.fallbacks = Map.copyOf(counters);
-
-    if (b.connection != null) {
-      this.target = "the given Lettuce connection";
-      this.secret = null;
-      this.connector = null;
-      this.ownedClient = null;
-      this.ownedResources = null;
-      this.connectExecutor = null;
-      backend.set(new Backend(b.connection, false));
-      return;
-    }
-    RedisClient client;
-    if (b.client != null) {
-      client = b.client;
-      this.target = "the given Lettuce client";
-      this.secret = null;
-      this.ownedClient = null;
-      this.ownedResources = null;
-    } else {
-      String uri = Objects.requireNonNull(b.uri);
-      RedisURI redisUri = RedisURI.create(uri);
-      // The URI's timeout bounds the connection handshake (and Lettuce's sync API, unused here): give it the connect
-      // timeout; each command is bounded by the command timeout below.
-      redisUri.setTimeout(b.connectTimeout);
-      this.target = Redaction.defaults().uriCredentials(uri);
-      this.secret = uri;
-      this.ownedResources = ClientResources.builder()
-          .ioThreadPoolSize(2)
-          .computationThreadPoolSize(2)
-          // Reconnect quickly after an outage: at most a second between attempts (Lettuce's default grows to 30 s).
-          .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-          .build();
-      client = RedisClient.create(ownedResources, redisUri);
-      client.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
-          // While disconnected, fail at once (the fallback answers) instead of queueing until the timeout.
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-          .socketOptions(SocketOptions.builder().connectTimeout(b.connectTimeout).build())
-          .build());
-      this.ownedClient = client;
-    }
-    RedisClient connectWith = client;
-    this.connector = () -> connectWith.connect(ByteArrayCodec.INSTANCE);
-    this.connectExecutor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "shipres-redis-connect");
-      t.setDaemon(true);
-      return t;
-    });
-    CompletableFuture<Void> first = connectInBackground();
-    try {
-      first.get(b.connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // reported by the attempt itself; calls fall back until a later attempt succeeds
-    }
+    SharedLimits fallback = b.fallback != null ? b.fallback : new LocalLimits(b.clock, b.meterRegistry);
+    this.link = new RedisLink(b.uri, b.client, b.connection, b.commandTimeout, b.connectTimeout,
+        b.reconnectInterval, b.warningInterval, b.failureMode, b.clock, b.meterRegistry);
+    this.rate = new SharedRate(link, keyPrefix, b.idleKeyExpiry, fallback, b.fallbackFleetSize);
+    DeadlineKeys deadlines = new DeadlineKeys(link);
+    this.pauses = new SharedPauses(deadlines, keyPrefix, fallback);
+    this.hints = new BreakerHints(deadlines, keyPrefix);
+    this.windows = new SharedWindows(link, keyPrefix, fallback);
   }
 
   /**
@@ -263,28 +136,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    */
   @Override
   public @Nullable Duration acquire(String account, RateLimit limit, Duration maxWait) {
-    Backend b = backend();
-    if (b != null) {
-      try {
-        Duration wait = b.acquire(account, limit, maxWait);
-        recovered();
-        return wait;
-      } catch (RuntimeException e) {
-        failed(ACQUIRE, e);
-      }
-    } else {
-      failed(ACQUIRE, null);
-    }
-    if (failureMode == FailureMode.FAIL_CLOSED) {
-      return null;
-    }
-    try {
-      return fallback.acquire(account, fallbackLimit(limit), maxWait);
-    } catch (RuntimeException e) {
-      LOG.warn("shipping-resilience: the local fallback limits threw {}; sending without a permit",
-          e.getClass().getName());
-      return Duration.ZERO;
-    }
+    return rate.acquire(account, limit, maxWait);
   }
 
   /**
@@ -293,12 +145,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    */
   @Override
   public void pause(String account, Instant until) {
-    try {
-      fallback.pause(account, until);
-    } catch (RuntimeException e) {
-      LOG.debug("local fallback pause failed", e);
-    }
-    keepLater(PAUSE, keyPrefix + "pause:" + account, until);
+    pauses.pause(account, until);
   }
 
   /**
@@ -307,17 +154,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    */
   @Override
   public @Nullable Instant pausedUntil(String account) {
-    Instant local = null;
-    try {
-      local = fallback.pausedUntil(account);
-    } catch (RuntimeException e) {
-      LOG.debug("local fallback pausedUntil failed", e);
-    }
-    Instant shared = readDeadline(PAUSED_UNTIL, keyPrefix + "pause:" + account);
-    if (shared == null) {
-      return local;
-    }
-    return local != null && local.isAfter(shared) ? local : shared;
+    return pauses.pausedUntil(account);
   }
 
   /**
@@ -331,21 +168,41 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    */
   @Override
   public void hintOpen(String scope, Instant until) {
-    keepLater(HINT, keyPrefix + "hint:" + scope, until);
+    hints.hintOpen(scope, until);
   }
 
   /** Returns until when another instance reported {@code scope}'s breaker open, or {@code null} (also when Redis is down). */
   @Override
   public @Nullable Instant openHint(String scope) {
-    return readDeadline(HINT, keyPrefix + "hint:" + scope);
+    return hints.openHint(scope);
+  }
+
+  /**
+   * Takes the window {@code account}'s provider announced into the fleet's one learned window for the account
+   * ({@code <prefix>window:<account>}), so every instance paces by it. When Redis does not answer, this instance's
+   * fallback learns it instead.
+   */
+  @Override
+  public boolean learnWindow(String account, AnnouncedWindow window) {
+    return windows.learn(account, window);
+  }
+
+  /**
+   * Takes a permit from the fleet's learned window of {@code account} (see {@link SharedLimits#acquireLearned}). An
+   * account whose answers announced no window to this instance is answered at once, without asking Redis. When
+   * Redis does not answer: {@link FailureMode#FAIL_OPEN} asks the local fallback, {@link FailureMode#FAIL_CLOSED}
+   * returns {@code null}.
+   */
+  @Override
+  public @Nullable Duration acquireLearned(String account, Duration maxWait, boolean continuing) {
+    return windows.acquire(account, maxWait, continuing);
   }
 
   // ---- state ----------------------------------------------------------------------------------------------
 
   /** {@return {@code true} while a Redis connection is established (it may still be slow); for health checks} */
   public boolean connected() {
-    Backend b = backend.get();
-    return b != null && b.connection.isOpen();
+    return link.connected();
   }
 
   /**
@@ -361,20 +218,12 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    */
   @Override
   public Availability availability() {
-    if (connected()) {
-      return new Availability(Availability.State.AVAILABLE, "shared fleet-wide");
-    }
-    String error = lastError.get();
-    String why = closed.get() ? "; closed" : error != null ? "; last error: " + error : "; not connected";
-    return failureMode == FailureMode.FAIL_OPEN
-        ? new Availability(Availability.State.UNAVAILABLE_FAIL_OPEN, "local limits (fail-open)" + why)
-        : new Availability(Availability.State.UNAVAILABLE_FAIL_CLOSED,
-            "calls needing a permit fail (fail-closed)" + why);
+    return link.availability();
   }
 
   /** {@return the failure mode} */
   public FailureMode failureMode() {
-    return failureMode;
+    return link.failureMode();
   }
 
   /** {@return the prefix of every key this instance writes} */
@@ -389,7 +238,7 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    * @param limit the account's rate
    */
   public String bucketKey(String account, RateLimit limit) {
-    return keyPrefix + "rate:" + account + ":" + limit.permits() + "/" + limit.period().toMillis() + "ms";
+    return rate.bucketKey(account, limit);
   }
 
   /**
@@ -398,285 +247,19 @@ public final class RedisSharedLimits implements SharedLimits, AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    Backend b = backend.getAndSet(null);
-    if (b != null && b.owned) {
-      b.connection.close();
-    }
-    if (connectExecutor != null) {
-      connectExecutor.shutdownNow();
-    }
-    if (ownedClient != null) {
-      ownedClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    }
-    if (ownedResources != null) {
-      ownedResources.shutdown(0, 1, TimeUnit.SECONDS);
-    }
+    link.close();
   }
 
   /** Returns the number of bucket proxies kept by the current connection (for tests). */
   int cachedBuckets() {
-    Backend b = backend.get();
-    return b == null ? 0 : b.buckets.size();
+    return rate.cachedBuckets();
   }
 
   /** Returns a description without secrets (target, prefix, timeout, failure mode). */
   @Override
   public String toString() {
-    return "RedisSharedLimits{" + target + ", keyPrefix=" + keyPrefix + ", commandTimeout=" + commandTimeout
-        + ", failureMode=" + failureMode + "}";
-  }
-
-  // ---- internals ------------------------------------------------------------------------------------------
-
-  private RateLimit fallbackLimit(RateLimit limit) {
-    // Each of N instances gets 1/N of the account's rate: the same permits over N periods.
-    return fallbackFleetSize == 1 ? limit : new RateLimit(limit.permits(), limit.period().multipliedBy(fallbackFleetSize));
-  }
-
-  private void keepLater(String operation, String key, Instant until) {
-    long ttl = until.toEpochMilli() - clock.millis();
-    if (ttl <= 0) {
-      return;
-    }
-    Backend b = backend();
-    if (b == null) {
-      failed(operation, null);
-      return;
-    }
-    try {
-      b.keepLater(key, until.toEpochMilli(), ttl);
-      recovered();
-    } catch (RuntimeException e) {
-      failed(operation, e);
-    }
-  }
-
-  private @Nullable Instant readDeadline(String operation, String key) {
-    Backend b = backend();
-    if (b == null) {
-      failed(operation, null);
-      return null;
-    }
-    byte[] value;
-    try {
-      value = b.get(key);
-      recovered();
-    } catch (RuntimeException e) {
-      failed(operation, e);
-      return null;
-    }
-    if (value == null) {
-      return null;
-    }
-    long millis;
-    try {
-      millis = Long.parseLong(new String(value, StandardCharsets.US_ASCII).strip());
-    } catch (NumberFormatException e) {
-      return null;
-    }
-    return millis > clock.millis() ? Instant.ofEpochMilli(millis) : null;
-  }
-
-  private @Nullable Backend backend() {
-    Backend b = backend.get();
-    if (b == null && connector != null && !closed.get()) {
-      // Redis was never reached (down at start-up): try again, in the background, at most once per interval.
-      long now = System.nanoTime();
-      long last = lastConnectAttempt.get();
-      if (now - last >= reconnectIntervalNanos) {
-        connectInBackground();
-      }
-    }
-    return b;
-  }
-
-  private CompletableFuture<Void> connectInBackground() {
-    ExecutorService executor = connectExecutor;
-    Supplier<StatefulRedisConnection<byte[], byte[]>> connect = connector;
-    if (executor == null || connect == null || !connecting.compareAndSet(false, true)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    lastConnectAttempt.set(System.nanoTime());
-    try {
-      return CompletableFuture.runAsync(() -> {
-        try {
-          StatefulRedisConnection<byte[], byte[]> connection = connect.get();
-          connection.setTimeout(commandTimeout);
-          if (closed.get()) {
-            connection.close();
-            return;
-          }
-          backend.set(new Backend(connection, true));
-          LOG.info("shipping-resilience: connected to Redis at {}; limits are shared fleet-wide", target);
-        } catch (RuntimeException e) {
-          failed("connect", e);
-          throw e;
-        } finally {
-          connecting.set(false);
-        }
-      }, executor);
-    } catch (RuntimeException e) {
-      connecting.set(false); // executor shut down by close()
-      return CompletableFuture.completedFuture(null);
-    }
-  }
-
-  private void failed(String operation, @Nullable Throwable e) {
-    Counter counter = fallbacks.get(operation);
-    if (counter != null) {
-      counter.increment();
-    }
-    if (closed.get()) {
-      return; // closed on purpose (shutting down): the fallback answers without warnings
-    }
-    if (e != null) {
-      lastError.set(describe(e)); // "not connected" adds nothing to what availability() says already
-    }
-    failuresSinceWarning.incrementAndGet();
-    long now = clock.millis();
-    long last = lastWarning.get();
-    if ((last == Long.MIN_VALUE || now - last >= warningIntervalMillis) && lastWarning.compareAndSet(last, now)) {
-      long failures = failuresSinceWarning.getAndSet(0);
-      degraded.set(true); // so the recovery is logged once per warning, not once per flap
-      String what = failureMode == FailureMode.FAIL_OPEN
-          ? "falling back to this instance's local limits (FAIL_OPEN)"
-          : "refusing permits (FAIL_CLOSED)";
-      LOG.warn("shipping-resilience: Redis at {} failed ({}: {}); {}. {} failed operation(s) since the last "
-          + "warning; the next warning comes {} ms later at the earliest.", target, operation, describe(e), what,
-          failures, warningIntervalMillis);
-    }
-  }
-
-  private void recovered() {
-    if (lastError.get() != null) {
-      lastError.set(null);
-    }
-    if (degraded.get() && degraded.compareAndSet(true, false)) {
-      LOG.info("shipping-resilience: Redis at {} answers again; limits are shared fleet-wide", target);
-    }
-  }
-
-  private String describe(@Nullable Throwable e) {
-    if (e == null) {
-      return "not connected";
-    }
-    String text = e instanceof RedisUnavailableException ? String.valueOf(e.getMessage()) : rootCause(e);
-    return secret == null ? Redaction.defaults().uriCredentials(text)
-        : Redaction.defaults().uriCredentials(text, secret);
-  }
-
-  /** Returns the innermost cause as {@code Class: message}: Lettuce's and Bucket4j's wrappers add nothing. */
-  static String rootCause(Throwable e) {
-    Throwable root = e;
-    for (int depth = 0; depth < 10 && root.getCause() != null && root.getCause() != root; depth++) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return message == null ? root.getClass().getName() : root.getClass().getName() + ": " + message;
-  }
-
-  private TimeMeter timeMeter() {
-    return new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-      }
-
-      @Override
-      public boolean isWallClockBased() {
-        return true;
-      }
-    };
-  }
-
-  /** One connection with its Bucket4j proxy manager and buckets. */
-  private final class Backend {
-    final StatefulRedisConnection<byte[], byte[]> connection;
-    final boolean owned;
-    final RedisAsyncCommands<byte[], byte[]> commands;
-    final ProxyManager<byte[]> proxyManager;
-    /** Bucket proxies by key, least recently used first, at most {@link #MAX_CACHED_BUCKETS}. */
-    final Map<String, BucketProxy> buckets = Collections.synchronizedMap(
-        new LinkedHashMap<String, BucketProxy>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, BucketProxy> eldest) {
-            return size() > MAX_CACHED_BUCKETS;
-          }
-        });
-
-    Backend(StatefulRedisConnection<byte[], byte[]> connection, boolean owned) {
-      this.connection = connection;
-      this.owned = owned;
-      this.commands = connection.async();
-      this.proxyManager = Bucket4jLettuce.casBasedBuilder(connection)
-          .clientClock(timeMeter())
-          // Bounds the whole compare-and-swap loop, each Redis round trip included.
-          .requestTimeout(commandTimeout)
-          .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(idleKeyExpiry))
-          .build();
-    }
-
-    @Nullable Duration acquire(String account, RateLimit limit, Duration maxWait) {
-      String key = bucketKey(account, limit);
-      BucketProxy bucket = buckets.computeIfAbsent(key, k -> proxyManager.builder()
-          .build(k.getBytes(StandardCharsets.UTF_8), () -> BucketConfiguration.builder()
-              .addLimit(l -> l.capacity(limit.permits()).refillGreedy(limit.permits(), limit.period()))
-              .build()));
-      long maxWaitNanos = maxWait.isNegative() ? 0 : maxWait.toNanos();
-      if (maxWaitNanos == 0) {
-        return bucket.tryConsume(1) ? Duration.ZERO : null;
-      }
-      // Reserve without blocking: Bucket4j reserves the permit atomically and hands the time to wait to the
-      // blocking strategy, which records it instead of parking; the engine does the waiting with its own sleeper.
-      AtomicLong wait = new AtomicLong();
-      boolean reserved;
-      try {
-        reserved = bucket.asBlocking().tryConsume(1, maxWaitNanos, wait::set);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RedisUnavailableException("interrupted while reserving a permit");
-      }
-      return reserved ? Duration.ofNanos(wait.get()) : null;
-    }
-
-    void keepLater(String key, long untilMillis, long ttlMillis) {
-      byte[][] keys = {key.getBytes(StandardCharsets.UTF_8)};
-      await(commands.<Long>eval(KEEP_LATER_DEADLINE, ScriptOutputType.INTEGER, keys,
-          Long.toString(untilMillis).getBytes(StandardCharsets.US_ASCII),
-          Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    byte @Nullable [] get(String key) {
-      return await(commands.get(key.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private <T> T await(RedisFuture<T> future) {
-      try {
-        return future.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        throw new RedisUnavailableException("no answer within " + commandTimeout.toMillis() + " ms");
-      } catch (ExecutionException e) {
-        throw new RedisUnavailableException(rootCause(e));
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        throw new RedisUnavailableException("interrupted while waiting for Redis");
-      }
-    }
-  }
-
-  /** A Redis operation that did not complete; its message says why, without a stack trace. */
-  private static final class RedisUnavailableException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    RedisUnavailableException(String message) {
-      super(message, null, false, false);
-    }
+    return "RedisSharedLimits{" + link.target() + ", keyPrefix=" + keyPrefix + ", commandTimeout="
+        + link.commandTimeout() + ", failureMode=" + link.failureMode() + "}";
   }
 
   /**

@@ -34,7 +34,7 @@ final class Fleet {
    * RFC 9110 statuses, as generic-http has them, but with the account as the only key (generic-http keeps its
    * limits per host, which would add the WireMock host and port to every Redis key).
    */
-  private static final ProviderProfile PROFILE = ProviderProfiles.parse("fleet-test.json", new ByteArrayInputStream((
+  static final ProviderProfile PROFILE = ProviderProfiles.parse("fleet-test.json", new ByteArrayInputStream((
       "{\"id\":\"fleet-test\",\"name\":\"Fleet test\",\"httpStatuses\":{"
           + "\"2xx\":{\"decision\":\"SUCCEED\",\"reason\":\"2xx success\"},"
           + "\"429\":{\"decision\":\"RETRY\",\"notProcessed\":true,\"reason\":\"429 Too Many Requests\"},"

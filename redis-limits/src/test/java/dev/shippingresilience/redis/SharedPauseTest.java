@@ -16,6 +16,9 @@ import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.event.WaitEvent;
+import dev.shippingresilience.testing.FakeClock;
+import dev.shippingresilience.testing.FakeSleeper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +30,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A 429 seen by one engine instance pauses the others through Redis, in real time, until the reset. */
+/**
+ * A 429 seen by one engine instance pauses the others through Redis, in real time, until the reset; and the window a
+ * provider announces is one for the whole fleet.
+ */
 class SharedPauseTest {
   private static RedisServer redis;
   private static WireMockServer provider;
+  private static final Instant START = Instant.parse("2026-12-02T06:00:00Z");
 
   private final String account = "acct-" + UUID.randomUUID();
+  private final FakeClock clock = new FakeClock(START);
   private RedisSharedLimits limitsA;
   private RedisSharedLimits limitsB;
 
@@ -125,5 +133,61 @@ class SharedPauseTest {
     a.execute(getRequest("/v1/b"), CallOptions.none(), new JdkTransport());
     assertThat(waitsB.pauses()).hasSize(1);
     assertThat(waitsA.pauses()).isEmpty();
+  }
+
+  private ShippingPolicy instance(RedisSharedLimits limits, FakeSleeper sleeper) {
+    return ShippingPolicy.builder(Fleet.PROFILE).account(account).maxAttempts(1).clock(clock).sleeper(sleeper)
+        .sharedLimits(limits).meterRegistry(new SimpleMeterRegistry()).build();
+  }
+
+  /**
+   * The rate-limit window a provider announces is learned once for the whole fleet: two instances on one account
+   * pace by the one window in Redis, on a shared fake clock (no real sleeps).
+   */
+  @Test
+  void twoInstancesShareOneLearnedWindow() throws Exception {
+    // given two instances on one account; the provider announces 1 request left of 5 until 2 s from now
+    limitsA = RedisSharedLimits.builder().uri(redis.uri()).clock(clock)
+        .commandTimeout(FleetRateTest.SHARING_TEST_COMMAND_TIMEOUT).build();
+    limitsB = RedisSharedLimits.builder().uri(redis.uri()).clock(clock)
+        .commandTimeout(FleetRateTest.SHARING_TEST_COMMAND_TIMEOUT).build();
+    FakeSleeper sleeperA = new FakeSleeper(clock);
+    FakeSleeper sleeperB = new FakeSleeper(clock);
+    ShippingPolicy a = instance(limitsA, sleeperA);
+    ShippingPolicy b = instance(limitsB, sleeperB);
+    Instant reset = START.plusSeconds(2);
+    provider.stubFor(get(urlPathEqualTo("/v1/window")).willReturn(aResponse().withStatus(200).withBody("{}")
+        .withHeader("X-RateLimit-Limit", "5").withHeader("X-RateLimit-Remaining", "1")
+        .withHeader("X-RateLimit-Reset", Long.toString(reset.toEpochMilli()))));
+    provider.resetRequests();
+
+    // when A learns the window and spends its last request, then B, which has seen no answer yet, calls
+    assertThat(a.execute(getRequest("/v1/window"), CallOptions.none(), new JdkTransport()).succeeded()).isTrue();
+    assertThat(a.execute(getRequest("/v1/window"), CallOptions.none(), new JdkTransport()).succeeded()).isTrue();
+    assertThat(sleeperA.waits()).isEmpty();
+    assertThat(b.execute(getRequest("/v1/window"), CallOptions.none(), new JdkTransport()).succeeded()).isTrue();
+
+    // then B waited for the reset of the window A learned
+    assertThat(sleeperB.waits()).containsExactly(Duration.ofSeconds(2));
+    assertThat(clock.instant()).isEqualTo(reset);
+    provider.verify(3, getRequestedFor(urlPathEqualTo("/v1/window")));
+  }
+
+  @Test
+  void anAccountWithoutAnnouncedWindowsIsNotPaced() throws Exception {
+    limitsA = RedisSharedLimits.builder().uri(redis.uri()).clock(clock)
+        .commandTimeout(FleetRateTest.SHARING_TEST_COMMAND_TIMEOUT).build();
+    limitsB = RedisSharedLimits.builder().uri(redis.uri()).clock(clock)
+        .commandTimeout(FleetRateTest.SHARING_TEST_COMMAND_TIMEOUT).build();
+    provider.stubFor(get(urlPathEqualTo("/v1/plain")).willReturn(aResponse().withStatus(200).withBody("{}")));
+    FakeSleeper sleeper = new FakeSleeper(clock);
+    ShippingPolicy a = instance(limitsA, sleeper);
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(a.execute(getRequest("/v1/plain"), CallOptions.none(), new JdkTransport()).succeeded()).isTrue();
+    }
+
+    assertThat(sleeper.waits()).isEmpty();
+    assertThat(limitsA.acquireLearned(account, Duration.ofSeconds(1), false)).isEqualTo(Duration.ZERO);
   }
 }

@@ -33,7 +33,7 @@ final class SendcloudBehaviour {
   private final FaultSchedule schedule;
   private final SimulatorStats stats;
   private final Supplier<Duration> elapsed;
-  private final SimAnswers answers = new SimAnswers();
+  private final SimAnswers answers;
   private final Map<String, ObjectNode> byReference = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> byId = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
@@ -43,6 +43,7 @@ final class SendcloudBehaviour {
     this.schedule = schedule;
     this.stats = stats;
     this.elapsed = elapsed;
+    this.answers = new SimAnswers(elapsed);
   }
 
   ResponseDefinition answer(Request request, String path) throws Exception {

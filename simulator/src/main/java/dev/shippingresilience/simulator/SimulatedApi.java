@@ -11,13 +11,14 @@ import java.util.function.Supplier;
 abstract class SimulatedApi {
   final FaultSchedule schedule;
   final SimulatorStats stats;
-  final SimAnswers answers = new SimAnswers();
+  final SimAnswers answers;
   private final Supplier<Duration> elapsed;
 
   SimulatedApi(FaultSchedule schedule, SimulatorStats stats, Supplier<Duration> elapsed) {
     this.schedule = schedule;
     this.stats = stats;
     this.elapsed = elapsed;
+    this.answers = new SimAnswers(elapsed);
   }
 
   /** Returns whether a provider outage window named {@code target} covers now, counting it when it does. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.HttpHeader;
+import com.github.tomakehurst.wiremock.http.HttpHeaders;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -36,7 +38,7 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   /** AfterShip: the ids of the labels really created per order number, answered by GET /labels?order_number=. */
   private final Map<String, java.util.List<String>> labelsByOrder = new ConcurrentHashMap<>();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
-  private final SimAnswers limits = new SimAnswers();
+  private final SimAnswers limits = new SimAnswers(this::elapsed);
   private final SendcloudBehaviour sendcloud;
   private final ShipStationBehaviour shipStation;
   private final EasyPostBehaviour easyPost;
@@ -221,16 +223,34 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       stats.duringOutage();
       return html(503, GATEWAY_PAGE);
     }
-    if (overLimit("aftership-shipping", schedule.aftershipPerSecond())) {
+    // AfterShip's window: X-RateLimit-Limit/-Remaining/-Reset on every answer, the reset in epoch ms as its SDKs
+    // read it (PROVIDERS.md §2.4); the windows follow the simulator's clock.
+    long at = limits.elapsedNanos();
+    int perSecond = schedule.aftershipPerSecond();
+    long counted = limits.count("aftership-shipping", at);
+    String[] window = {"X-RateLimit-Limit", Integer.toString(perSecond),
+        "X-RateLimit-Remaining", Long.toString(Math.max(0, perSecond - counted)),
+        "X-RateLimit-Reset", Long.toString(SimAnswers.windowResetEpochMillis(at))};
+    if (counted > perSecond) {
       stats.tooManyRequests();
-      long reset = (System.currentTimeMillis() / 1000 + 1) * 1000;
-      ObjectNode body = aftershipMeta(429, "You have exceeded the API call rate limit.", true);
-      return ResponseDefinitionBuilder.responseDefinition().withStatus(429)
-          .withHeader("Content-Type", "application/json")
-          .withHeader("X-RateLimit-Limit", Integer.toString(schedule.aftershipPerSecond()))
-          .withHeader("X-RateLimit-Remaining", "0").withHeader("X-RateLimit-Reset", Long.toString(reset))
-          .withBody(body.toString()).build();
+      return SimAnswers.json(429, aftershipMeta(429, "You have exceeded the API call rate limit.", true), window);
     }
+    ResponseDefinition answer = aftershipAnswer(request, path);
+    return withHeaders(answer, window);
+  }
+
+  /** Returns {@code answer} with the given name, value pairs added to its headers. */
+  private static ResponseDefinition withHeaders(ResponseDefinition answer, String... headers) {
+    ResponseDefinitionBuilder b = ResponseDefinitionBuilder.like(answer);
+    HttpHeaders all = answer.getHeaders() != null ? answer.getHeaders()
+        : new HttpHeaders();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      all = all.plus(HttpHeader.httpHeader(headers[i], headers[i + 1]));
+    }
+    return b.withHeaders(all).build();
+  }
+
+  private ResponseDefinition aftershipAnswer(Request request, String path) throws Exception {
     if (request.getMethod().getName().equals("GET") && path.matches(".*/labels/[^/]+")) {
       String id = path.substring(path.lastIndexOf('/') + 1);
       String slug = labelSlugs.get(id);

@@ -97,6 +97,33 @@ class SimulatedProviderTest {
   }
 
   @Test
+  void aftershipAnnouncesItsWindowOnSuccessfulAnswers() throws IOException {
+    sim = SimulatedProvider.start(FaultSchedule.builder(1).rateLimits(5, 3).build());
+    String url = sim.url("api.aftership.com", "/postmen/v3/labels");
+    long before = System.currentTimeMillis();
+    try (Response r = client.newCall(new Request.Builder().url(url)
+        .post(RequestBody.create("{\"order_number\":\"W1\",\"service_type\":\"dhl_x\"}", JSON)).build())
+        .execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("X-RateLimit-Limit")).isEqualTo("5");
+      assertThat(r.header("X-RateLimit-Remaining")).isEqualTo("4");
+      // epoch ms of the end of the simulator's current second
+      assertThat(Long.parseLong(r.header("X-RateLimit-Reset"))).isGreaterThan(before)
+          .isLessThanOrEqualTo(System.currentTimeMillis() + 1000);
+    }
+  }
+
+  @Test
+  void rateLimitWindowsFollowTheSimulatorsClockNotTheWallClock() {
+    SimAnswers answers = new SimAnswers(() -> java.time.Duration.ZERO);
+    assertThat(answers.count("k", 0)).isEqualTo(1);
+    assertThat(answers.count("k", 999_999_999L)).isEqualTo(2);
+    assertThat(answers.count("k", 1_000_000_000L)).as("the simulator's second second").isEqualTo(1);
+    long now = System.currentTimeMillis();
+    assertThat(SimAnswers.windowResetEpochMillis(250_000_000L)).isBetween(now + 750, System.currentTimeMillis() + 750);
+  }
+
+  @Test
   void drawsAreDeterministicPerSeed() {
     FaultSchedule a = FaultSchedule.builder(7).build();
     FaultSchedule b = FaultSchedule.builder(7).build();
