@@ -65,6 +65,12 @@ final class CallSettings {
   /** Where the calls' observations go; {@link ObservationRegistry#NOOP} (none made) unless the builder set one. */
   final ObservationRegistry observations;
   final CircuitBreakerConfig breakerConfig;
+  /** The breakers' first open wait after closing. */
+  final Duration openWait;
+  /** How much longer each repeated open wait is (1 = constant). */
+  final double openWaitMultiplier;
+  /** The longest open wait. */
+  final Duration maxOpenWait;
   final ScopedBreakers breakers;
   final @Nullable RateLimit rateLimit;
   final SharedLimits limits;
@@ -120,19 +126,26 @@ final class CallSettings {
         .build();
     this.metrics = new PolicyMetrics(b.meterRegistry, b.profile.id());
     this.observations = b.observationRegistry;
+    this.openWait = b.waitDurationInOpenState;
+    this.openWaitMultiplier = b.openWaitMultiplier;
+    Duration longest = b.maxOpenWait != null ? b.maxOpenWait
+        : Duration.ofNanos((long) Math.min(ShippingPolicy.LONGEST.toNanos(), openWait.toNanos() * b.maxOpenWaitFactor));
+    this.maxOpenWait = openWaitMultiplier > 1 && longest.compareTo(openWait) > 0 ? longest : openWait;
     this.breakerConfig = CircuitBreakerConfig.custom()
         .failureRateThreshold(b.failureRateThreshold)
         .minimumNumberOfCalls(b.minimumNumberOfCalls)
         .slidingWindowSize(b.slidingWindowSize)
-        .waitDurationInOpenState(b.waitDurationInOpenState)
+        // the n-th consecutive open wait (Resilience4j counts the trips since the breaker last closed, from 1)
+        .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(openWait,
+            Math.max(1.0, openWaitMultiplier), maxOpenWait))
         .permittedNumberOfCallsInHalfOpenState(b.permittedCallsInHalfOpenState)
         .clock(b.clock)
         .build();
     CircuitBreakerRegistry cbRegistry = CircuitBreakerRegistry.of(breakerConfig);
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
     ShippingListener l = b.listener;
-    Duration openWait = b.waitDurationInOpenState;
-    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, openWait,
+    // an OPEN breaker expires after twice its longest wait, so a carrier that keeps failing keeps its grown wait
+    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, maxOpenWait,
         cb -> cb.getEventPublisher().onStateTransition(e -> {
           LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
               e.getStateTransition().getToState());
