@@ -202,6 +202,8 @@ public final class Scorecard {
     out.println(report.table());
     out.println(ScorecardReport.TTR_DEFINITION);
     out.println(ScorecardReport.BLOCKED_DEFINITION);
+    out.println();
+    report.targets().forEach(out::println);
     report.write();
     out.println("wrote " + report.markdownFile() + ", " + report.csvFile() + " and " + report.htmlFile()
         + " with its charts");
