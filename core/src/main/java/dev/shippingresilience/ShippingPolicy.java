@@ -629,7 +629,7 @@ public final class ShippingPolicy {
      * Sets the most breakers kept (one per scope), whatever their states, with their meters. Beyond it the least
      * recently used one is evicted, an idle CLOSED one first; the provider's own breaker never is (for the generic
      * fallback, whose hosts are unbounded, a host's breaker may be, except while a call to that host creates one), and
-     * an OPEN breaker not called for twice its open wait expires. Default 1000.
+     * an OPEN breaker not called for twice its longest open wait expires. Default 1000.
      *
      * @param maxBreakers the most breakers kept; at least 1
      * @return this builder
