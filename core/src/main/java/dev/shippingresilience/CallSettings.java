@@ -50,6 +50,8 @@ final class CallSettings {
   final Duration deadline;
   final Duration maxRetryAfter;
   final Duration pauseJitter;
+  /** How long a call may wait, in all, for open breakers to let it through; ZERO fails fast. */
+  final Duration breakerWait;
   final @Nullable String idempotencyKeyHeader;
   final boolean automaticIdempotencyKey;
   final boolean throwOnFailure;
@@ -104,6 +106,7 @@ final class CallSettings {
     this.deadline = b.deadline;
     this.maxRetryAfter = b.maxRetryAfter;
     this.pauseJitter = b.pauseJitter;
+    this.breakerWait = b.breakerWait;
     this.idempotencyKeyHeader = b.idempotencyKeyHeader;
     this.automaticIdempotencyKey = b.automaticIdempotencyKey;
     this.throwOnFailure = b.throwOnFailure;

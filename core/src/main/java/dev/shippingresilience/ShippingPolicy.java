@@ -72,6 +72,12 @@ public final class ShippingPolicy {
    */
   public static final int DEFAULT_MAX_OPEN_WAIT_FACTOR = 4;
 
+  /**
+   * Default longest time a call waits, in all, for an open breaker to let it through before failing with
+   * {@link BreakerOpenException}: {@code ZERO}, fail fast.
+   */
+  public static final Duration DEFAULT_BREAKER_WAIT = Duration.ZERO;
+
   /** Default total deadline of one logical call: 5 min. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
   /** Default longest provider-requested wait the engine honours before returning the response instead: 2 min. */
@@ -342,7 +348,8 @@ public final class ShippingPolicy {
         + ".." + s.maxBackoff + ", poll=" + s.pollInterval + " up to " + s.maxPolls + " / " + s.maxPollDuration
         + ", deadline=" + s.deadline + ", rateLimit=" + rateLimitDescription() + ", pauseJitter=" + s.pauseJitter
         + ", breaker="
-        + breakerDescription() + breakerRecoveryDescription() + "}";
+        + breakerDescription() + breakerRecoveryDescription()
+        + (s.breakerWait.isZero() ? "" : ", breakerWait=" + s.breakerWait) + "}";
   }
 
   /**
@@ -362,6 +369,7 @@ public final class ShippingPolicy {
     boolean deadlineSet;
     Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
     Duration pauseJitter = DEFAULT_PAUSE_JITTER;
+    Duration breakerWait = DEFAULT_BREAKER_WAIT;
     float failureRateThreshold = 50;
     int minimumNumberOfCalls = 5;
     int slidingWindowSize = 20;
@@ -594,6 +602,27 @@ public final class ShippingPolicy {
       this.waitDurationInOpenState = positive("waitDurationInOpenState", waitDurationInOpenState);
       this.permittedCallsInHalfOpenState = atLeast("permittedNumberOfCallsInHalfOpenState",
           permittedNumberOfCallsInHalfOpenState, 1);
+      return this;
+    }
+
+    /**
+     * Sets how long a call that finds a breaker open may wait, in all, for it to let calls through again instead of
+     * failing at once with {@link BreakerOpenException}: it checks again every {@code initialBackoff}, sends as soon
+     * as the breaker allows (as its half-open trial, or after another call's trial closed it), and never waits past
+     * the deadline. Safe for any request, since a refused call sent nothing. It holds the caller's thread (or, for
+     * {@link ShippingPolicy#executeAsync}, a scheduled wait) meanwhile; a call that already has an answer (a retry
+     * refused after a BREAK) still ends with that answer. Waits are metered with cause {@code breaker}. Default
+     * {@code ZERO}: fail fast.
+     *
+     * @param max the longest total wait for open breakers, {@code ZERO} for none
+     * @return this builder
+     */
+    public Builder breakerWait(Duration max) {
+      Objects.requireNonNull(max, "breakerWait");
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("Invalid breakerWait (" + max + "): must not be negative");
+      }
+      this.breakerWait = notBeyondLongest("breakerWait", max);
       return this;
     }
 

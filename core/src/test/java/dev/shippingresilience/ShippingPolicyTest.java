@@ -888,6 +888,8 @@ class ShippingPolicyTest {
         .hasMessageContaining("Invalid maxBackoff");
     assertThatThrownBy(() -> b.pollInterval(Duration.ZERO)).hasMessageContaining("Invalid pollInterval");
     assertThatThrownBy(() -> b.idempotencyKey(null, true)).hasMessageContaining("idempotencyKey");
+    assertThatThrownBy(() -> b.breakerWait(Duration.ofSeconds(-1)))
+        .hasMessage("Invalid breakerWait (PT-1S): must not be negative");
   }
 
   @Test

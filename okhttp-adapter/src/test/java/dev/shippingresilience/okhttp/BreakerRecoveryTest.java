@@ -194,6 +194,38 @@ class BreakerRecoveryTest {
   }
 
   @Test
+  void aCallAllowedToWaitForTheBreakerBecomesItsTrialInsteadOfBeingRefused() throws IOException {
+    // given: calls may wait up to 15 s for an open breaker, checking every second (the backoff's first step)
+    client(b -> b.breaker(50, 2, 2, OPEN_WAIT, 1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+        .breakerWait(Duration.ofSeconds(15)));
+    trip();
+    providerBack();
+
+    // when: a call arrives while the breaker is open
+    assertThat(call()).isEqualTo("SUCCEED");
+
+    // then: it waited in 1 s steps until the open wait was over, then was sent once, as the trial that closed it
+    assertThat(sleeper.waits()).allSatisfy(w -> assertThat(w).isEqualTo(Duration.ofSeconds(1)));
+    assertThat(sleeper.total()).isBetween(OPEN_WAIT, OPEN_WAIT.plusSeconds(1));
+    wireMock.verify(1, postRequestedFor(urlPathEqualTo(PATH)));
+    assertThat(policy.breakerStates()).containsEntry("clickpost", "CLOSED");
+  }
+
+  @Test
+  void aCallWaitsForAnOpenBreakerNoLongerThanItsBreakerWaitThenIsRefusedWithoutSending() throws IOException {
+    client(b -> b.breaker(50, 2, 2, OPEN_WAIT, 1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))
+        .breakerWait(Duration.ofMillis(2500)));
+    trip();
+    providerBack();
+
+    refusedWithoutSending();
+
+    // 1 s, 1 s, then the 0.5 s left of the bound
+    assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofMillis(500));
+  }
+
+  @Test
   void halfOpenLetsThroughAsManyTrialsAsSetAndClosesOnlyWhenTheyAllEnded() throws IOException {
     // given: two trial calls
     client(b -> b.breaker(50, 2, 2, OPEN_WAIT, 2));
