@@ -68,10 +68,12 @@ final class CallObservation {
     stopIfEnded();
   }
 
-  /** The attempt about to be sent: starts its observation under the call's. */
-  void attemptStarted(CallSettings settings, String operation, AttemptRequest request) {
+  /** The attempt about to be sent (a reconcile lookup when {@code reconcile}): starts its observation. */
+  void attemptStarted(CallSettings settings, String operation, AttemptRequest request, boolean reconcile) {
     ShippingAttemptContext context = new ShippingAttemptContext(settings.profile.id(), operation, request.attempt(),
-        request.poll(), request.method(), settings.profile.redaction().url(request.uri().toString()));
+        request.poll(), request.method(), settings.profile.redaction().url(request.uri().toString()),
+        reconcile ? ShippingAttemptContext.KIND_RECONCILE
+            : request.poll() > 0 ? ShippingAttemptContext.KIND_POLL : ShippingAttemptContext.KIND_ATTEMPT);
     context.setParentObservation(call);
     attemptContext = context;
     attempt = Observation.createNotStarted(null, ATTEMPT, () -> context, registry).start();

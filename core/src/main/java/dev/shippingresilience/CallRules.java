@@ -2,6 +2,7 @@ package dev.shippingresilience;
 
 import dev.shippingresilience.event.AttemptEvent;
 import dev.shippingresilience.event.DecisionEvent;
+import dev.shippingresilience.event.ReconcileEvent;
 import dev.shippingresilience.event.WaitEvent;
 import dev.shippingresilience.internal.BodyDecoding;
 import dev.shippingresilience.internal.ClassifierCore;
@@ -12,17 +13,16 @@ import dev.shippingresilience.internal.ProfileModel.PollSpec;
 import dev.shippingresilience.internal.ProfileModel.ScopeSource;
 import dev.shippingresilience.internal.ProfileSyntax;
 import dev.shippingresilience.internal.RateLimitHeaders;
+import dev.shippingresilience.internal.Reconciliation;
 import dev.shippingresilience.internal.StreamingExtractor;
+import dev.shippingresilience.spi.RateLimit;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,6 +104,10 @@ final class CallRules<R> {
   private final String[] gateScopes;
   /** The key of this call's rate limit and pause: the policy's account, per host for the generic fallback. */
   private final String account;
+  /** This call's rate limit, its operation's own or the provider's, or {@code null} for none. */
+  private final @Nullable RateLimit rateLimit;
+  /** The key of {@link #rateLimit}'s bucket: the account, or the account's bucket of the operation. */
+  private final String limitKey;
 
   private int sends;
   private int retries;
@@ -128,6 +132,13 @@ final class CallRules<R> {
   private After after = After.NEXT_ATTEMPT;
   /** The call's observations, or {@code null} when the policy observes nothing (then none is made). */
   private final @Nullable CallObservation observation;
+  /**
+   * While a reconcile lookup is under way: the error that lost the create's answer, handed back unless the lookup
+   * proves found or absent; {@code null} otherwise.
+   */
+  private @Nullable IOException lostAnswer;
+  /** While a reconcile lookup is under way: the create's attempt whose answer was lost, sent again if absent. */
+  private @Nullable AttemptRequest lostAttempt;
 
   // what the last step decided
   private Duration delay = Duration.ZERO;
@@ -196,6 +207,10 @@ final class CallRules<R> {
         : new String[] {providerScope, providerScope + "/carrier:" + carrier, operationScope};
     this.acquired = new CircuitBreaker[gateScopes.length];
     this.operationPauseKey = settings.operationPauses ? account + "/operation:" + operationName : null;
+    // An operation with a rate limit of its own takes its permits from its bucket (Sendcloud counts reads apart).
+    CallSettings.Bucket bucket = settings.bucket(operationName);
+    this.rateLimit = bucket != null ? bucket.limit() : settings.rateLimit;
+    this.limitKey = bucket == null ? account : oneHost ? bucket.key() : account + "/bucket:" + bucket.name();
     Map<String, String> extra = idempotencyKey == null ? Map.of() : Map.of(keyHeader, idempotencyKey);
     this.next = new AttemptRequest(1, 0, true, request.method(), request.uri(), extra);
     // last: a call whose rules could not be made has no observation to stop
@@ -292,7 +307,7 @@ final class CallRules<R> {
       throw e;
     }
     try {
-      return decide(response, c, snapshot);
+      return lostAnswer != null ? reconciled(response, c, snapshot) : decide(response, c, snapshot);
     } catch (IOException e) {
       return fail(e);
     }
@@ -365,11 +380,11 @@ final class CallRules<R> {
 
   private Next permit() throws IOException {
     // The client-side rate limit: take a permit, waiting for it if the bucket is empty.
-    if (settings.rateLimit == null) {
+    if (rateLimit == null) {
       return gate();
     }
     Duration remaining = Duration.between(settings.clock.instant(), deadlineAt);
-    Duration wait = settings.limits.acquire(account, settings.rateLimit,
+    Duration wait = settings.limits.acquire(limitKey, rateLimit,
         remaining.isNegative() ? Duration.ZERO : remaining);
     if (wait == null) {
       throw new DeadlineExceededException(settings.profile.id(), last, sends, "waiting for the rate limiter", null);
@@ -426,7 +441,7 @@ final class CallRules<R> {
     }
     sentAt = settings.clock.instant();
     if (observation != null) {
-      observation.attemptStarted(settings, operationName, next);
+      observation.attemptStarted(settings, operationName, next, lostAnswer != null);
     }
     return Next.SEND;
   }
@@ -464,6 +479,12 @@ final class CallRules<R> {
 
   private Next fail(IOException e) {
     closeHeld();
+    if (lostAnswer != null && e != lostAnswer && !(e instanceof CallCancelledException)) {
+      // The lookup could not be sent or answered (breaker open, deadline, pause, transport failure): nothing was
+      // proven, so the create's own error is handed back, the lookup's attached.
+      e = lookupProvedNothing(e);
+    }
+    lostAnswer = null;
     failure = e;
     String outcome = outcomeOf(e);
     finish(outcome);
@@ -604,9 +625,14 @@ final class CallRules<R> {
     }
     // An interrupted blocking call ends with the interruption, flag kept.
     if (blocking && e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+      lostAnswer = null;
       throw e;
     }
     checkCancelled();
+    if (lostAnswer != null) {
+      // The lookup itself failed (reset, timeout): nothing proven, the create's error goes back (see fail).
+      throw e;
+    }
     if (!settings.clock.instant().isBefore(deadlineAt)) {
       // the transport gave the attempt only the time left (AttemptRequest.timeLeft), and it ran out
       throw new DeadlineExceededException(settings.profile.id(), last, sends, "during attempt " + sends, e);
@@ -616,9 +642,22 @@ final class CallRules<R> {
     // A request that never reached the server, or one safe to repeat, may be sent again; a POST that may have
     // been processed is not repeated behind the caller's back.
     boolean safe = (notSent && options.bodyRepeatable()) || repeatable();
+    if (!safe && !notSent && next.original()) {
+      // The create may have been processed: ask the provider, if the operation says how, before anything else.
+      Reconciliation lookup = settings.profile.reconciliation(operation);
+      if (lookup != null) {
+        return reconcile(lookup, e);
+      }
+    }
     if (!safe || retries + 1 >= settings.maxAttempts || !settings.budget(account).allowsRetry()) {
       throw withEarlierFailures(e);
     }
+    return retryAfterFailure(e, new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(),
+        next.original(), next.method(), next.uri(), next.extraHeaders()));
+  }
+
+  /** Sends {@code again} after a backoff, {@code e} kept for the exception that may end the call later. */
+  private Next retryAfterFailure(IOException e, AttemptRequest again) throws IOException {
     Duration wait = backoffDelay();
     if (!fitsDeadline(wait)) {
       throw new DeadlineExceededException(settings.profile.id(), last, sends, "with no time left to retry", e);
@@ -628,9 +667,96 @@ final class CallRules<R> {
     }
     failures.add(e);
     retries++;
-    next = new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(), next.original(),
-        next.method(), next.uri(), next.extraHeaders());
+    next = again;
     return waitFor(wait, "backoff", After.NEXT_ATTEMPT);
+  }
+
+  // ---- reconcile --------------------------------------------------------------------------------------------
+
+  /**
+   * The create's answer was lost ({@code e}, after sending): sends the operation's lookup to learn whether it was
+   * processed, or, when the request lacks a variable of the lookup, hands {@code e} back saying why.
+   */
+  private Next reconcile(Reconciliation lookup, IOException e) throws IOException {
+    Reconciliation.Lookup built = lookup.lookup(request.uri(), request.body(), settings.classifier.peekLimit());
+    if (built.uri() == null) {
+      reconciled("not_possible", "no lookup: the request carries no " + built.missing());
+      e.addSuppressed(new RedactedFailure("not reconciled: the request carries no " + built.missing()
+          + ", a variable of the operation's reconcile lookup"));
+      throw withEarlierFailures(e);
+    }
+    lostAnswer = e;
+    lostAttempt = next;
+    // not a poll, not the original: method and URL of their own, the original headers (credentials) go along
+    next = new AttemptRequest(next.attempt(), 0, false, lookup.method(), built.uri(), freshCredentials);
+    // the same gate as any send: pause, rate limit, breakers, deadline (a refusal hands e back, see fail)
+    return beforeAttempt();
+  }
+
+  /** The lookup answered ({@code c} as its own classification): found, absent or unknown. */
+  private Next reconciled(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
+      throws IOException {
+    answeredAttempt(c);
+    Reconciliation lookup = settings.profile.reconciliation(operation);
+    BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit());
+    Reconciliation.Verdict verdict = lookup == null ? Reconciliation.Verdict.UNKNOWN
+        : lookup.verdict(snapshot.status(), body.bytes(), body.length());
+    IOException lost = lostAnswer;
+    AttemptRequest create = lostAttempt;
+    switch (verdict) {
+      case FOUND -> {
+        lostAnswer = null;
+        String reason = "reconciled: the create's answer was lost (" + lost.getClass().getSimpleName()
+            + "), and the lookup found it at " + lookup.foundText();
+        reconciled("found", reason);
+        settings.budget(account).onSuccess();
+        return done(response, new Classification(settings.profile.id(), operationName, snapshot.status(), c.code(),
+            Decision.SUCCEED, reason, null, c.scope(), true, false, List.of()));
+      }
+      case ABSENT -> {
+        response.close();
+        lostAnswer = null;
+        // Absence is proven: the create may be sent again, as a retry (attempts, budget, backoff and deadline hold).
+        if (!options.bodyRepeatable() || retries + 1 >= settings.maxAttempts
+            || !settings.budget(account).allowsRetry()) {
+          reconciled("absent", "the lookup found nothing, but no attempt is left to send the create again");
+          lost.addSuppressed(new RedactedFailure("not sent again: the lookup found nothing, but no attempt is left"));
+          throw withEarlierFailures(lost);
+        }
+        reconciled("absent", "the lookup found nothing: the create is sent again");
+        return retryAfterFailure(lost, new AttemptRequest(create.attempt() + 1, 0, true, create.method(),
+            create.uri(), create.extraHeaders()));
+      }
+      default -> {
+        response.close();
+        String why = "the lookup proved nothing (HTTP " + snapshot.status() + ", decision " + c.decision() + ")";
+        reconciled("unknown", why);
+        lostAnswer = null;
+        lost.addSuppressed(new RedactedFailure("not reconciled: " + why));
+        throw withEarlierFailures(lost);
+      }
+    }
+  }
+
+  /** The lookup could not be sent or answered ({@code e}): returns the create's own error, {@code e} attached. */
+  private IOException lookupProvedNothing(IOException e) {
+    IOException lost = lostAnswer;
+    String why = "the lookup failed: " + settings.profile.redaction().text(e.toString());
+    reconciled("unknown", why);
+    lost.addSuppressed(new RedactedFailure("not reconciled: " + why));
+    return withEarlierFailures(lost);
+  }
+
+  /** Counts a reconcile and tells the listener. */
+  private void reconciled(String outcome, String reason) {
+    settings.metrics.reconcile(operationName, outcome);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} {} reconcile {}: {}", settings.profile.id(), operationName, outcome, reason);
+    }
+    if (settings.listening) {
+      safely(() -> settings.listener.onReconcile(new ReconcileEvent(settings.profile.id(), operationName, outcome,
+          reason)));
+    }
   }
 
   /** A stackless copy of {@code e} whose message went through the profile's redaction, for the breaker's logs. */
@@ -652,10 +778,9 @@ final class CallRules<R> {
     }
   }
 
-  private Next decide(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
-      throws IOException {
+  /** The attempt in flight was answered with {@code c}: breakers, meters, observation and listener hear of it. */
+  private void answeredAttempt(Classification c) {
     long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
-    last = c;
     record(c, nanos);
     String codeTag = codeTag(c);
     settings.metrics.attempt(operationName, c.decision().name(), codeTag);
@@ -665,6 +790,12 @@ final class CallRules<R> {
     if (settings.listening) {
       safely(() -> settings.listener.onDecision(new DecisionEvent(c, next.attempt(), next.poll())));
     }
+  }
+
+  private Next decide(ProviderResponse<R> response, Classification c, ResponseSnapshot snapshot)
+      throws IOException {
+    last = c;
+    answeredAttempt(c);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} {}", request.method(), settings.profile.redaction().url(request.uri().toString()),
           c.summary());
@@ -856,32 +987,16 @@ final class CallRules<R> {
     // the same bytes the classifier read: decoded, within the peek limit
     BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit());
     var extraction = StreamingExtractor.extract(body.bytes(), body.length(), plan);
-    Map<String, String> values = new LinkedHashMap<>();
+    String path = spec.pathTemplate();
     for (Map.Entry<String, String> v : spec.variables().entrySet()) {
       String value = extraction.value(v.getValue());
       if (value == null || value.isEmpty()) {
         return null;
       }
-      values.put(v.getKey(), URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+      path = path.replace("{" + v.getKey() + "}", Reconciliation.encode(value));
     }
-    String template = spec.pathTemplate();
-    String path = template;
-    for (Map.Entry<String, String> v : values.entrySet()) {
-      path = path.replace("{" + v.getKey() + "}", v.getValue());
-    }
-    // Keep the original path's prefix (e.g. /postmen/v3) before the template's first segment.
-    String original = request.uri().getRawPath() == null ? "" : request.uri().getRawPath();
-    String firstSegment = template.split("/")[1];
-    int at = original.lastIndexOf("/" + firstSegment);
-    String prefix = at > 0 ? original.substring(0, at) : "";
-    try {
-      URI base = request.uri();
-      String query = base.getRawQuery();
-      return new URI(base.getScheme() + "://" + base.getRawAuthority() + prefix + path
-          + (query == null ? "" : "?" + query));
-    } catch (URISyntaxException e) {
-      return null;
-    }
+    // Keep the original path's prefix (e.g. /postmen/v3) before the template's first segment, and its query.
+    return Reconciliation.derived(request.uri(), spec.pathTemplate(), path, null);
   }
 
   // ---- rules ------------------------------------------------------------------------------------------------

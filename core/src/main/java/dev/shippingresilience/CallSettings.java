@@ -20,6 +20,7 @@ import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -75,6 +76,8 @@ final class CallSettings {
   final Duration maxOpenWait;
   final ScopedBreakers breakers;
   final @Nullable RateLimit rateLimit;
+  /** Per operation with a rate limit of its own, its bucket (limit and key); others use {@link #rateLimit}. */
+  private final Map<String, Bucket> operationBuckets;
   final SharedLimits limits;
   final String account;
   final boolean shareBreakerHints;
@@ -121,6 +124,15 @@ final class CallSettings {
     this.rateLimit = b.limitForPeriod > 0 ? new RateLimit(b.limitForPeriod, b.limitRefreshPeriod) : null;
     this.limits = b.limits != null ? b.limits : new LocalLimits(b.clock, b.meterRegistry);
     this.account = b.account != null ? b.account : b.profile.id();
+    Map<String, Bucket> buckets = new java.util.HashMap<>();
+    for (ProfileModel.OperationSpec op : b.profile.compiled().operations()) {
+      RateLimit limit = op.rateLimit() == null ? null : b.bucketLimits.get(op.rateLimit().bucket());
+      if (limit != null) {
+        String bucket = op.rateLimit().bucket();
+        buckets.put(op.name(), new Bucket(bucket, limit, account + "/bucket:" + bucket));
+      }
+    }
+    this.operationBuckets = Map.copyOf(buckets);
     this.shareBreakerHints = b.shareBreakerHints;
     this.classifier = ResponseClassifier.builder()
         .profiles(ProviderProfiles.builtIn().with(b.profile))
@@ -202,4 +214,25 @@ final class CallSettings {
     }
     return plan;
   }
+
+  /** Returns {@code operationName}'s own rate-limit bucket, or {@code null} when it uses the provider's limit. */
+  @Nullable Bucket bucket(String operationName) {
+    return operationBuckets.isEmpty() ? null : operationBuckets.get(operationName);
+  }
+
+  /** Returns the operation buckets' limits by bucket name, sorted by name. */
+  Map<String, RateLimit> bucketLimits() {
+    Map<String, RateLimit> out = new java.util.TreeMap<>();
+    operationBuckets.values().forEach(bucket -> out.put(bucket.name(), bucket.limit()));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * An operation's own rate-limit bucket.
+   *
+   * @param name the bucket's name in the profile
+   * @param limit its limit
+   * @param key its key in the limits for the policy's account: {@code <account>/bucket:<name>}
+   */
+  record Bucket(String name, RateLimit limit, String key) {}
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +78,36 @@ public final class HeaderValues {
       }
     }
     return kept == 0 ? EMPTY : new HeaderValues(kept == copy.length ? copy : Arrays.copyOf(copy, kept));
+  }
+
+  /**
+   * {@return headers read by position from a client's own header list, copied once} For adapters whose headers are
+   * indexed ({@code okhttp3.Headers}: {@code of(h.size(), h::name, h::value)}); a field with a {@code null} name or
+   * value is skipped.
+   *
+   * @param size the number of fields
+   * @param name the name of the field at an index from 0 to {@code size - 1}
+   * @param value the value of the field at that index
+   * @throws IllegalArgumentException if {@code size} is negative
+   */
+  public static HeaderValues of(int size, IntFunction<String> name, IntFunction<String> value) {
+    if (size < 0) {
+      throw new IllegalArgumentException("Invalid size (" + size + "): must not be negative");
+    }
+    if (size == 0) {
+      return EMPTY;
+    }
+    String[] fields = new String[size * 2];
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      String n = name.apply(i);
+      String v = value.apply(i);
+      if (n != null && v != null) {
+        fields[kept++] = n;
+        fields[kept++] = v;
+      }
+    }
+    return kept == 0 ? EMPTY : new HeaderValues(kept == fields.length ? fields : Arrays.copyOf(fields, kept));
   }
 
   /**

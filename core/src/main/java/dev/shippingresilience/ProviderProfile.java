@@ -8,6 +8,7 @@ import dev.shippingresilience.internal.ProfileModel;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.ScopeKind;
+import dev.shippingresilience.internal.Reconciliation;
 import dev.shippingresilience.internal.StreamingExtractor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,8 @@ public final class ProviderProfile {
   private final @Nullable ExtractionPlan requestPlan;
   /** Per operation with a business key in its request body, the plan that reads it. */
   private final Map<String, ExtractionPlan> businessKeyPlans;
+  /** Per operation with a reconcile lookup, the lookup compiled. */
+  private final Map<String, Reconciliation> reconciliations;
   private final Redaction redaction;
 
   ProviderProfile(CompiledProfile compiled) {
@@ -39,7 +42,11 @@ public final class ProviderProfile {
     this.defaultPlan = ClassifierCore.responsePlan(compiled, null);
     Map<String, ExtractionPlan> plans = new HashMap<>();
     Map<String, ExtractionPlan> keyPlans = new HashMap<>();
+    Map<String, Reconciliation> lookups = new HashMap<>();
     for (OperationSpec op : compiled.operations()) {
+      if (op.reconcile() != null) {
+        lookups.put(op.name(), new Reconciliation(op.reconcile()));
+      }
       plans.put(op.name(), ClassifierCore.responsePlan(compiled, op));
       ProfileModel.ScopeSource key = op.businessKey();
       if (key != null && key.source() == ProfileModel.ScopeSource.Source.REQUEST_BODY) {
@@ -48,6 +55,7 @@ public final class ProviderProfile {
     }
     this.plansByOperation = Map.copyOf(plans);
     this.businessKeyPlans = Map.copyOf(keyPlans);
+    this.reconciliations = Map.copyOf(lookups);
     this.requestPlan = ClassifierCore.requestPlan(compiled);
     this.redaction = Redaction.defaults().with(compiled.secrets().query(), compiled.secrets().headers(),
         compiled.secrets().bodyFields());
@@ -116,7 +124,7 @@ public final class ProviderProfile {
    * @param code the provider's business code, as the body carries it
    * @param decision what the code means
    * @param reason the rule's reason, as a sentence for logs and exceptions
-   * @throws IllegalArgumentException if {@code code} is not a code a body can carry (an optional '-', then 1 to 40
+   * @throws IllegalArgumentException if {@code code} is not a code a body can carry (an optional '-', then 1 to 64
    *     of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
   public ProviderProfile withCode(String code, Decision decision, String reason) {
@@ -132,7 +140,7 @@ public final class ProviderProfile {
    * @param decision what the code means
    * @param reason the rule's reason, as a sentence for logs and exceptions
    * @throws IllegalArgumentException if the operation does not exist, {@code code} is not a code a body can carry
-   *     (an optional '-', then 1 to 40 of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
+   *     (an optional '-', then 1 to 64 of {@code A-Z a-z 0-9 _ . : -}) or {@code reason} is blank
    */
   public ProviderProfile withCode(@Nullable String operation, String code, Decision decision, String reason) {
     Objects.requireNonNull(code, "code");
@@ -204,6 +212,11 @@ public final class ProviderProfile {
     ExtractionPlan plan = businessKeyPlans.get(operation.name());
     return body == null || plan == null ? null
         : StreamingExtractor.extract(body, Math.min(body.length, peekLimit), plan).value(key.location());
+  }
+
+  /** Returns {@code operation}'s reconcile lookup, or {@code null} when it declares none. */
+  @Nullable Reconciliation reconciliation(@Nullable OperationSpec operation) {
+    return operation == null || operation.reconcile() == null ? null : reconciliations.get(operation.name());
   }
 
   @Override

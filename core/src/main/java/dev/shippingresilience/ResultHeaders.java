@@ -1,8 +1,12 @@
 package dev.shippingresilience;
 
+import java.util.AbstractMap;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response headers every adapter adds to a call's final response, so callers can see what the engine decided
@@ -21,6 +25,15 @@ public final class ResultHeaders {
   /** The longest header value written, in characters: {@value}; longer values are cut. */
   public static final int MAX_VALUE_LENGTH = 256;
 
+  /** "0" to "15": the attempt counts of nearly every call, written without a new string. */
+  private static final String[] SMALL_COUNTS = new String[16];
+
+  static {
+    for (int i = 0; i < SMALL_COUNTS.length; i++) {
+      SMALL_COUNTS[i] = Integer.toString(i);
+    }
+  }
+
   private ResultHeaders() {}
 
   /**
@@ -30,14 +43,59 @@ public final class ResultHeaders {
    */
   static Map<String, String> of(CallResult<?> result) {
     Classification c = result.classification();
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(DECISION, c.decision().name());
-    headers.put(DUPLICATE, Boolean.toString(result.duplicate()));
-    headers.put(ATTEMPTS, Integer.toString(result.attempts()));
-    if (c.code() != null) {
-      headers.put(CODE, value(c.code()));
+    int attempts = result.attempts();
+    String[] fields = {DECISION, c.decision().name(), DUPLICATE, result.duplicate() ? "true" : "false",
+        ATTEMPTS, attempts >= 0 && attempts < SMALL_COUNTS.length ? SMALL_COUNTS[attempts] : Integer.toString(attempts),
+        CODE, c.code() == null ? null : value(c.code())};
+    return new Fields(fields, c.code() == null ? 3 : 4);
+  }
+
+  /**
+   * The result headers as an unmodifiable map in their order, over one array: made on every call, so it holds no
+   * hash table (a lookup scans four names).
+   */
+  private static final class Fields extends AbstractMap<String, String> {
+    private final String[] fields;
+    private final int size;
+
+    Fields(String[] fields, int size) {
+      this.fields = fields;
+      this.size = size;
     }
-    return Collections.unmodifiableMap(headers);
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public @Nullable String get(Object key) {
+      for (int i = 0; i < size; i++) {
+        if (fields[2 * i].equals(key)) {
+          return fields[2 * i + 1];
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super String> action) {
+      for (int i = 0; i < size; i++) {
+        action.accept(fields[2 * i], fields[2 * i + 1]);
+      }
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      Set<Map.Entry<String, String>> out = new LinkedHashSet<>();
+      forEach((name, value) -> out.add(Map.entry(name, value)));
+      return Collections.unmodifiableSet(out);
+    }
   }
 
   /**

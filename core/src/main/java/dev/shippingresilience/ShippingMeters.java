@@ -20,6 +20,13 @@ public final class ShippingMeters {
   public static final String POLLS = "shipping.resilience.polls";
   /** Timer of waits between sends; tags provider, operation, cause (retry_after, backoff, poll, rate_limit, pause). */
   public static final String WAITS = "shipping.resilience.waits";
+  /**
+   * Counter of reconcile lookups, asked after a create lost its answer; tags provider, operation, outcome (found:
+   * the call succeeded with the lookup's answer; absent: the create was sent again; unknown: the lookup failed or
+   * proved nothing, so the original error was handed back; not_possible: the request lacks a variable of the lookup,
+   * so none was sent).
+   */
+  public static final String RECONCILES = "shipping.resilience.reconciles";
 
   private ShippingMeters() {}
 }

@@ -13,6 +13,7 @@ import io.micrometer.observation.ObservationRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -289,7 +290,18 @@ public final class ShippingPolicy {
 
   /** {@return the client-side rate limit, e.g. {@code 10 per PT1S}, or {@code none}} */
   public String rateLimitDescription() {
-    return settings.rateLimit == null ? "none" : settings.rateLimit.toString();
+    StringBuilder out = new StringBuilder(settings.rateLimit == null ? "none" : settings.rateLimit.toString());
+    settings.bucketLimits().forEach((bucket, limit) -> out.append("; bucket ").append(bucket).append(": ")
+        .append(limit));
+    return out.toString();
+  }
+
+  /**
+   * {@return the limits of the profile's operation buckets, by bucket name, in the profile's order} An operation
+   * with a {@code rateLimit} takes its permits from its bucket instead of {@link #rateLimit()}.
+   */
+  public Map<String, RateLimit> bucketLimits() {
+    return settings.bucketLimits();
   }
 
   /** {@return the client-side rate limit, or {@code null} when there is none} */
@@ -382,6 +394,8 @@ public final class ShippingPolicy {
     int maxBreakers = DEFAULT_MAX_BREAKERS;
     int limitForPeriod;
     Duration limitRefreshPeriod = Duration.ofSeconds(1);
+    /** The limits of the profile's operation buckets, by bucket name; empty after {@link #noRateLimit()}. */
+    final Map<String, RateLimit> bucketLimits = new LinkedHashMap<>();
     int budgetTokens = DEFAULT_BUDGET_TOKENS;
     double budgetRatio = DEFAULT_BUDGET_RATIO;
     @Nullable String idempotencyKeyHeader;
@@ -415,6 +429,12 @@ public final class ShippingPolicy {
       if (d.rateLimit() != null) {
         this.limitForPeriod = d.rateLimit().limitForPeriod();
         this.limitRefreshPeriod = d.rateLimit().period();
+      }
+      for (ProfileModel.OperationSpec op : profile.compiled().operations()) {
+        if (op.rateLimit() != null) {
+          bucketLimits.put(op.rateLimit().bucket(),
+              new RateLimit(op.rateLimit().limit().limitForPeriod(), op.rateLimit().limit().period()));
+        }
       }
       if (d.breaker() != null) {
         this.failureRateThreshold = d.breaker().failureRateThreshold();
@@ -690,7 +710,37 @@ public final class ShippingPolicy {
      */
     public Builder noRateLimit() {
       this.limitForPeriod = 0;
+      this.bucketLimits.clear();
       return this;
+    }
+
+    /**
+     * Sets the limit of one of the profile's operation buckets (an operation's {@code rateLimit}, whose bucket is the
+     * operation's name unless it names one): the operations of that bucket take their permits from it instead of
+     * the provider's limit. Default from the profile.
+     *
+     * @param bucket a bucket the profile declares
+     * @param limitForPeriod the requests allowed per period, at least 1
+     * @param period the length of a period, positive
+     * @return this builder
+     * @throws IllegalArgumentException if the profile declares no such bucket, or a value is out of range
+     */
+    public Builder rateLimit(String bucket, int limitForPeriod, Duration period) {
+      Objects.requireNonNull(bucket, "bucket");
+      boolean declared = profile.compiled().operations().stream()
+          .anyMatch(op -> op.rateLimit() != null && op.rateLimit().bucket().equals(bucket));
+      if (!declared) {
+        throw new IllegalArgumentException("Invalid rateLimit bucket '" + bucket + "': profile " + profile.id()
+            + " declares " + (bucketNames().isEmpty() ? "no operation rate limits" : "the buckets " + bucketNames()));
+      }
+      bucketLimits.put(bucket, new RateLimit(atLeast("rateLimit.limitForPeriod", limitForPeriod, 1),
+          positive("rateLimit.period", period)));
+      return this;
+    }
+
+    private java.util.List<String> bucketNames() {
+      return profile.compiled().operations().stream().filter(op -> op.rateLimit() != null)
+          .map(op -> op.rateLimit().bucket()).distinct().toList();
     }
 
     /**

@@ -150,6 +150,26 @@ class CallObservationTest {
 
   @ParameterizedTest
   @EnumSource(Driver.class)
+  void aReconcileLookupIsAnAttemptOfKindReconcile(Driver driver) throws Throwable {
+    // given: a label create whose answer is lost, then the lookup finds the label
+    ShippingPolicy policy = policy(driver, "aftership-shipping", b -> { });
+    ScriptedTransport transport = new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+        .then(200, "{\"meta\":{\"code\":200},\"data\":{\"labels\":[{\"id\":\"L1\",\"status\":\"created\"}]}}");
+
+    // when
+    CallResult<String> result = call(driver, policy,
+        post("https://api.aftership.com/postmen/v3/labels", "{\"order_number\":\"O1\"}"), transport);
+
+    // then
+    assertThat(result.classification().reason()).startsWith("reconciled: ");
+    List<ShippingAttemptContext> attempts = recorder.all(ShippingAttemptContext.class);
+    assertThat(attempts).extracting(ShippingAttemptContext::kind).containsExactly("attempt", "reconcile");
+    assertThat(attempts.get(1).getLowCardinalityKeyValue("kind").getValue()).isEqualTo("reconcile");
+    assertThat(attempts.get(1).url()).endsWith("/postmen/v3/labels?order_number=O1");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Driver.class)
   void transportFailureIsRecordedOnItsAttemptRedacted(Driver driver) throws Throwable {
     // given: a timeout whose message names the secret URL, as some transports' do
     ShippingPolicy policy = policy(driver, "clickpost", b -> { });

@@ -106,6 +106,24 @@ class ProfileFeaturesTest {
     }
 
     @Test
+    void aNotConditionHoldsForAnotherValueAndForNoValueButNotForAListedOne() {
+      // another code: the match decides
+      Classification other = classify("POST", SHIPMENTS, 400, errors(error("x", "account", "timeout")));
+      assertThat(other.decision()).isEqualTo(Decision.FAIL);
+      assertThat(other.reason()).isEqualTo("errors[0] code timeout with error_type = account and error_code = timeout: "
+          + "the account must be fixed first");
+      // no code at all: absent is "not one of them"
+      Classification absent = classify("POST", SHIPMENTS, 400,
+          errors("{\"error_source\":\"x\",\"error_type\":\"account\",\"message\":\"m\"}"));
+      assertThat(absent.decision()).isEqualTo(Decision.FAIL);
+      assertThat(absent.reason()).startsWith("errors[0] with error_type = account and error_code absent: ");
+      // a listed code: the match does not hold, the code's own rule decides
+      Classification listed = classify("POST", SHIPMENTS, 400, errors(error("x", "account", "carrier_disconnected")));
+      assertThat(listed.decision()).isEqualTo(Decision.BREAK);
+      assertThat(listed.reason()).isEqualTo("errors[0] code carrier_disconnected: the carrier account is disconnected");
+    }
+
+    @Test
     void theSameCodeFromTheProviderItselfKeepsItsTableRule() {
       Classification c = classify("POST", SHIPMENTS, 500, errors(error("shipengine", "system", "timeout")));
       assertThat(c.decision()).isEqualTo(Decision.RETRY);

@@ -50,7 +50,25 @@ class ProfileFormatDocTest {
   @Test
   void everyProfileOfTheSectionLoads() throws IOException {
     assertThat(profiles()).containsOnlyKeys("errors-in-arrays", "carrier-signals", "daily-quota", "bearer-tokens",
-        "keyed-operations");
+        "keyed-operations", "reconciled-labels", "counted-apart");
+  }
+
+  @Test
+  void theCountedApartExampleGivesItsReadsOneBucket() throws IOException {
+    ShippingPolicy policy = ShippingPolicy.builder(profiles().get("counted-apart")).build();
+    assertThat(policy.rateLimitDescription()).isEqualTo("100 per PT1M; bucket reads: 1000 per PT1M");
+  }
+
+  @Test
+  void theReconcileExampleBuildsTheLookupThePageShows() throws IOException {
+    ProviderProfile p = profiles().get("reconciled-labels");
+    var spec = p.compiled().operationNamed("create-label").reconcile();
+    assertThat(spec).isNotNull();
+    var lookup = new dev.shippingresilience.internal.Reconciliation(spec).lookup(
+        java.net.URI.create("https://api.reconciled-labels.example/postmen/v3/labels"),
+        "{\"order_number\":\"#1001 A\"}".getBytes(StandardCharsets.UTF_8), 65_536);
+    assertThat(lookup.uri()).hasToString(
+        "https://api.reconciled-labels.example/postmen/v3/labels?order_number=%231001%20A");
   }
 
   @Test

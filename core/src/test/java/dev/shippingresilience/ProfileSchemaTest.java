@@ -120,6 +120,9 @@ class ProfileSchemaTest {
       credentials not expired  | "httpStatuses":{"401":{"decision":"FAIL","reason":"r","credentials":"stale"}}
       business key, no pointer | "operations":[{"name":"o","path":"/o","businessKey":{"source":"requestBody"}}]
       idempotency key, no header | "operations":[{"name":"o","path":"/o","idempotencyKey":{"required":true}}]
+      reconcile by POST        | "operations":[{"name":"o","path":"/o","reconcile":{"method":"POST","path":"/o?r={query:r}","found":"/id","absent":"/a"}}]
+      reconcile, no variable   | "operations":[{"name":"o","path":"/o","reconcile":{"method":"GET","path":"/o","found":"/id","absent":"/a"}}]
+      reconcile, no absent     | "operations":[{"name":"o","path":"/o","reconcile":{"method":"GET","path":"/o?r={query:r}","found":"/id"}}]
       """)
   void schemaRejectsWhatTheLoaderRejects(String what, String members) {
     String profile = "{\"id\":\"x\",\"name\":\"X\"," + members + "}";
@@ -156,6 +159,8 @@ class ProfileSchemaTest {
       operations[].poll         | "operations":[{"name":"a","path":"/a","poll":{"zz":1}}]        | /properties/operations/items/properties/poll/properties
       operations[].businessKey  | "operations":[{"name":"a","path":"/a","businessKey":{"zz":1}}] | /properties/operations/items/properties/businessKey/properties
       operations[].idempotencyKey | "operations":[{"name":"a","path":"/a","idempotencyKey":{"zz":1}}] | /properties/operations/items/properties/idempotencyKey/properties
+      operations[].reconcile    | "operations":[{"name":"a","path":"/a","reconcile":{"zz":1}}]   | /properties/operations/items/properties/reconcile/properties
+      operations[].reconcile.status | "operations":[{"name":"a","path":"/a","reconcile":{"method":"GET","path":"/a?r={query:r}","found":"/id","absent":"/a","status":{"zz":1}}}] | /properties/operations/items/properties/reconcile/properties/status/properties
       matches[]                 | "matches":[{"zz":1}]                                           | /properties/matches/items/properties
       pauseUntil                | "codes":{"1":{"decision":"RETRY","reason":"r","pauseUntil":{"zz":1}}} | /$defs/pauseUntil/properties
       scope                     | "scope":{"zz":1}                                               | /properties/scope/properties

@@ -47,4 +47,33 @@ class ResultHeadersTest {
     CallResult<String> result = resultWithCode("1\n2");
     assertThat(result.resultHeaders().values()).allSatisfy(v -> assertThat(v).isEqualTo(ResultHeaders.value(v)));
   }
+
+  @Test
+  void resultHeadersAreAnOrderedUnmodifiableMapEqualToAPlainOne() {
+    CallResult<String> result = resultWithCode("4001");
+    java.util.Map<String, String> headers = result.resultHeaders();
+    java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put(ResultHeaders.DECISION, "FAIL");
+    expected.put(ResultHeaders.DUPLICATE, "false");
+    expected.put(ResultHeaders.ATTEMPTS, "1");
+    expected.put(ResultHeaders.CODE, "4001");
+    assertThat(headers).isEqualTo(expected).hasSameHashCodeAs(expected);
+    assertThat(headers.keySet()).containsExactlyElementsOf(expected.keySet());
+    List<String> visited = new java.util.ArrayList<>();
+    headers.forEach((name, value) -> visited.add(name + "=" + value));
+    assertThat(visited).containsExactly(ResultHeaders.DECISION + "=FAIL", ResultHeaders.DUPLICATE + "=false",
+        ResultHeaders.ATTEMPTS + "=1", ResultHeaders.CODE + "=4001");
+    assertThat(headers.get("X-Unknown")).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> headers.put("X-Other", "1"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void withoutACodeThereAreThreeHeadersAndLargeAttemptCountsAreWritten() {
+    Classification c = new Classification("generic-http", "other", 503, null, Decision.BREAK, "r", null,
+        "generic-http", false, false, List.of());
+    java.util.Map<String, String> headers = new CallResult<>("response", c, 123, 0, Duration.ZERO).resultHeaders();
+    assertThat(headers).hasSize(3).doesNotContainKey(ResultHeaders.CODE)
+        .containsEntry(ResultHeaders.ATTEMPTS, "123").containsEntry(ResultHeaders.DECISION, "BREAK");
+  }
 }

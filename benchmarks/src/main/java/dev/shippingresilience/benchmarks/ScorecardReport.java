@@ -395,7 +395,10 @@ final class ScorecardReport {
     b.append("\nWorkload: 40% Clickpost create-order (unique reference_number, couriers 3/5/7/9), 30% AfterShip "
         + "POST /postmen/v3/labels (unique order_number; fedex_ground, dhl_express, ups_standard), 10% 17TRACK "
         + "register (two new numbers), 20% Abicart Order.get (JSON-RPC over POST). The same seeded list for every "
-        + "strategy; each run uses a fresh simulator with the same schedule.\n\n");
+        + "strategy; each run uses a fresh simulator with the same schedule. The " + Schedules.ALL_PROVIDERS
+        + " schedule's workload: 40% that mix and 10% each Sendcloud (announce, one in ten created asynchronously), "
+        + "ShipStation create-label, EasyPost create-shipment or buy, Shippo purchase-label, Shiprocket create-order "
+        + "and FedEx create-shipment or rate quote.\n\n");
     b.append("## Strategies\n\n");
     settings.forEach((name, s) -> b.append("- **").append(name).append("**: ").append(s).append('\n'));
     b.append("\nEvery client resolves the providers' real host names to the simulator on loopback and has OkHttp's "
@@ -405,6 +408,7 @@ final class ScorecardReport {
       b.append("| ").append(r.schedule()).append(" | ").append(r.strategy()).append(" | ").append(r.topFailures(3))
           .append(" |\n");
     }
+    b.append('\n').append(ProviderBreakdown.markdown(schedules, rows, config));
     return b.toString();
   }
 

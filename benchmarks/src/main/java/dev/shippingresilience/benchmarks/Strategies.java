@@ -1,5 +1,7 @@
 package dev.shippingresilience.benchmarks;
 
+import dev.shippingresilience.ProviderProfile;
+import dev.shippingresilience.ProviderProfiles;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.okhttp.ShippingInterceptor;
@@ -14,6 +16,7 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import okhttp3.EventListener;
@@ -26,6 +29,13 @@ final class Strategies {
   static final String NAIVE = "naive-retries";
   static final String RESILIENCE4J = "r4j-status-only";
   static final String LIBRARY = "shipping-resilience";
+  /**
+   * This library with a user-written AfterShip profile (a resource beside this class) instead of the built-in one:
+   * run on the ambiguous-timeouts schedule only, outside the table, to show a generic profile's reconcile lookup.
+   */
+  static final String LIBRARY_USER_PROFILE = "shipping-resilience/user-profile";
+  /** The user-written profile {@link #LIBRARY_USER_PROFILE} loads. */
+  static final String USER_PROFILE = "user-labels-profile.json";
 
   /** The strategy names in table order. */
   static final List<String> NAMES = List.of(NONE, NAIVE, RESILIENCE4J, LIBRARY);
@@ -42,8 +52,18 @@ final class Strategies {
       case NAIVE -> new Naive(config, listener);
       case RESILIENCE4J -> new StatusOnlyResilience4j(config, listener);
       case LIBRARY -> new Library(config, listener);
+      case LIBRARY_USER_PROFILE -> new Library(config, listener, userProfile());
       default -> throw new IllegalArgumentException("unknown strategy " + name);
     };
+  }
+
+  /** Loads {@link #USER_PROFILE}, as a user loads a profile of their own. */
+  static ProviderProfile userProfile() {
+    try (java.io.InputStream in = Strategies.class.getResourceAsStream(USER_PROFILE)) {
+      return ProviderProfiles.parse(USER_PROFILE, java.util.Objects.requireNonNull(in, USER_PROFILE));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String ms(Duration d) {
@@ -194,10 +214,12 @@ final class Strategies {
 
   /** (d) This library: {@code ShippingInterceptor.of(ShippingPolicies...)} with settings scaled for the simulation. */
   static final class Library extends OneOkHttpClient {
+    private final String name;
     private final ShippingPolicies policies;
 
-    Library(ScorecardConfig config, EventListener listener) {
-      this(listener, ShippingPolicies.builder()
+    Library(ScorecardConfig config, EventListener listener, ProviderProfile... replacing) {
+      this(replacing.length == 0 ? LIBRARY : LIBRARY_USER_PROFILE, listener,
+          ShippingPolicies.builder().addProfiles(List.of(replacing))
           .configureAll(b -> b.meterRegistry(new SimpleMeterRegistry())
               .backoff(config.ms(100), config.ms(1000))
               .pollInterval(config.ms(100))
@@ -216,20 +238,24 @@ final class Strategies {
           .build());
     }
 
-    private Library(EventListener listener, ShippingPolicies policies) {
+    private Library(String name, EventListener listener, ShippingPolicies policies) {
       super(Strategy.baseClient(listener).addInterceptor(ShippingInterceptor.of(policies)).build());
+      this.name = name;
       this.policies = policies;
     }
 
     @Override
     public String name() {
-      return LIBRARY;
+      return name;
     }
 
     @Override
     public String settings() {
       StringBuilder b = new StringBuilder("ShippingInterceptor.of(ShippingPolicies) with, per provider:");
-      for (String id : List.of(Workload.CLICKPOST, Workload.AFTERSHIP, Workload.SEVENTEEN_TRACK, Workload.ABICART)) {
+      List<String> ids = new ArrayList<>(List.of(Workload.CLICKPOST, Workload.AFTERSHIP, Workload.SEVENTEEN_TRACK,
+          Workload.ABICART));
+      ids.addAll(Workload.ADDED_AS_DATA);
+      for (String id : ids) {
         b.append("\n  - ").append(policies.require(id));
       }
       b.append("\n  - all: one breaker per scope (provider, provider/carrier:ID); default retry budget (")

@@ -103,7 +103,8 @@ class ScorecardTest {
           .allSatisfy(other -> assertThat(library).isGreaterThan(other));
       String markdown = Files.readString(md);
       assertThat(markdown).contains("| carrier-outage", "Time to recover", Strategies.LIBRARY);
-      assertThat(markdown.split("\n")).filteredOn(l -> l.startsWith("| ") && !l.startsWith("| schedule"))
+      String results = markdown.substring(0, markdown.indexOf("\n## " + Schedules.ALL_PROVIDERS + ": success per"));
+      assertThat(results.split("\n")).filteredOn(l -> l.startsWith("| ") && !l.startsWith("| schedule"))
           .hasSize(2 * rows.size());
     }
 
@@ -133,6 +134,35 @@ class ScorecardTest {
           1, Double.NaN, -1, Map.of(), 1, timeline);
       // then
       assertThat(row.tooManyRequestsAfterFirstWindow()).isEqualTo(2);
+    }
+
+    @Test
+    void theAllProvidersScheduleRunsTheSixAddedAsDataThroughEveryStrategyAndScoresEachProvider() throws IOException {
+      // given
+      Schedules.Spec all = Schedules.all(config).stream()
+          .filter(s -> s.name().equals(Schedules.ALL_PROVIDERS)).findFirst().orElseThrow();
+      List<ScorecardReport.Row> runs = report.rows().stream()
+          .filter(r -> r.schedule().equals(Schedules.ALL_PROVIDERS)).toList();
+
+      // then: one row per strategy, every call judged, the library creates no duplicate
+      assertThat(runs).extracting(ScorecardReport.Row::strategy).containsExactlyElementsOf(Strategies.NAMES);
+      assertThat(runs).allSatisfy(r -> assertThat(r.calls()).isEqualTo(20));
+      assertThat(runs).filteredOn(r -> r.strategy().equals(Strategies.LIBRARY))
+          .allSatisfy(r -> assertThat(r.duplicates()).isZero());
+      // and the per-provider table names the six, with every strategy's success rate
+      Map<String, int[]> perProvider = ProviderBreakdown.successes(all, report.rows(), config);
+      assertThat(perProvider.keySet()).containsAll(Workload.ADDED_AS_DATA);
+      assertThat(perProvider.values()).allSatisfy(counts -> {
+        assertThat(counts).hasSize(1 + Strategies.NAMES.size());
+        for (int i = 1; i < counts.length; i++) {
+          assertThat(counts[i]).isBetween(0, counts[0]);
+        }
+      });
+      String markdown = Files.readString(out.resolve("scorecard.md"));
+      assertThat(markdown).contains("## all-providers: success per provider");
+      for (String provider : Workload.ADDED_AS_DATA) {
+        assertThat(markdown).containsPattern("\\| " + provider + " \\| \\d+ \\|( [\\d.]+% \\|){4}");
+      }
     }
 
     @Test

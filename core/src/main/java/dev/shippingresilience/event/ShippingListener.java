@@ -37,4 +37,11 @@ public interface ShippingListener {
    * @param event the breaker and its old and new states
    */
   default void onBreakerStateChange(BreakerEvent event) {}
+
+  /**
+   * A reconcile lookup, asked after a create lost its answer, proved something (or could not be asked).
+   *
+   * @param event what it proved
+   */
+  default void onReconcile(ReconcileEvent event) {}
 }

@@ -107,7 +107,7 @@ final class ByteExtractor {
 
   private Extraction result(boolean rootIsArray) {
     PlanTrie.Node[] nodes = plan.trie.nodes;
-    return new Extraction(Extraction.Outcome.COMPLETE, valueMap(nodes), pointers(nodes, PRESENT),
+    return new Extraction(Extraction.Outcome.COMPLETE, NodeValues.of(nodes, values), pointers(nodes, PRESENT),
         items == null ? Map.of() : Map.copyOf(items), rootIsArray, pointers(nodes, UNREADABLE), Map.of(),
         skipped == null ? Map.of() : Map.copyOf(skipped));
   }
@@ -629,5 +629,54 @@ final class ByteExtractor {
       }
     }
     return i + need + 1;
+  }
+
+  /**
+   * The document level's values as a map, over the reader's own arrays (no copy: the document level's array is not
+   * reused once reading ends). A plan has a few pointers, so a lookup scans them.
+   */
+  private static final class NodeValues extends java.util.AbstractMap<String, String> {
+    private final PlanTrie.Node[] nodes;
+    private final String[] values;
+
+    private NodeValues(PlanTrie.Node[] nodes, String[] values) {
+      this.nodes = nodes;
+      this.values = values;
+    }
+
+    static Map<String, String> of(PlanTrie.Node[] nodes, String[] values) {
+      for (String value : values) {
+        if (value != null) {
+          return new NodeValues(nodes, values);
+        }
+      }
+      return Map.of();
+    }
+
+    @Override
+    public @Nullable String get(Object key) {
+      for (int k = 0; k < nodes.length; k++) {
+        if (values[k] != null && nodes[k].path.equals(key)) {
+          return values[k];
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      Set<Map.Entry<String, String>> out = new java.util.LinkedHashSet<>();
+      for (int k = 0; k < nodes.length; k++) {
+        if (values[k] != null) {
+          out.add(Map.entry(nodes[k].path, values[k]));
+        }
+      }
+      return java.util.Collections.unmodifiableSet(out);
+    }
   }
 }

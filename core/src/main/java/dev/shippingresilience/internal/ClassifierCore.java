@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
 
@@ -573,14 +574,40 @@ public final class ClassifierCore {
     if (rule.decision() == Decision.BREAK) {
       switch (rule.scope()) {
         case CARRIER:
-          return id + "/carrier:" + (carrier == null ? "unknown" : carrier);
+          return carrierScope(id, carrier == null ? "unknown" : carrier);
         case OPERATION:
           return id + "/operation:" + ctx.operationName();
         default:
           return id;
       }
     }
-    return carrier == null ? id : id + "/carrier:" + carrier;
+    return carrier == null ? id : carrierScope(id, carrier);
+  }
+
+  /** Carrier scopes already made, per profile id: a successful call names its carrier's scope without a new string. */
+  private static final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> CARRIER_SCOPES =
+      new ConcurrentHashMap<>();
+  /** Bounds of {@link #CARRIER_SCOPES}: profiles, and carriers per profile (carriers come from bodies). */
+  private static final int MAX_SCOPED_PROFILES = 64;
+  private static final int MAX_SCOPED_CARRIERS = 512;
+
+  /** Returns {@code id + "/carrier:" + carrier}, the same string for the same pair while the cache has room. */
+  static String carrierScope(String id, String carrier) {
+    ConcurrentHashMap<String, String> scopes = CARRIER_SCOPES.get(id);
+    if (scopes == null) {
+      if (CARRIER_SCOPES.size() >= MAX_SCOPED_PROFILES) {
+        return id + "/carrier:" + carrier;
+      }
+      scopes = CARRIER_SCOPES.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+    }
+    String scope = scopes.get(carrier);
+    if (scope == null) {
+      scope = id + "/carrier:" + carrier;
+      if (scopes.size() < MAX_SCOPED_CARRIERS) {
+        scopes.putIfAbsent(carrier, scope);
+      }
+    }
+    return scope;
   }
 
   /** Returns the carrier id the request or response names, or {@code null}. */

@@ -7,8 +7,12 @@ import java.util.regex.Pattern;
  * loader (which accepts codes in tables), so a table can hold exactly the codes a body can produce.
  */
 public final class Codes {
-  /** The most characters of a code after its optional leading '-': {@value}. */
-  public static final int MAX_LENGTH = 40;
+  /**
+   * The most characters of a code after its optional leading '-': {@value} (the longest documented code of a
+   * built-in profile has 43). A JSON number in a body still reads as a code only up to 40 digits
+   * ({@link StreamingExtractor#MAX_NUMBER_LENGTH}), so a longer code is one a provider sends as text.
+   */
+  public static final int MAX_LENGTH = 64;
 
   /**
    * A plain code: an optional '-', then 1 to {@value #MAX_LENGTH} of {@code A-Z a-z 0-9 _ . : -}. A body value

@@ -44,13 +44,13 @@ public record CompiledProfile(
     hosts = List.copyOf(hosts);
     codePointers = List.copyOf(codePointers);
     messagePointers = List.copyOf(messagePointers);
-    codes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(codes));
+    codes = CodeRule.table(codes);
     codeRanges = List.copyOf(codeRanges);
     httpStatuses = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(httpStatuses));
     overrides = List.copyOf(overrides);
     matches = List.copyOf(matches);
     items = List.copyOf(items);
-    operations = List.copyOf(operations);
+    operations = operations.stream().map(op -> op.withCodes(CodeRule.table(op.codes()))).toList();
     carrierSources = List.copyOf(carrierSources);
   }
 

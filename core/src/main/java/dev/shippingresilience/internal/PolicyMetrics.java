@@ -18,6 +18,7 @@ public final class PolicyMetrics {
   private static final String ATTEMPTS = ShippingMeters.ATTEMPTS;
   private static final String POLLS = ShippingMeters.POLLS;
   private static final String WAITS = ShippingMeters.WAITS;
+  private static final String RECONCILES = ShippingMeters.RECONCILES;
 
   private final MeterRegistry registry;
   private final String provider;
@@ -25,6 +26,7 @@ public final class PolicyMetrics {
   private final Cache<Counter> attempts;
   private final Cache<Counter> polls;
   private final Cache<Timer> waits;
+  private final Cache<Counter> reconciles;
 
   /** Creates meters for {@code provider} in {@code registry}. */
   public PolicyMetrics(MeterRegistry registry, String provider) {
@@ -43,6 +45,9 @@ public final class PolicyMetrics {
     this.waits = new Cache<>((operation, cause, unused) -> Timer.builder(WAITS)
         .description("Time spent waiting between requests")
         .tag("provider", provider).tag("operation", operation).tag("cause", cause).register(registry));
+    this.reconciles = new Cache<>((operation, outcome, unused) -> Counter.builder(RECONCILES)
+        .description("Lookups asked after a create lost its answer, by what they proved")
+        .tag("provider", provider).tag("operation", operation).tag("outcome", outcome).register(registry));
   }
 
   /** Records a finished logical call. */
@@ -63,6 +68,11 @@ public final class PolicyMetrics {
   /** Records a wait. */
   public void wait(String operation, String cause, Duration duration) {
     waits.get(operation, cause, "").record(duration);
+  }
+
+  /** Records one reconcile: found, absent, unknown or not_possible. */
+  public void reconcile(String operation, String outcome) {
+    reconciles.get(operation, outcome, "").increment();
   }
 
   /** Meters by up to three tag values, registered on first use. */

@@ -36,12 +36,35 @@ public final class ProfileModel {
    * @param notProcessed the answer proves the request was not processed
    * @param pauseUntil the provider's own reset time, or {@code null}: the answer asks to come back then
    * @param credentialsExpired the answer means the credentials (a bearer token) expired and a refresh may fix it
+   * @param codeReason for an entry of a code table, the classification's reason when the body's code is this entry's
+   *     ({@code "code <code>: <reason>"}), made once when the table is built so that a successful call does not
+   *     concatenate it; {@code null} for a rule of a range, of a status or made by the classifier
    */
   public record CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate,
-      boolean notProcessed, @Nullable PauseUntil pauseUntil, boolean credentialsExpired) {
+      boolean notProcessed, @Nullable PauseUntil pauseUntil, boolean credentialsExpired, @Nullable String codeReason) {
     /** A rule without a pause and without expired credentials. */
     public CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate, boolean notProcessed) {
-      this(decision, reason, scope, duplicate, notProcessed, null, false);
+      this(decision, reason, scope, duplicate, notProcessed, null, false, null);
+    }
+
+    /** A rule outside a code table. */
+    public CodeRule(Decision decision, String reason, ScopeKind scope, boolean duplicate, boolean notProcessed,
+        @Nullable PauseUntil pauseUntil, boolean credentialsExpired) {
+      this(decision, reason, scope, duplicate, notProcessed, pauseUntil, credentialsExpired, null);
+    }
+
+    /** Returns this rule as the table entry of {@code code}, its {@link #codeReason} made. */
+    public CodeRule forCode(String code) {
+      String made = "code " + code + ": " + reason;
+      return made.equals(codeReason) ? this
+          : new CodeRule(decision, reason, scope, duplicate, notProcessed, pauseUntil, credentialsExpired, made);
+    }
+
+    /** Returns {@code codes} with each rule made the table entry of its code ({@link #forCode}), order kept. */
+    public static Map<String, CodeRule> table(Map<String, CodeRule> codes) {
+      Map<String, CodeRule> out = new java.util.LinkedHashMap<>();
+      codes.forEach((code, rule) -> out.put(code, rule.forCode(code)));
+      return java.util.Collections.unmodifiableMap(out);
     }
   }
 
@@ -71,15 +94,27 @@ public final class ProfileModel {
   }
 
   /**
-   * One condition of a {@link Match}: the value read at {@code pointer} is one of {@code values}.
+   * One condition of a {@link Match}: the value read at {@code pointer} is one of {@code values} or, when
+   * {@code negated} ({@code {"not": ...}}), is absent or none of them.
    *
    * @param pointer the pointer as written, with a {@code *} segment for every element of an array
-   * @param values the accepted values, as the reader keeps values (numbers canonical, booleans "true"/"false")
+   * @param values the listed values, as the reader keeps values (numbers canonical, booleans "true"/"false")
+   * @param negated whether the condition holds when the value is not one of {@code values}
    */
-  public record Condition(String pointer, List<String> values) {
+  public record Condition(String pointer, List<String> values, boolean negated) {
     /** Copies the values. */
     public Condition {
       values = List.copyOf(values);
+    }
+
+    /** A condition that holds when the value is one of {@code values}. */
+    public Condition(String pointer, List<String> values) {
+      this(pointer, values, false);
+    }
+
+    /** Returns whether {@code value} (the value read, {@code null} when absent) satisfies this condition. */
+    public boolean holdsFor(@Nullable String value) {
+      return negated ? value == null || !values.contains(value) : value != null && values.contains(value);
     }
   }
 
@@ -123,6 +158,23 @@ public final class ProfileModel {
   public record PollSpec(String method, String pathTemplate, Map<String, String> variables) {}
 
   /**
+   * How to ask the provider whether a create whose answer was lost was processed: a lookup request built from the
+   * original request, and how to read its answer.
+   *
+   * @param method the lookup's method (GET)
+   * @param template the path and query template, e.g. {@code /labels?order_number={requestBody:/order_number}}
+   * @param variables the template's variables, by placeholder text (e.g. {@code {requestBody:/order_number}}), each
+   *     read from the request: its body ({@link ScopeSource.Source#REQUEST_BODY}) or its query
+   * @param found the pointer whose non-empty value in a 2xx answer means "processed"
+   * @param statusPointer where the found resource's status is, or {@code null} when any status will do
+   * @param statuses the statuses that count as found (with {@code statusPointer}); another status is unknown
+   * @param absent the pointer to an array whose emptiness in a 2xx answer means "not processed"
+   * @param reason one line for people (the source of the lookup), or {@code null}
+   */
+  public record ReconcileSpec(String method, String template, Map<String, ScopeSource> variables, String found,
+      @Nullable String statusPointer, java.util.Set<String> statuses, String absent, @Nullable String reason) {}
+
+  /**
    * An operation's idempotency key: the header the provider deduplicates on.
    *
    * @param header the header name
@@ -144,15 +196,28 @@ public final class ProfileModel {
    * @param businessKey where the request's business key is: a request carrying one may be repeated, or
    *     {@code null}
    * @param idempotencyKey the operation's idempotency key header, or {@code null}
+   * @param reconcile how to look up a create whose answer was lost, or {@code null}
+   * @param rateLimit the operation's own rate limit, used instead of the provider's, or {@code null}
    */
   public record OperationSpec(String name, @Nullable String method, PathPattern path, boolean repeatSafe,
       Map<String, CodeRule> codes, @Nullable Refine refine, @Nullable PollSpec poll,
-      @Nullable ScopeSource businessKey, @Nullable IdempotencyKeySpec idempotencyKey) {
+      @Nullable ScopeSource businessKey, @Nullable IdempotencyKeySpec idempotencyKey,
+      @Nullable ReconcileSpec reconcile, @Nullable OperationLimit rateLimit) {
     /** Returns a copy with {@code codes} as its table. */
     public OperationSpec withCodes(Map<String, CodeRule> codes) {
-      return new OperationSpec(name, method, path, repeatSafe, codes, refine, poll, businessKey, idempotencyKey);
+      return new OperationSpec(name, method, path, repeatSafe, codes, refine, poll, businessKey, idempotencyKey,
+          reconcile, rateLimit);
     }
   }
+
+  /**
+   * An operation's own rate limit: a bucket of its own (Sendcloud counts reads apart from writes), shared by the
+   * operations that name the same bucket, used instead of the provider's {@code defaults.rateLimit}.
+   *
+   * @param bucket the bucket's name, the operation's name unless the profile names one
+   * @param limit the bucket's limit
+   */
+  public record OperationLimit(String bucket, RateLimitSpec limit) {}
 
   /** Where a carrier id can be found. */
   public record ScopeSource(Source source, String location, @Nullable Pattern pattern) {

@@ -17,10 +17,12 @@ import dev.shippingresilience.internal.ProfileModel.IdempotencyKeySpec;
 import dev.shippingresilience.internal.ProfileModel.ItemSpec;
 import dev.shippingresilience.internal.ProfileModel.Match;
 import dev.shippingresilience.internal.ProfileModel.MessageOverride;
+import dev.shippingresilience.internal.ProfileModel.OperationLimit;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import dev.shippingresilience.internal.ProfileModel.PauseUntil;
 import dev.shippingresilience.internal.ProfileModel.PollSpec;
 import dev.shippingresilience.internal.ProfileModel.RateLimitSpec;
+import dev.shippingresilience.internal.ProfileModel.ReconcileSpec;
 import dev.shippingresilience.internal.ProfileModel.Refine;
 import dev.shippingresilience.internal.ProfileModel.ScopeKind;
 import dev.shippingresilience.internal.ProfileModel.ScopeSource;
@@ -36,6 +38,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -665,7 +668,21 @@ public final class ProfileParser {
           array = own;
           arrayFrom = "\"" + ProfileSyntax.shown(pointer) + "\"";
         }
-        conditions.add(new Condition(pointer, conditionValues(field, e.getValue())));
+        JsonValue v = e.getValue();
+        if (v.isObject()) {
+          allowOnly(v, field, "not");
+          JsonValue not = v.get("not");
+          if (not == null) {
+            throw error(field, "expected a value, an array of values or {\"not\": value or values}");
+          }
+          conditions.add(new Condition(pointer, conditionValues(child(field, "not"), not), true));
+        } else {
+          conditions.add(new Condition(pointer, conditionValues(field, v)));
+        }
+      }
+      if (conditions.stream().allMatch(Condition::negated)) {
+        throw error(whenPath, "needs a condition that names a value the field must have: with only \"not\" "
+            + "conditions, bodies without those fields would match too");
       }
       String carrierPointer = optionalText(m, path, "carrierPointer");
       if (carrierPointer != null) {
@@ -795,11 +812,12 @@ public final class ProfileParser {
     List<JsonValue> elements = optionalArray(root, "operations");
     List<OperationSpec> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Map<String, RateLimitSpec> buckets = new HashMap<>();
     for (int i = 0; i < elements.size(); i++) {
       String path = "operations[" + i + "]";
       JsonValue op = elements.get(i);
       allowOnly(op, path, "name", "method", "path", "repeatSafe", "businessKey", "idempotencyKey", "codes", "refine",
-          "poll");
+          "poll", "reconcile", "rateLimit");
       String name = requiredText(op, path, "name");
       if (!ID.matcher(name).matches()) {
         throw error(child(path, "name"), "'" + name + "' must be lowercase letters, digits and '-'");
@@ -829,10 +847,53 @@ public final class ProfileParser {
             + "repeatable; businessKey makes only those carrying the key repeatable: keep one of the two");
       }
       IdempotencyKeySpec key = idempotencyKey(op.get("idempotencyKey"), child(path, "idempotencyKey"));
+      ReconcileSpec reconcile = reconcile(op.get("reconcile"), child(path, "reconcile"));
+      if (reconcile != null && repeatSafe) {
+        throw error(child(path, "reconcile"), "repeatSafe already makes a request whose answer was lost safe to "
+            + "send again, so there is nothing to reconcile: keep one of the two");
+      }
+      OperationLimit limit = operationLimit(op, path, name, buckets);
       out.add(new OperationSpec(name, method == null ? null : method.toUpperCase(Locale.ROOT), pattern,
-          repeatSafe, java.util.Collections.unmodifiableMap(codes), refine, poll, businessKey, key));
+          repeatSafe, java.util.Collections.unmodifiableMap(codes), refine, poll, businessKey, key, reconcile, limit));
     }
     return out;
+  }
+
+  /**
+   * Reads an operation's {@code rateLimit} ({@code limitForPeriod}, {@code period}, optional {@code bucket}); the
+   * operations naming one bucket must give it the same limit.
+   */
+  private @Nullable OperationLimit operationLimit(JsonValue op, String path, String name,
+      Map<String, RateLimitSpec> buckets) {
+    JsonValue n = op.get("rateLimit");
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    String rp = child(path, "rateLimit");
+    allowOnly(n, rp, "limitForPeriod", "period", "bucket");
+    RateLimitSpec limit = rateLimit(n, rp);
+    String bucket = optionalText(n, rp, "bucket");
+    if (bucket == null) {
+      bucket = name;
+    } else if (!ID.matcher(bucket).matches()) {
+      throw error(child(rp, "bucket"), "'" + bucket + "' must be lowercase letters, digits and '-'");
+    }
+    RateLimitSpec earlier = buckets.putIfAbsent(bucket, limit);
+    if (earlier != null && !earlier.equals(limit)) {
+      throw error(rp, "bucket '" + bucket + "' is already " + earlier.limitForPeriod() + " per " + earlier.period()
+          + " in an earlier operation: operations sharing a bucket share its limit, so give them the same one");
+    }
+    return new OperationLimit(bucket, limit);
+  }
+
+  /** Reads {@code limitForPeriod} and {@code period}, both required. */
+  private RateLimitSpec rateLimit(JsonValue rl, String rp) {
+    Integer limit = boundedInt(rl, rp, "limitForPeriod", MAX_LIMIT_FOR_PERIOD);
+    Duration period = duration(rl, rp, "period", MAX_RATE_PERIOD);
+    if (limit == null || period == null) {
+      throw error(rp, "needs both limitForPeriod and period");
+    }
+    return new RateLimitSpec(limit, period);
   }
 
   private @Nullable ScopeSource businessKey(@Nullable JsonValue n, String path) {
@@ -857,6 +918,85 @@ public final class ProfileParser {
     checked(child(path, "header"), header, ProfileSyntax.headerNameProblem(header));
     return new IdempotencyKeySpec(header, optionalBoolean(n, path, "required", false),
         optionalBoolean(n, path, "generate", true));
+  }
+
+  /** A placeholder of a reconcile template: {@code {requestBody:/pointer}} or {@code {query:name}}. */
+  private static final Pattern RECONCILE_VARIABLE = Pattern.compile("\\{([^{}:]*):([^{}]*)}");
+
+  private @Nullable ReconcileSpec reconcile(@Nullable JsonValue n, String path) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    allowOnly(n, path, "method", "path", "found", "status", "absent", "reason");
+    String methodText = requiredText(n, path, "method");
+    String method = checked(child(path, "method"), methodText, ProfileSyntax.methodProblem(methodText))
+        .toUpperCase(Locale.ROOT);
+    if (!method.equals("GET")) {
+      throw error(child(path, "method"), "'" + ProfileSyntax.shown(methodText) + "' is not GET: a lookup only reads, "
+          + "so that sending it can never create what it looks for");
+    }
+    String template = requiredText(n, path, "path");
+    String field = child(path, "path");
+    if (template.length() < 2 || template.charAt(0) != '/' || template.charAt(1) == '/' || template.charAt(1) == '?') {
+      throw error(field, "'" + ProfileSyntax.shown(template)
+          + "' must start with '/' and a first segment, e.g. /labels?order_number={requestBody:/order_number}");
+    }
+    Map<String, ScopeSource> variables = new LinkedHashMap<>();
+    java.util.regex.Matcher m = RECONCILE_VARIABLE.matcher(template);
+    StringBuilder plain = new StringBuilder();
+    while (m.find()) {
+      String spec = m.group(2);
+      ScopeSource source = switch (m.group(1)) {
+        case "requestBody" -> new ScopeSource(ScopeSource.Source.REQUEST_BODY, pointer(field, spec), null);
+        case "query" -> new ScopeSource(ScopeSource.Source.QUERY,
+            checked(field, spec, ProfileSyntax.queryNameProblem(spec)), null);
+        default -> throw error(field, "unknown variable source '" + ProfileSyntax.shown(m.group(1))
+            + "' in " + ProfileSyntax.shown(m.group()) + " (expected {requestBody:/pointer} or {query:name})");
+      };
+      variables.put(m.group(), source);
+      m.appendReplacement(plain, "x");
+    }
+    m.appendTail(plain);
+    String withoutVariables = plain.toString();
+    if (withoutVariables.indexOf('{') >= 0 || withoutVariables.indexOf('}') >= 0) {
+      throw error(field, "'" + ProfileSyntax.shown(template) + "' has a '{' or '}' that is not a variable "
+          + "({requestBody:/pointer} or {query:name})");
+    }
+    if (variables.isEmpty()) {
+      throw error(field, "'" + ProfileSyntax.shown(template) + "' names no variable from the request "
+          + "({requestBody:/pointer} or {query:name}), so the lookup could not tell this request's resource from others");
+    }
+    int q = withoutVariables.indexOf('?');
+    checked(field, template, ProfileSyntax.pathProblem(q < 0 ? withoutVariables : withoutVariables.substring(0, q)));
+    if (q >= 0) {
+      for (String pair : withoutVariables.substring(q + 1).split("&", -1)) {
+        int eq = pair.indexOf('=');
+        String name = eq < 0 ? pair : pair.substring(0, eq);
+        checked(field, template, ProfileSyntax.queryNameProblem(name));
+        if (pair.indexOf('#') >= 0 || pair.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+          throw error(field, "'" + ProfileSyntax.shown(template) + "' may not hold a fragment, spaces or control "
+              + "characters in its query");
+        }
+      }
+    }
+    String found = pointer(child(path, "found"), requiredText(n, path, "found"));
+    String absent = pointer(child(path, "absent"), requiredText(n, path, "absent"));
+    String statusPointer = null;
+    Set<String> statuses = Set.of();
+    JsonValue status = n.get("status");
+    if (status != null && !status.isNull()) {
+      String statusPath = child(path, "status");
+      allowOnly(status, statusPath, "pointer", "values");
+      statusPointer = pointer(child(statusPath, "pointer"), requiredText(status, statusPath, "pointer"));
+      List<String> values = stringList(status, statusPath, "values");
+      if (values.isEmpty()) {
+        throw error(child(statusPath, "values"), "names no status, so nothing could ever be found");
+      }
+      statuses = Set.copyOf(values);
+    }
+    String reason = optionalText(n, path, "reason");
+    return new ReconcileSpec(method, template, java.util.Collections.unmodifiableMap(variables), found,
+        statusPointer, statuses, absent, reason);
   }
 
   private @Nullable PollSpec poll(@Nullable JsonValue n, String path) {
@@ -991,12 +1131,7 @@ public final class ProfileParser {
     if (rl != null && !rl.isNull()) {
       String rp = child(p, "rateLimit");
       allowOnly(rl, rp, "limitForPeriod", "period");
-      Integer limit = boundedInt(rl, rp, "limitForPeriod", MAX_LIMIT_FOR_PERIOD);
-      Duration period = duration(rl, rp, "period", MAX_RATE_PERIOD);
-      if (limit == null || period == null) {
-        throw error(rp, "needs both limitForPeriod and period");
-      }
-      rateLimit = new RateLimitSpec(limit, period);
+      rateLimit = rateLimit(rl, rp);
     }
     BreakerSpec breaker = null;
     JsonValue br = n.get("breaker");

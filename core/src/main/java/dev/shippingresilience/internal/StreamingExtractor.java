@@ -34,7 +34,8 @@ public final class StreamingExtractor {
 
   /**
    * Longest number text that can be a code, in characters ({@value}); longer numbers are unreadable. Codes have at
-   * most 40 characters, so this leaves room for a fraction or an exponent that cancels out ({@code 3.22e2}).
+   * most 40 digits (longer codes are text), so this leaves room for a fraction or an exponent that cancels out
+   * ({@code 3.22e2}).
    */
   public static final int MAX_NUMBER_LENGTH = 48;
 

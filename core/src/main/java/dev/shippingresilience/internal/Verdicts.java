@@ -110,6 +110,9 @@ final class Verdicts {
   /** The deciding part's reason, the others in brief, and what was not read. */
   String reason() {
     Verdict worst = worst();
+    if (verdicts.size() == 1 && notes == null) {
+      return worst.reason(); // the common answer: one code, nothing left unread
+    }
     StringBuilder out = new StringBuilder(worst.reason());
     if (verdicts.size() > 1) {
       out.append("; the worst of ").append(verdicts.size()).append(" (");
@@ -316,8 +319,9 @@ final class Verdicts {
         return new Verdict(override.rule(), prefix + "code " + code + " with a message matching the override "
             + "pattern: " + override.rule().reason(), shownCode, null, unit, array, item);
       }
-      return new Verdict(tableRule, prefix + "code " + code + ": " + tableRule.reason(), shownCode, null, unit,
-          array, item);
+      String reason = prefix.isEmpty() && tableRule.codeReason() != null ? tableRule.codeReason()
+          : prefix + "code " + code + ": " + tableRule.reason();
+      return new Verdict(tableRule, reason, shownCode, null, unit, array, item);
     }
     String shown = echo.code(code);
     if (profile.retryablePointer() != null && "true".equals(ext.value(profile.retryablePointer()))) {
@@ -348,7 +352,8 @@ final class Verdicts {
       boolean inElement = item != null && JsonPointers.everyArray(c.pointer()) != null;
       String relative = JsonPointers.everyElement(c.pointer());
       String name = !inElement ? c.pointer() : relative.isEmpty() ? "the element" : relative.substring(1);
-      what.append(i == 0 ? "" : " and ").append(name).append(" = ").append(valueAt(c.pointer(), item));
+      String value = valueAt(c.pointer(), item);
+      what.append(i == 0 ? "" : " and ").append(name).append(value == null ? " absent" : " = " + value);
     }
     String carrier = null;
     if (m.carrierPointer() != null) {
@@ -381,8 +386,7 @@ final class Verdicts {
 
   private boolean holds(Match m, Extraction.@Nullable Item item) {
     for (Condition c : m.when()) {
-      String value = valueAt(c.pointer(), item);
-      if (value == null || !c.values().contains(value)) {
+      if (!c.holdsFor(valueAt(c.pointer(), item))) {
         return false;
       }
     }

@@ -4,6 +4,7 @@ import static dev.shippingresilience.observation.ShippingObservations.ATTEMPT_NU
 import static dev.shippingresilience.observation.ShippingObservations.CODE;
 import static dev.shippingresilience.observation.ShippingObservations.DECISION;
 import static dev.shippingresilience.observation.ShippingObservations.EXCEPTION;
+import static dev.shippingresilience.observation.ShippingObservations.KIND;
 import static dev.shippingresilience.observation.ShippingObservations.METHOD;
 import static dev.shippingresilience.observation.ShippingObservations.OPERATION;
 import static dev.shippingresilience.observation.ShippingObservations.OUTCOME;
@@ -18,9 +19,9 @@ import io.micrometer.observation.ObservationConvention;
 
 /**
  * The default convention of {@value ShippingObservations#ATTEMPT}: named {@value ShippingObservations#ATTEMPT},
- * contextual name {@code <provider> <operation> attempt} or {@code ... poll} (span names stay low-cardinality: the
+ * contextual name {@code <provider> <operation> attempt}, {@code ... poll} or {@code ... reconcile} (span names stay low-cardinality: the
  * numbers are keys). Low-cardinality keys: {@code provider}, {@code operation}, {@code method}, {@code outcome},
- * {@code decision}, {@code code}, {@code exception}; high-cardinality keys: {@code attempt}, {@code poll},
+ * {@code decision}, {@code code}, {@code exception}, {@code kind}; high-cardinality keys: {@code attempt}, {@code poll},
  * {@code scope}, {@code url} (redacted).
  */
 public class DefaultShippingAttemptConvention implements ObservationConvention<ShippingAttemptContext> {
@@ -34,14 +35,14 @@ public class DefaultShippingAttemptConvention implements ObservationConvention<S
 
   @Override
   public String getContextualName(ShippingAttemptContext context) {
-    return context.provider() + " " + context.operation() + (context.poll() > 0 ? " poll" : " attempt");
+    return context.provider() + " " + context.operation() + " " + context.kind();
   }
 
   @Override
   public KeyValues getLowCardinalityKeyValues(ShippingAttemptContext context) {
     return KeyValues.of(PROVIDER, context.provider(), OPERATION, context.operation(), METHOD, context.method(),
         OUTCOME, context.outcome(), DECISION, context.decision(), CODE, context.code(), EXCEPTION,
-        context.exception());
+        context.exception(), KIND, context.kind());
   }
 
   @Override

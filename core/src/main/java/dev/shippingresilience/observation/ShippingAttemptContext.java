@@ -17,11 +17,18 @@ public class ShippingAttemptContext extends ShippingObservationContext {
   public static final String IO_ERROR = "io_error";
   /** {@link #outcome()} of an attempt ended by the call's cancellation, deadline or a crash. */
   public static final String ABANDONED = "abandoned";
+  /** {@link #kind()} of a send of the original request. */
+  public static final String KIND_ATTEMPT = "attempt";
+  /** {@link #kind()} of a poll. */
+  public static final String KIND_POLL = "poll";
+  /** {@link #kind()} of a reconcile lookup: asks whether a create whose answer was lost was processed. */
+  public static final String KIND_RECONCILE = "reconcile";
 
   private final int attempt;
   private final int poll;
   private final String method;
   private final String url;
+  private final String kind;
   private String outcome = ShippingObservations.NONE;
   private String decision = ShippingObservations.NONE;
   private String code = ShippingObservations.NONE;
@@ -39,11 +46,33 @@ public class ShippingAttemptContext extends ShippingObservationContext {
    * @param url the URL sent to, secrets already redacted
    */
   public ShippingAttemptContext(String provider, String operation, int attempt, int poll, String method, String url) {
+    this(provider, operation, attempt, poll, method, url, poll > 0 ? KIND_POLL : KIND_ATTEMPT);
+  }
+
+  /**
+   * Creates the context of an attempt of a given kind as it is sent.
+   *
+   * @param provider the provider id
+   * @param operation the call's operation name
+   * @param attempt the attempt number, 1 for the first send (polls keep their attempt's number)
+   * @param poll the poll number, 0 unless this send is a poll
+   * @param method the HTTP method sent
+   * @param url the URL sent to, secrets already redacted
+   * @param kind {@value #KIND_ATTEMPT}, {@value #KIND_POLL} or {@value #KIND_RECONCILE}
+   */
+  public ShippingAttemptContext(String provider, String operation, int attempt, int poll, String method, String url,
+      String kind) {
     super(provider, operation);
     this.attempt = attempt;
     this.poll = poll;
     this.method = Objects.requireNonNull(method, "method");
     this.url = Objects.requireNonNull(url, "url");
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /** {@return {@value #KIND_ATTEMPT}, {@value #KIND_POLL} or {@value #KIND_RECONCILE}} */
+  public String kind() {
+    return kind;
   }
 
   /** {@return the attempt number, 1 for the first send} */

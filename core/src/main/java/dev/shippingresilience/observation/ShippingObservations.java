@@ -30,6 +30,8 @@ public final class ShippingObservations {
   public static final String EXCEPTION = "exception";
   /** Low cardinality: the HTTP method of an attempt. */
   public static final String METHOD = "method";
+  /** Low cardinality: what an attempt is: {@code attempt}, {@code poll} or {@code reconcile} (a lookup). */
+  public static final String KIND = "kind";
   /** Low cardinality: why the engine waits: {@code backoff}, {@code retry_after}, {@code poll}, ... */
   public static final String CAUSE = "cause";
   /** High cardinality: the attempt number (1 for the first send; polls keep their attempt's number). */

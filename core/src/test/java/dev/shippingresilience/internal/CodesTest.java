@@ -15,9 +15,11 @@ class CodesTest {
   void boundariesOfAPlainCode() {
     assertThat(Codes.isPlain("-18019909")).isTrue();
     assertThat(Codes.isPlain("-")).isTrue();
-    assertThat(Codes.isPlain("a".repeat(40))).isTrue();
-    assertThat(Codes.isPlain("a".repeat(41))).isFalse();
-    assertThat(Codes.isPlain("-" + "a".repeat(40))).isTrue();
+    assertThat(Codes.isPlain("a".repeat(64))).isTrue();
+    assertThat(Codes.isPlain("a".repeat(65))).isFalse();
+    assertThat(Codes.isPlain("-" + "a".repeat(64))).isTrue();
+    assertThat(Codes.isPlain("-" + "a".repeat(65))).isFalse();
+    assertThat(Codes.isPlain("ACCOUNTNUMBER.REGISTRATION.REQUIRED.INVALID")).isTrue();
     assertThat(Codes.isPlain("")).isFalse();
     assertThat(Codes.isPlain("20 0")).isFalse();
   }
@@ -29,6 +31,6 @@ class CodesTest {
 
   @Provide
   Arbitrary<String> codes() {
-    return Arbitraries.strings().withChars("-_.:aZ09 é/\n").ofMinLength(0).ofMaxLength(43);
+    return Arbitraries.strings().withChars("-_.:aZ09 é/\n").ofMinLength(0).ofMaxLength(Codes.MAX_LENGTH + 3);
   }
 }

@@ -128,12 +128,15 @@ class ProfileParserTest {
   @Nested
   class CodesTheReaderCanProduce {
     private static final String RULE = "{\"decision\":\"FAIL\",\"reason\":\"r\"}";
-    private static final String FORTY_ONE = "9".repeat(41);
+    private static final String TOO_LONG = "9".repeat(65);
 
     /** Candidates on both sides of {@link Codes#PLAIN_CODE}. */
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"0", "-18019909", "E-1", "ERR:42", "a.b_c", "-", "0001", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "a b", "a/b", "é",
+        "-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "ACCOUNTNUMBER.REGISTRATION.REQUIRED.INVALID",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "a b", "a/b", "é",
         "+1", " 1", "1 "})
     void loaderAcceptsExactlyTheCodesTheClassifierReads(String code) {
       String json = profile("\"codes\":{\"" + code + "\":" + RULE + "}");
@@ -147,12 +150,12 @@ class ProfileParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-        a code over 40 characters    | codes.                  | "codes":{"%s":%s}
+        a code over 64 characters    | codes.                  | "codes":{"%s":%s}
         an operation code            | operations[0].codes.    | "operations":[{"name":"o","path":"/o","codes":{"%s":%s}}]
         """)
-    void codeOver40CharactersIsRejectedNamingTheCode(String what, String fieldPrefix, String template) {
-      assertRejected(profile(String.format(template, FORTY_ONE, RULE)), fieldPrefix + "\"" + FORTY_ONE + "\"",
-          "'" + FORTY_ONE + "' can never be read: a code is 1 to 40 of A-Z a-z 0-9 _ . : - after an optional '-'");
+    void codeOver64CharactersIsRejectedNamingTheCode(String what, String fieldPrefix, String template) {
+      assertRejected(profile(String.format(template, TOO_LONG, RULE)), fieldPrefix + "\"" + TOO_LONG + "\"",
+          "'" + TOO_LONG + "' can never be read: a code is 1 to 64 of A-Z a-z 0-9 _ . : - after an optional '-'");
     }
 
     @Test
@@ -325,6 +328,9 @@ class ProfileParserTest {
         match without when          | "matches":[{"decision":"FAIL","reason":"r"}]            | matches[0].when      | expected a non-empty object of JSON Pointer to value
         match over two arrays       | "matches":[{"when":{"/errors/*/a":"x","/messages/*/b":"y"},"decision":"FAIL","reason":"r"}] | matches[0].when."/messages/*/b" | reads the array /messages but "/errors/*/a" reads /errors
         match value with spaces     | "matches":[{"when":{"/a":" x"},"decision":"FAIL","reason":"r"}] | matches[0].when."/a" | can never match: values are read with surrounding white space removed
+        match with only not         | "matches":[{"when":{"/a":{"not":"x"}},"decision":"FAIL","reason":"r"}] | matches[0].when | needs a condition that names a value the field must have
+        match not misspelled        | "matches":[{"when":{"/b":"y","/a":{"nto":"x"}},"decision":"FAIL","reason":"r"}] | matches[0].when."/a".nto | unknown field (allowed here: not)
+        match not null              | "matches":[{"when":{"/b":"y","/a":{"not":null}},"decision":"FAIL","reason":"r"}] | matches[0].when."/a".not | null can never match
         match value null            | "matches":[{"when":{"/a":null},"decision":"FAIL","reason":"r"}] | matches[0].when."/a" | null can never match
         match value an object       | "matches":[{"when":{"/a":["x",{}]},"decision":"FAIL","reason":"r"}] | matches[0].when."/a"[1] | expected a string, a number or a boolean, got object
         match carrier elsewhere     | "matches":[{"when":{"/errors/*/a":"x"},"carrierPointer":"/messages/*/carrier","decision":"FAIL","reason":"r"}] | matches[0].carrierPointer | reads the array /messages, which the conditions in when do not read element by element
@@ -343,6 +349,11 @@ class ProfileParserTest {
         business key without pointer | "operations":[{"name":"o","path":"/o","businessKey":{"source":"requestBody"}}] | operations[0].businessKey.pointer | is required
         idempotency header with a space | "operations":[{"name":"o","path":"/o","idempotencyKey":{"header":"Idempotency Key"}}] | operations[0].idempotencyKey.header | not a valid HTTP header name
         idempotency key, no header  | "operations":[{"name":"o","path":"/o","idempotencyKey":{"required":true}}] | operations[0].idempotencyKey.header | is required
+        operation limit, no period  | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":5}}] | operations[0].rateLimit | needs both limitForPeriod and period
+        operation limit of zero     | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":0,"period":"PT1S"}}] | operations[0].rateLimit.limitForPeriod | 0
+        operation bucket upper case | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":5,"period":"PT1S","bucket":"Reads"}}] | operations[0].rateLimit.bucket | must be lowercase letters
+        one bucket, two limits      | "operations":[{"name":"a","path":"/a","rateLimit":{"limitForPeriod":5,"period":"PT1S","bucket":"r"}},{"name":"b","path":"/b","rateLimit":{"limitForPeriod":6,"period":"PT1S","bucket":"r"}}] | operations[1].rateLimit | bucket 'r' is already 5 per PT1S
+        misspelled limit field      | "operations":[{"name":"o","path":"/o","rateLimit":{"limitForPeriod":5,"period":"PT1S","bukket":"r"}}] | operations[0].rateLimit.bukket | unknown field
         """)
     void featureThatCouldNeverWorkIsRejectedAtLoad(String what, String members, String field, String problem) {
       assertRejected(profile(members), field, problem);

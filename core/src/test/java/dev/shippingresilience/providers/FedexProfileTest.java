@@ -18,6 +18,7 @@ class FedexProfileTest {
       ship-200.json               | create-shipment | POST | /ship/v1/shipments        | 200 | SUCCEED | false
       ship-async-job.json         | create-shipment | POST | /ship/v1/shipments        | 200 | SUCCEED | false
       ship-400.json               | create-shipment | POST | /ship/v1/shipments        | 400 | FAIL    | false
+      ship-400-invalid-account.json | create-shipment | POST | /ship/v1/shipments      | 400 | FAIL    | false
       ship-401.json               | create-shipment | POST | /ship/v1/shipments        | 401 | FAIL    | true
       ship-403.json               | create-shipment | POST | /ship/v1/shipments        | 403 | FAIL    | false
       ship-404.json               | create-shipment | POST | /ship/v1/shipments        | 404 | FAIL    | false
@@ -38,6 +39,16 @@ class FedexProfileTest {
     assertThat(c.decision()).as(c.reason()).isEqualTo(decision);
     assertThat(c.scope()).isEqualTo("fedex");
     assertThat(c.credentialsExpired()).as(c.reason()).isEqualTo(credentialsExpired);
+  }
+
+  @Test
+  void fortyThreeCharacterCodeIsReadFromTheTableNotRefusedAsNoCode() {
+    // ACCOUNTNUMBER.REGISTRATION.REQUIRED.INVALID has 43 characters; codes were read up to 40
+    Classification c = ProviderSamples.fixture("fedex", "ship-400-invalid-account.json", "POST",
+        API + "/ship/v1/shipments", 400, "{}");
+
+    assertThat(c.code()).isEqualTo("ACCOUNTNUMBER.REGISTRATION.REQUIRED.INVALID");
+    assertThat(c.reason()).contains("the account number is invalid or not registered");
   }
 
   @Test

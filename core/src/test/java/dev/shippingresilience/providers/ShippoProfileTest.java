@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.Decision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The built-in {@code shippo} profile on its fixtures. */
 class ShippoProfileTest {
@@ -53,10 +55,21 @@ class ShippoProfileTest {
   }
 
   @Test
-  void anAcceptedAutomationIsItsOwnOperation() {
-    Classification c = classify("POST", "https://api.goshippo.com/automations", "{}", 202, "{}");
+  void anAcceptedAutomationIsPolledAtTheDocumentedPath() {
+    // POST /automations/labels answers 202 with request_id and poll_url (buy-a-label-using-your-automation-rules)
+    Classification c = classify("POST", "https://api.goshippo.com/automations/labels", "{}", 202,
+        "{\"request_id\":\"req_4f1c\",\"poll_url\":\"https://api.goshippo.com/automations/labels/req_4f1c\"}");
     assertThat(c.operation()).isEqualTo("create-automation");
-    // 202 Accepted (generic table): the same POST is asked again, carrying the same Idempotency-Key
     assertThat(c.decision()).isEqualTo(Decision.POLL);
+  }
+
+  @ParameterizedTest(name = "status {0} is {1}")
+  @CsvSource({"processing, POLL", "purchased, SUCCEED", "dry_run_completed, SUCCEED", "no_match, FAIL", "failed, FAIL"})
+  void theRequestStatusDecidesTheAutomationPoll(String status, Decision decision) {
+    // get-request-status: poll while processing; purchased, dry_run_completed, no_match and failed are terminal
+    Classification c = classify("GET", "https://api.goshippo.com/automations/labels/req_4f1c", null, 200,
+        "{\"request_id\":\"req_4f1c\",\"status\":\"" + status + "\",\"dry_run\":false}");
+    assertThat(c.operation()).isEqualTo("get-automation");
+    assertThat(c.decision()).as(c.reason()).isEqualTo(decision);
   }
 }

@@ -17,6 +17,7 @@ import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.event.AttemptEvent;
 import dev.shippingresilience.event.BreakerEvent;
 import dev.shippingresilience.event.DecisionEvent;
+import dev.shippingresilience.event.ReconcileEvent;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.event.WaitEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -217,6 +218,11 @@ public final class EngineScenarios {
       @Override
       public void onBreakerStateChange(BreakerEvent e) {
         events.add("breaker " + e.scope() + " " + e.from() + " -> " + e.to());
+      }
+
+      @Override
+      public void onReconcile(ReconcileEvent e) {
+        events.add("reconcile " + e.outcome());
       }
     };
   }
@@ -556,7 +562,99 @@ public final class EngineScenarios {
 
   /** Returns every scenario, freshly built. */
   public static Stream<Scenario> all() {
-    return Stream.concat(baseScenarios(), featureScenarios());
+    return Stream.concat(Stream.concat(baseScenarios(), featureScenarios()), reconcileScenarios());
+  }
+
+  private static final String LOOKUP_FOUND =
+      "{\"meta\":{\"code\":200},\"data\":{\"labels\":[{\"id\":\"L1\",\"status\":\"created\"}]}}";
+  private static final String LOOKUP_ABSENT = "{\"meta\":{\"code\":200},\"data\":{\"labels\":[]}}";
+  private static final String ORDER = "{\"order_number\":\"O 1/&2\",\"service_type\":\"fedex_ground\"}";
+
+  /** The lookup the call sent: its path and query, as sent. */
+  private static String lookupSent(World w) {
+    return w.transport().requests().stream().filter(r -> !r.original()).map(r -> r.uri().getRawPath() + "?"
+        + r.uri().getRawQuery()).findFirst().orElse("none");
+  }
+
+  /**
+   * Issue 18 item 1: a create whose answer was lost is reconciled with the operation's lookup before anything is
+   * sent again: found succeeds with the lookup's answer, absent sends the create again (a retry), anything else hands
+   * the original error back. AfterShip (built in) and the feature carrier (a user's profile) alike.
+   */
+  private static Stream<Scenario> reconcileScenarios() {
+    ProviderProfile feature = featureCarrier();
+    String pickups = FEATURE_HOST + "/v1/pickups?site=S%201";
+    return Stream.of(
+        scenario("a lost label create that the lookup finds succeeds with the lookup's answer")
+            .provider("aftership-shipping").request(post(AFTERSHIP_LABELS, ORDER))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, LOOKUP_FOUND))
+            .after(w -> {
+              assertThat(lookupSent(w)).isEqualTo(LABELS_PATH + "?order_number=O%201%2F%262");
+              assertThat(w.transport().requests().get(1).method()).isEqualTo("GET");
+            })
+            .expectEvents(List.of("POST " + LABELS_PATH + " #1", "GET " + LABELS_PATH + " #1"), List.of(),
+                "SUCCEED (duplicate)", 2, List.of("send POST #1", "send GET #1", "decision SUCCEED 200",
+                    "reconcile found")),
+
+        scenario("a lost label create that the lookup proves absent is sent again once")
+            .provider("aftership-shipping").request(post(AFTERSHIP_LABELS, ORDER))
+            .transport(new ScriptedTransport().thenFail(new SocketException("Connection reset"))
+                .then(200, LOOKUP_ABSENT).then(200, CREATED))
+            .expectEvents(List.of("POST " + LABELS_PATH + " #1", "GET " + LABELS_PATH + " #1",
+                "POST " + LABELS_PATH + " #2"), List.of("backoff 500ms"), "SUCCEED", 3, List.of(
+                "send POST #1", "send GET #1", "decision SUCCEED 200", "reconcile absent", "wait backoff 500ms",
+                "send POST #2", "decision SUCCEED 200")),
+
+        scenario("a lookup answered 503 proves nothing: the original error, no re-post")
+            .provider("aftership-shipping").request(post(AFTERSHIP_LABELS, ORDER))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(503, "<html>busy</html>").then(200, CREATED))
+            .expectEvents(List.of("POST " + LABELS_PATH + " #1", "GET " + LABELS_PATH + " #1"), List.of(),
+                "SocketTimeoutException", -1, List.of("send POST #1", "send GET #1", "decision BREAK",
+                    "reconcile unknown")),
+
+        scenario("a lookup whose connection resets proves nothing: the original error, no re-post")
+            .provider("aftership-shipping").request(post(AFTERSHIP_LABELS, ORDER))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .thenFail(new SocketException("Connection reset")).then(200, CREATED))
+            .expectEvents(List.of("POST " + LABELS_PATH + " #1", "GET " + LABELS_PATH + " #1"), List.of(),
+                "SocketTimeoutException", -1, List.of("send POST #1", "send GET #1", "reconcile unknown")),
+
+        scenario("a lookup that finds a label still creating proves nothing: the original error")
+            .provider("aftership-shipping").request(post(AFTERSHIP_LABELS, ORDER))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, LOOKUP_FOUND.replace("created", "creating")).then(200, CREATED))
+            .expect(List.of("POST " + LABELS_PATH + " #1", "GET " + LABELS_PATH + " #1"), List.of(),
+                "SocketTimeoutException", -1),
+
+        scenario("a create without the lookup's variable is not reconciled nor sent again")
+            .provider("aftership-shipping").request(post(AFTERSHIP_LABELS, "{\"service_type\":\"fedex_ground\"}"))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, LOOKUP_FOUND))
+            .expectEvents(List.of("POST " + LABELS_PATH + " #1"), List.of(), "SocketTimeoutException", -1,
+                List.of("send POST #1", "reconcile not_possible")),
+
+        scenario("absence proven with no attempt left hands the original error back")
+            .provider("aftership-shipping").policy(b -> b.maxAttempts(1)).request(post(AFTERSHIP_LABELS, ORDER))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, LOOKUP_ABSENT).then(200, CREATED))
+            .expect(List.of("POST " + LABELS_PATH + " #1", "GET " + LABELS_PATH + " #1"), List.of(),
+                "SocketTimeoutException", -1),
+
+        scenario("a user profile's lookup finds the lost create, read from body and query")
+            .profile(feature).request(post(pickups, "{\"reference\":\"P-1\"}"))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, "{\"pickups\":[{\"id\":\"pk1\"}]}"))
+            .after(w -> assertThat(lookupSent(w)).isEqualTo("/v1/pickups?reference=P-1&site=S%201"))
+            .expect(List.of("POST /v1/pickups #1", "GET /v1/pickups #1"), List.of(), "SUCCEED (duplicate)", 2),
+
+        scenario("a user profile's lookup proves absence: the create is sent again")
+            .profile(feature).request(post(pickups, "{\"reference\":\"P-1\"}"))
+            .transport(new ScriptedTransport().thenFail(new SocketTimeoutException("read timed out"))
+                .then(200, "{\"pickups\":[]}").then(200, SHIPPED))
+            .expect(List.of("POST /v1/pickups #1", "GET /v1/pickups #1", "POST /v1/pickups #2"),
+                List.of("backoff 250ms"), "SUCCEED", 3));
   }
 
   private static Stream<Scenario> baseScenarios() {

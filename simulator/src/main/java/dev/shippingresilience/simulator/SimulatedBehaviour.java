@@ -33,6 +33,8 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
   private final Map<String, AtomicInteger> attemptsByKey = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> pendingPolls = new ConcurrentHashMap<>();
   private final Map<String, String> labelSlugs = new ConcurrentHashMap<>();
+  /** AfterShip: the ids of the labels really created per order number, answered by GET /labels?order_number=. */
+  private final Map<String, java.util.List<String>> labelsByOrder = new ConcurrentHashMap<>();
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private final SimAnswers limits = new SimAnswers();
   private final SendcloudBehaviour sendcloud;
@@ -239,6 +241,9 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       boolean creating = pending != null && pending.getAndDecrement() > 0;
       return json(200, aftershipLabel(200, id, creating ? "creating" : "created", slug));
     }
+    if (request.getMethod().getName().equals("GET") && path.endsWith("/labels")) {
+      return json(200, aftershipLabels(request));
+    }
     if (!path.endsWith("/labels")) {
       return json(200, aftershipMeta(200, "OK", false));
     }
@@ -257,6 +262,7 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
     }
     String id = UUID.nameUUIDFromBytes(("label:" + order + ":" + attempt).getBytes()).toString();
     labelSlugs.put(id, slug);
+    labelsByOrder.computeIfAbsent(order, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(id);
     stats.labelCreated(order);
     if (attempt == 1 && schedule.draw("as-amb:" + order) < schedule.ambiguousTimeoutRate()) {
       return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
@@ -269,6 +275,27 @@ final class SimulatedBehaviour implements ResponseDefinitionTransformerV2 {
       return json(200, accepted);
     }
     return json(200, aftershipLabel(200, id, "created", slug));
+  }
+
+  /**
+   * AfterShip's label list ({@code GET /labels}, answer {@code data.labels[]}), filtered by {@code order_number}: the
+   * labels this simulator really created for the order, including those whose create answer it cut off (the
+   * ambiguous timeouts), so a client can reconcile before re-posting.
+   */
+  private ObjectNode aftershipLabels(Request request) {
+    var param = request.queryParameter("order_number");
+    String order = param == null || !param.isPresent() ? null : param.firstValue();
+    ObjectNode root = aftershipMeta(200, "OK", false);
+    ObjectNode data = root.putObject("data");
+    data.put("limit", 20);
+    ArrayNode labels = data.putArray("labels");
+    for (String id : order == null ? java.util.List.<String>of() : labelsByOrder.getOrDefault(order,
+        java.util.List.of())) {
+      AtomicInteger pending = pendingPolls.get("as:" + id);
+      boolean creating = pending != null && pending.get() > 0;
+      labels.add(aftershipLabel(200, id, creating ? "creating" : "created", labelSlugs.get(id)).get("data"));
+    }
+    return root;
   }
 
   private static ObjectNode aftershipMeta(int code, String message, boolean retryable) {

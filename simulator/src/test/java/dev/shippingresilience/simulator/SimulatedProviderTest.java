@@ -52,6 +52,27 @@ class SimulatedProviderTest {
     assertThat(sim.stats().requestsDuringOutage()).isEqualTo(1);
   }
 
+  private String get(String url) throws IOException {
+    try (Response r = client.newCall(new Request.Builder().url(url).build()).execute()) {
+      return r.code() + " " + r.body().string();
+    }
+  }
+
+  @Test
+  void aftershipLabelsLookupListsTheLabelsReallyCreatedEvenWhenTheCreateAnswerWasCutOff() throws IOException {
+    sim = SimulatedProvider.start(FaultSchedule.builder(1).ambiguousTimeoutRate(1).build());
+    String labels = sim.url("api.aftership.com", "/postmen/v3/labels");
+    try (Response r = client.newCall(new Request.Builder().url(labels).post(RequestBody.create(
+        "{\"order_number\":\"A 1\",\"service_type\":\"fedex_ground\"}", JSON)).build()).execute()) {
+      org.junit.jupiter.api.Assertions.fail("the create's answer should have been cut off, got " + r.code());
+    } catch (IOException expected) {
+      // the label was created, its answer lost
+    }
+    assertThat(get(labels + "?order_number=A%201")).startsWith("200 ").contains("\"labels\":[{\"id\":")
+        .contains("\"status\":\"created\"");
+    assertThat(get(labels + "?order_number=B")).startsWith("200 ").contains("\"labels\":[]");
+  }
+
   @Test
   void seventeenTrackAnswersPerItem() throws IOException {
     sim = SimulatedProvider.start(FaultSchedule.builder(1).build());

@@ -5,6 +5,7 @@ import dev.shippingresilience.Redaction;
 import dev.shippingresilience.event.AttemptEvent;
 import dev.shippingresilience.event.BreakerEvent;
 import dev.shippingresilience.event.DecisionEvent;
+import dev.shippingresilience.event.ReconcileEvent;
 import dev.shippingresilience.event.ShippingListener;
 import dev.shippingresilience.event.WaitEvent;
 import dev.shippingresilience.spring.internal.EventRing;
@@ -40,7 +41,9 @@ public final class ShippingResilienceEvents {
    * @param time when it was recorded
    * @param provider the provider id
    * @param type {@code attempt} (a request is about to be sent), {@code decision} (a response was classified),
-   *     {@code wait} (the engine is about to wait) or {@code breaker} (a breaker changed state)
+   *     {@code wait} (the engine is about to wait), {@code breaker} (a breaker changed state) or {@code reconcile}
+   *     (a lookup after a create lost its answer proved something; the outcome in {@code decision}: found, absent,
+   *     unknown or not_possible)
    * @param operation the profile operation, or {@code null} for a breaker change
    * @param scope the breaker scope (decisions and breaker changes), e.g. {@code clickpost/carrier:5}
    * @param attempt the attempt number (attempts and decisions; 1 for the first send), else 0
@@ -50,7 +53,7 @@ public final class ShippingResilienceEvents {
    * @param decision the decision ({@code SUCCEED}, {@code RETRY}, {@code POLL}, {@code BREAK}, {@code FAIL})
    * @param status the HTTP status of a decision, else 0
    * @param code the provider's code of a decision, when it is a short plain token
-   * @param reason the rule that fired, for a decision (never holds secrets)
+   * @param reason the rule that fired, for a decision, or what a reconcile proved (never holds secrets)
    * @param waitDuration how long the engine waits, for a wait
    * @param cause why it waits: {@code retry_after}, {@code backoff}, {@code poll}, {@code rate_limit}, {@code pause}
    * @param from the breaker's previous state, for a breaker change
@@ -154,6 +157,12 @@ public final class ShippingResilienceEvents {
       String provider = slash < 0 ? e.scope() : e.scope().substring(0, slash);
       record(new Event(clock.instant(), provider, "breaker", null, e.scope(), 0, 0, null, null, null, 0, null,
           null, null, null, e.from(), e.to()));
+    }
+
+    @Override
+    public void onReconcile(ReconcileEvent e) {
+      record(new Event(clock.instant(), e.provider(), "reconcile", e.operation(), null, 0, 0, null, null,
+          e.outcome(), 0, null, e.reason(), null, null, null, null));
     }
   }
 }

@@ -84,6 +84,20 @@ class ShippingResilienceEventsEndpointTest {
   }
 
   @Test
+  void aReconcileIsRecordedWithItsOutcomeAndReason() {
+    ShippingResilienceEvents events = new ShippingResilienceEvents(4, java.time.Clock.fixed(
+        java.time.Instant.parse("2026-12-02T06:00:00Z"), java.time.ZoneOffset.UTC));
+    events.listener().onReconcile(new dev.shippingresilience.event.ReconcileEvent("aftership-shipping",
+        "create-label", "found", "reconciled: found at /data/labels/0/id"));
+    assertThat(events.recent("aftership-shipping")).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo("reconcile");
+      assertThat(e.operation()).isEqualTo("create-label");
+      assertThat(e.decision()).isEqualTo("found");
+      assertThat(e.reason()).isEqualTo("reconciled: found at /data/labels/0/id");
+    });
+  }
+
+  @Test
   void aProviderWithoutEventsIsNotFound() {
     runner.run(context -> assertThat(context.getBean(ShippingResilienceEventsEndpoint.class).events("17track"))
         .isNull());

@@ -119,13 +119,7 @@ public final class OkHttpRequests {
 
   /** Copies the fields into one array, in order, without grouping them by name. */
   public static HeaderValues headers(Headers headers) {
-    int size = headers.size();
-    String[] fields = new String[size * 2];
-    for (int i = 0; i < size; i++) {
-      fields[2 * i] = headers.name(i);
-      fields[2 * i + 1] = headers.value(i);
-    }
-    return HeaderValues.of(fields);
+    return HeaderValues.of(headers.size(), headers::name, headers::value);
   }
 
   private static byte @Nullable [] bodyBytes(@Nullable RequestBody body) throws IOException {
