@@ -115,6 +115,8 @@ final class CallRules<R> {
   private int polls;
   private @Nullable Instant pollStart;
   private Duration waited = Duration.ZERO;
+  /** How long this call has waited for open breakers so far (bounded by the policy's breakerWait). */
+  private Duration breakerWaited = Duration.ZERO;
   private @Nullable Classification last;
   /** Earlier transport failures, attached as suppressed to the one that ends the call; created at the first. */
   private @Nullable List<Throwable> failures;
@@ -413,6 +415,10 @@ final class CallRules<R> {
     return pause != null ? waitFor(pause, "pause", After.GATE) : gate();
   }
 
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
   private Next gate() throws IOException {
     // No attempt starts at or after the deadline.
     Duration timeLeft = Duration.between(settings.clock.instant(), deadlineAt);
@@ -429,6 +435,13 @@ final class CallRules<R> {
         held = null;
         stopReason = "breaker_opened";
         return done(r, heldClassification);
+      }
+      // No answer to hand back: a call that may wait for the breaker's next trial checks again shortly, as a
+      // refused call sent nothing and can always be sent later (ShippingPolicy.Builder.breakerWait).
+      Duration step = min(settings.initialBackoff, settings.breakerWait.minus(breakerWaited));
+      if (step.compareTo(Duration.ZERO) > 0 && fitsDeadline(step)) {
+        breakerWaited = breakerWaited.plus(step);
+        return waitFor(step, "breaker", After.GATE);
       }
       throw e;
     }

@@ -52,6 +52,8 @@ final class CallSettings {
   final Duration maxRetryAfter;
   final Duration pauseJitter;
   final boolean learnWindow;
+  /** How long a call may wait, in all, for open breakers to let it through; ZERO fails fast. */
+  final Duration breakerWait;
   final @Nullable String idempotencyKeyHeader;
   final boolean automaticIdempotencyKey;
   final boolean throwOnFailure;
@@ -67,6 +69,12 @@ final class CallSettings {
   /** Where the calls' observations go; {@link ObservationRegistry#NOOP} (none made) unless the builder set one. */
   final ObservationRegistry observations;
   final CircuitBreakerConfig breakerConfig;
+  /** The breakers' first open wait after closing. */
+  final Duration openWait;
+  /** How much longer each repeated open wait is (1 = constant). */
+  final double openWaitMultiplier;
+  /** The longest open wait. */
+  final Duration maxOpenWait;
   final ScopedBreakers breakers;
   final @Nullable RateLimit rateLimit;
   /** Per operation with a rate limit of its own, its bucket (limit and key); others use {@link #rateLimit}. */
@@ -103,6 +111,7 @@ final class CallSettings {
     this.maxRetryAfter = b.maxRetryAfter;
     this.pauseJitter = b.pauseJitter;
     this.learnWindow = b.learnWindow;
+    this.breakerWait = b.breakerWait;
     this.idempotencyKeyHeader = b.idempotencyKeyHeader;
     this.automaticIdempotencyKey = b.automaticIdempotencyKey;
     this.throwOnFailure = b.throwOnFailure;
@@ -134,19 +143,26 @@ final class CallSettings {
         .build();
     this.metrics = new PolicyMetrics(b.meterRegistry, b.profile.id());
     this.observations = b.observationRegistry;
+    this.openWait = b.waitDurationInOpenState;
+    this.openWaitMultiplier = b.openWaitMultiplier;
+    Duration longest = b.maxOpenWait != null ? b.maxOpenWait
+        : Duration.ofNanos((long) Math.min(ShippingPolicy.LONGEST.toNanos(), openWait.toNanos() * b.maxOpenWaitFactor));
+    this.maxOpenWait = openWaitMultiplier > 1 && longest.compareTo(openWait) > 0 ? longest : openWait;
     this.breakerConfig = CircuitBreakerConfig.custom()
         .failureRateThreshold(b.failureRateThreshold)
         .minimumNumberOfCalls(b.minimumNumberOfCalls)
         .slidingWindowSize(b.slidingWindowSize)
-        .waitDurationInOpenState(b.waitDurationInOpenState)
+        // the n-th consecutive open wait (Resilience4j counts the trips since the breaker last closed, from 1)
+        .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(openWait,
+            Math.max(1.0, openWaitMultiplier), maxOpenWait))
         .permittedNumberOfCallsInHalfOpenState(b.permittedCallsInHalfOpenState)
         .clock(b.clock)
         .build();
     CircuitBreakerRegistry cbRegistry = CircuitBreakerRegistry.of(breakerConfig);
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
     ShippingListener l = b.listener;
-    Duration openWait = b.waitDurationInOpenState;
-    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, openWait,
+    // an OPEN breaker expires after twice its longest wait, so a carrier that keeps failing keeps its grown wait
+    this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, maxOpenWait,
         cb -> cb.getEventPublisher().onStateTransition(e -> {
           LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
               e.getStateTransition().getToState());

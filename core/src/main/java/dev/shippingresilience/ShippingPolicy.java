@@ -55,6 +55,30 @@ public final class ShippingPolicy {
    */
   public static final String ENGINE_LOGGER = "dev.shippingresilience.engine";
 
+  /**
+   * Default trial calls a half-open breaker lets through when the profile names none: {@value}. One trial finds a
+   * provider that is back as well as two, and a trial into a provider still down costs one request instead of two
+   * (chosen with the scorecard, issue 18: docs/decisions.md).
+   */
+  public static final int DEFAULT_HALF_OPEN_CALLS = 1;
+  /**
+   * Default growth of a breaker's open wait each time its trial fails and it opens again before closing, when the
+   * profile names none: {@value}. With the built-in profiles' first wait of 20 s (a third of the earlier fixed 60 s)
+   * a provider that is back is found sooner, and the trials into a long outage stay few.
+   */
+  public static final double DEFAULT_OPEN_WAIT_MULTIPLIER = 1.5;
+  /**
+   * The longest open wait, as a multiple of {@code waitDurationInOpenState}, when neither the builder nor the profile
+   * names one: {@value} (80 s for the built-in profiles' 20 s).
+   */
+  public static final int DEFAULT_MAX_OPEN_WAIT_FACTOR = 4;
+
+  /**
+   * Default longest time a call waits, in all, for an open breaker to let it through before failing with
+   * {@link BreakerOpenException}: {@code ZERO}, fail fast.
+   */
+  public static final Duration DEFAULT_BREAKER_WAIT = Duration.ZERO;
+
   /** Default total deadline of one logical call: 5 min. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(5);
   /** Default longest provider-requested wait the engine honours before returning the response instead: 2 min. */
@@ -309,7 +333,8 @@ public final class ShippingPolicy {
   public BreakerSettings breaker() {
     CircuitBreakerConfig c = settings.breakerConfig;
     return new BreakerSettings(c.getFailureRateThreshold(), c.getSlidingWindowSize(), c.getMinimumNumberOfCalls(),
-        Duration.ofMillis(c.getWaitIntervalFunctionInOpenState().apply(1)), c.getPermittedNumberOfCallsInHalfOpenState());
+        settings.openWait, c.getPermittedNumberOfCallsInHalfOpenState(), settings.openWaitMultiplier,
+        settings.maxOpenWait);
   }
 
   /** {@return the breaker settings as text (failure rate, window, minimum calls, open wait)} */
@@ -317,6 +342,14 @@ public final class ShippingPolicy {
     BreakerSettings b = breaker();
     return b.failureRatePercent() + "% of " + b.windowSize() + " calls (min " + b.minimumCalls() + "), open "
         + b.openWait().toMillis() + " ms";
+  }
+
+  /** Returns how the breakers recover: the open wait's growth and the half-open trial calls. */
+  private String breakerRecoveryDescription() {
+    BreakerSettings b = breaker();
+    String growth = b.openWaitMultiplier() > 1
+        ? " x" + b.openWaitMultiplier() + " per failed trial up to " + b.maxOpenWait().toMillis() + " ms" : "";
+    return growth + ", " + b.halfOpenCalls() + " half-open " + (b.halfOpenCalls() == 1 ? "call" : "calls");
   }
 
   /** Returns a one-line description of the settings (no secrets). */
@@ -327,7 +360,8 @@ public final class ShippingPolicy {
         + ".." + s.maxBackoff + ", poll=" + s.pollInterval + " up to " + s.maxPolls + " / " + s.maxPollDuration
         + ", deadline=" + s.deadline + ", rateLimit=" + rateLimitDescription() + ", pauseJitter=" + s.pauseJitter
         + ", breaker="
-        + breakerDescription() + "}";
+        + breakerDescription() + breakerRecoveryDescription()
+        + (s.breakerWait.isZero() ? "" : ", breakerWait=" + s.breakerWait) + "}";
   }
 
   /**
@@ -348,11 +382,16 @@ public final class ShippingPolicy {
     Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
     Duration pauseJitter = DEFAULT_PAUSE_JITTER;
     boolean learnWindow = true;
+    Duration breakerWait = DEFAULT_BREAKER_WAIT;
     float failureRateThreshold = 50;
     int minimumNumberOfCalls = 5;
     int slidingWindowSize = 20;
-    Duration waitDurationInOpenState = Duration.ofSeconds(30);
-    int permittedCallsInHalfOpenState = 2;
+    Duration waitDurationInOpenState = Duration.ofSeconds(20);
+    int permittedCallsInHalfOpenState = DEFAULT_HALF_OPEN_CALLS;
+    double openWaitMultiplier = DEFAULT_OPEN_WAIT_MULTIPLIER;
+    /** The longest open wait as a multiple of the first, unless {@link #maxOpenWait} was set. */
+    double maxOpenWaitFactor = DEFAULT_MAX_OPEN_WAIT_FACTOR;
+    @Nullable Duration maxOpenWait;
     int maxBreakers = DEFAULT_MAX_BREAKERS;
     int limitForPeriod;
     Duration limitRefreshPeriod = Duration.ofSeconds(1);
@@ -403,6 +442,17 @@ public final class ShippingPolicy {
         this.minimumNumberOfCalls = d.breaker().minimumNumberOfCalls();
         this.slidingWindowSize = d.breaker().slidingWindowSize();
         this.waitDurationInOpenState = d.breaker().waitDurationInOpenState();
+        if (d.breaker().permittedNumberOfCallsInHalfOpenState() != null) {
+          this.permittedCallsInHalfOpenState = d.breaker().permittedNumberOfCallsInHalfOpenState();
+        }
+        if (d.breaker().exponentialBackoffMultiplier() != null) {
+          this.openWaitMultiplier = d.breaker().exponentialBackoffMultiplier();
+        }
+        Duration longest = d.breaker().exponentialMaxWaitDurationInOpenState();
+        if (longest != null) {
+          // kept relative, so a builder that shortens the first wait (tests, simulations) shortens the longest too
+          this.maxOpenWaitFactor = longest.toNanos() / (double) waitDurationInOpenState.toNanos();
+        }
       }
       this.idempotencyKeyHeader = d.idempotencyKeyHeader();
       this.learnWindow = d.learnRateLimitWindow();
@@ -595,10 +645,59 @@ public final class ShippingPolicy {
     }
 
     /**
+     * Sets how long a call that finds a breaker open may wait, in all, for it to let calls through again instead of
+     * failing at once with {@link BreakerOpenException}: it checks again every {@code initialBackoff}, sends as soon
+     * as the breaker allows (as its half-open trial, or after another call's trial closed it), and never waits past
+     * the deadline. Safe for any request, since a refused call sent nothing. It holds the caller's thread (or, for
+     * {@link ShippingPolicy#executeAsync}, a scheduled wait) meanwhile; a call that already has an answer (a retry
+     * refused after a BREAK) still ends with that answer. Waits are metered with cause {@code breaker}. Default
+     * {@code ZERO}: fail fast.
+     *
+     * @param max the longest total wait for open breakers, {@code ZERO} for none
+     * @return this builder
+     */
+    public Builder breakerWait(Duration max) {
+      Objects.requireNonNull(max, "breakerWait");
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("Invalid breakerWait (" + max + "): must not be negative");
+      }
+      this.breakerWait = notBeyondLongest("breakerWait", max);
+      return this;
+    }
+
+    /**
+     * Sets how an open wait grows when a breaker trips again before it closed (its half-open trials failed): each
+     * such wait is {@code multiplier} times the one before, at most {@code maxWaitDurationInOpenState}; a breaker that
+     * closes starts again from {@code waitDurationInOpenState}. A short first wait finds a provider that is back
+     * quickly, and the growth keeps the trials into a long outage few (Resilience4j's
+     * {@code waitIntervalFunctionInOpenState} with {@code IntervalFunction.ofExponentialBackoff}; the profile JSON's
+     * {@code defaults.breaker.exponentialBackoffMultiplier} and {@code exponentialMaxWaitDurationInOpenState}, as
+     * Resilience4j's Spring properties name them). Default multiplier {@value ShippingPolicy#DEFAULT_OPEN_WAIT_MULTIPLIER},
+     * longest wait {@value ShippingPolicy#DEFAULT_MAX_OPEN_WAIT_FACTOR} times {@code waitDurationInOpenState} unless
+     * the profile names them (a longest wait from the profile is kept as a multiple of its first wait, so a builder
+     * that shortens the first wait shortens it too); {@code multiplier} 1 keeps every wait at
+     * {@code waitDurationInOpenState}.
+     *
+     * @param multiplier the growth of each repeated open wait, in [1, 10]
+     * @param maxWaitDurationInOpenState the longest open wait, positive; {@link #build()} checks it is at least
+     *     {@code waitDurationInOpenState}
+     * @return this builder
+     */
+    public Builder breakerOpenWaitGrowth(double multiplier, Duration maxWaitDurationInOpenState) {
+      if (!(multiplier >= 1 && multiplier <= 10)) {
+        throw new IllegalArgumentException("Invalid breaker openWaitMultiplier (" + multiplier
+            + "): must be in [1, 10]");
+      }
+      this.openWaitMultiplier = multiplier;
+      this.maxOpenWait = positive("maxWaitDurationInOpenState", maxWaitDurationInOpenState);
+      return this;
+    }
+
+    /**
      * Sets the most breakers kept (one per scope), whatever their states, with their meters. Beyond it the least
      * recently used one is evicted, an idle CLOSED one first; the provider's own breaker never is (for the generic
      * fallback, whose hosts are unbounded, a host's breaker may be, except while a call to that host creates one), and
-     * an OPEN breaker not called for twice its open wait expires. Default 1000.
+     * an OPEN breaker not called for twice its longest open wait expires. Default 1000.
      *
      * @param maxBreakers the most breakers kept; at least 1
      * @return this builder
@@ -868,6 +967,10 @@ public final class ShippingPolicy {
 
     /** {@return the policy} */
     public ShippingPolicy build() {
+      if (maxOpenWait != null && maxOpenWait.compareTo(waitDurationInOpenState) < 0) {
+        throw new IllegalArgumentException("Invalid maxWaitDurationInOpenState (" + maxOpenWait
+            + "): must be >= waitDurationInOpenState (" + waitDurationInOpenState + ")");
+      }
       if (!deadlineSet && maxPollDuration.plusSeconds(30).compareTo(deadline) > 0) {
         // Unless a deadline was set, it grows to fit the longest polling (whenever maxPollDuration was set).
         deadline = maxPollDuration.plusSeconds(30);

@@ -97,6 +97,26 @@ class ProviderProfilesTest {
    * accepted value builds a policy that retries and polls (durations near Long.MAX used to load, then throw
    * ArithmeticException here).
    */
+  @Test
+  void aProfilesBreakerRecoverySettingsReachThePolicyAndItsLongestWaitScalesWithABuildersFirstWait() {
+    // given
+    ProviderProfile profile = parse("{\"id\":\"my-carrier\",\"name\":\"My Carrier\",\"hosts\":[\"api.my.example\"],"
+        + "\"envelope\":{\"codePointers\":[\"/status\"],\"bodySignalsSuccess\":true},"
+        + "\"codes\":{\"0\":{\"decision\":\"SUCCEED\",\"reason\":\"ok\"}},"
+        + "\"defaults\":{\"breaker\":{\"failureRateThreshold\":50,\"minimumNumberOfCalls\":5,"
+        + "\"slidingWindowSize\":20,\"waitDurationInOpenState\":\"30s\",\"permittedNumberOfCallsInHalfOpenState\":3,"
+        + "\"exponentialBackoffMultiplier\":2,\"exponentialMaxWaitDurationInOpenState\":\"5m\"}}}");
+    // when
+    BreakerSettings asProfiled = ShippingPolicy.builder(profile).meterRegistry(new SimpleMeterRegistry()).build()
+        .breaker();
+    BreakerSettings shortened = ShippingPolicy.builder(profile).meterRegistry(new SimpleMeterRegistry())
+        .breaker(50, 20, 5, Duration.ofSeconds(3), 3).build().breaker();
+    // then
+    assertThat(asProfiled).isEqualTo(new BreakerSettings(50, 20, 5, Duration.ofSeconds(30), 3, 2,
+        Duration.ofMinutes(5)));
+    assertThat(shortened.maxOpenWait()).isEqualTo(Duration.ofSeconds(30));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       smallest | 3   | PT0.001S | PT0.001S | PT0.001S | 1     | 1       | PT0.001S | 1    | 1    | PT0.001S | 0.001

@@ -237,9 +237,10 @@ class ShippingPolicyTest {
           .breaker(12.5f, 9, 3, Duration.ofSeconds(7), 1));
       assertThat(policy.initialBackoff()).isEqualTo(Duration.ofMillis(1500));
       assertThat(policy.maxBackoff()).isEqualTo(Duration.ofSeconds(45));
-      assertThat(policy.breaker()).isEqualTo(new BreakerSettings(12.5f, 9, 3, Duration.ofSeconds(7), 1));
+      assertThat(policy.breaker()).isEqualTo(new BreakerSettings(12.5f, 9, 3, Duration.ofSeconds(7), 1, 1.5,
+          Duration.ofSeconds(28)));
       assertThat(policy("clickpost", b -> {}).breaker())
-          .isEqualTo(new BreakerSettings(50, 20, 5, Duration.ofSeconds(60), 2));
+          .isEqualTo(new BreakerSettings(50, 20, 5, Duration.ofSeconds(20), 1, 1.5, Duration.ofSeconds(80)));
     }
 
     @Test
@@ -887,5 +888,21 @@ class ShippingPolicyTest {
         .hasMessageContaining("Invalid maxBackoff");
     assertThatThrownBy(() -> b.pollInterval(Duration.ZERO)).hasMessageContaining("Invalid pollInterval");
     assertThatThrownBy(() -> b.idempotencyKey(null, true)).hasMessageContaining("idempotencyKey");
+    assertThatThrownBy(() -> b.breakerWait(Duration.ofSeconds(-1)))
+        .hasMessage("Invalid breakerWait (PT-1S): must not be negative");
+  }
+
+  @Test
+  void breakerOpenWaitGrowthIsValidatedWhereSetAndAgainstTheFirstWaitAtBuild() {
+    ShippingPolicy.Builder b = ShippingPolicy.builder(ProviderProfiles.builtIn().require("clickpost"));
+    assertThatThrownBy(() -> b.breakerOpenWaitGrowth(0.5, Duration.ofSeconds(60)))
+        .hasMessage("Invalid breaker openWaitMultiplier (0.5): must be in [1, 10]");
+    assertThatThrownBy(() -> b.breakerOpenWaitGrowth(2, Duration.ZERO))
+        .hasMessageContaining("Invalid maxWaitDurationInOpenState");
+    b.breaker(50, 20, 5, Duration.ofSeconds(30), 1).breakerOpenWaitGrowth(2, Duration.ofSeconds(10));
+    assertThatThrownBy(b::build).hasMessage("Invalid maxWaitDurationInOpenState (PT10S): must be >= "
+        + "waitDurationInOpenState (PT30S)");
+    assertThat(b.breakerOpenWaitGrowth(2, Duration.ofSeconds(90)).build().breaker())
+        .isEqualTo(new BreakerSettings(50, 20, 5, Duration.ofSeconds(30), 1, 2, Duration.ofSeconds(90)));
   }
 }

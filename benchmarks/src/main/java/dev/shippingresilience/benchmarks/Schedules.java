@@ -23,6 +23,8 @@ final class Schedules {
 
   /** The schedule whose requests per second the charts show, around its outage window. */
   static final String PROVIDER_OUTAGE = "provider-outage";
+  /** The schedule where couriers behind the aggregators fail. */
+  static final String CARRIER_OUTAGE = "carrier-outage";
   /** The schedule whose lost answers a reconcile lookup wins back. */
   static final String AMBIGUOUS_TIMEOUTS = "ambiguous-timeouts";
   /** The schedule whose 429s per second the charts show. */
@@ -76,7 +78,7 @@ final class Schedules {
     Duration carrierTo = config.ms(3500);
     Duration providerTo = config.ms(2500);
     return List.of(
-        new Spec("carrier-outage",
+        new Spec(CARRIER_OUTAGE,
             "Clickpost courier 5 answers 322 and AfterShip's fedex answers 4703 (both HTTP 200) from "
                 + secs(carrierFrom) + " to " + secs(carrierTo) + "; the aggregators themselves stay healthy",
             background(seed)

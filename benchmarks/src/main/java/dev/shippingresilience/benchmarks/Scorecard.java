@@ -216,6 +216,8 @@ public final class Scorecard {
     if (userProfileLine != null) {
       out.println(userProfileLine.strip());
     }
+    out.println();
+    report.targets().forEach(out::println);
     report.write();
     out.println("wrote " + report.markdownFile() + ", " + report.csvFile() + " and " + report.htmlFile()
         + " with its charts");

@@ -29,6 +29,31 @@ final class ScorecardReport {
       + "outage window had ended and were refused by the strategy's own open circuit breaker (no request sent). '-' = "
       + "the schedule has no outage window.";
 
+  /**
+   * The first window of the simulated rate limits: they count per second from the simulator's start, unscaled by
+   * {@code --time-scale}, so the 429s of this second are the ones a client cannot avoid before it learns the quota.
+   */
+  static final Duration FIRST_RATE_LIMIT_WINDOW = Duration.ofSeconds(1);
+
+  /** Issue 18's targets: the library's success under ambiguous timeouts, at least (share of calls). */
+  static final double TARGET_AMBIGUOUS_SUCCESS = 0.99;
+  /** Issue 18's targets: the library's 429s after the first window of the rate-limit storm, at most. */
+  static final int TARGET_STORM_429S_AFTER_FIRST_WINDOW = 5;
+  /** Issue 18's targets: the library's success in the rate-limit storm, at least (today's). */
+  static final double TARGET_STORM_SUCCESS = 0.975;
+  /** Issue 18's targets: the library's p50 in the rate-limit storm, at most (today's, 1.8 s), in ms. */
+  static final double TARGET_STORM_P50_MS = 1800;
+  /** Issue 18's targets: the library's p99 in the rate-limit storm, at most (today's, 10.9 s), in ms. */
+  static final double TARGET_STORM_P99_MS = 10_900;
+  /** Issue 18's targets: calls the library's breakers refuse after an outage ended, at most. */
+  static final int TARGET_BLOCKED_AFTER = 2;
+  /**
+   * Issue 18's targets: the library's requests into each outage, at most: today's, as the README's table of
+   * 2026-12-01 shows them (the issue quotes 9 and 14 from an earlier run).
+   */
+  static final Map<String, Integer> TARGET_INTO_OUTAGE = Map.of(Schedules.PROVIDER_OUTAGE, 10,
+      Schedules.CARRIER_OUTAGE, 15);
+
   static final String CSV_HEADER = "schedule,strategy,calls,succeeded,success_rate,requests,attempts_per_call,"
       + "duplicates_created,too_many_requests,requests_during_outage,p50_ms,p99_ms,time_to_recover_s,"
       + "blocked_after_outage";
@@ -93,6 +118,15 @@ final class ScorecardReport {
 
     double amplification() {
       return calls == 0 ? 0 : requests / (double) calls;
+    }
+
+    /**
+     * Returns the 429s this strategy's client received after the first rate-limit window
+     * ({@link #FIRST_RATE_LIMIT_WINDOW} from the simulator's start), from the request log's timestamps.
+     */
+    long tooManyRequestsAfterFirstWindow() {
+      long from = FIRST_RATE_LIMIT_WINDOW.toNanos();
+      return java.util.Arrays.stream(timeline.tooManyRequestsNanos()).filter(t -> t >= from).count();
     }
 
     static Row of(Schedules.Spec spec, String strategy, List<Scorecard.CallRecord> records, SimulatorStats stats,
@@ -241,6 +275,62 @@ final class ScorecardReport {
     return b.toString();
   }
 
+  /**
+   * Returns one line per target of issue 18, each "met" or "not met" with the library's figures against the bounds,
+   * or "not run" when the schedule or the library's row is missing.
+   */
+  List<String> targets() {
+    List<String> lines = new ArrayList<>();
+    lines.add(target("ambiguous-timeouts", r -> {
+      boolean ok = r.successRate() >= TARGET_AMBIGUOUS_SUCCESS && r.duplicates() == 0;
+      return verdict(ok, String.format(Locale.ROOT, "success %.1f%% (>= %.0f%%), %d duplicates (= 0)",
+          r.successRate() * 100, TARGET_AMBIGUOUS_SUCCESS * 100, r.duplicates()));
+    }));
+    lines.add(target(Schedules.RATE_LIMIT_STORM, r -> {
+      long after = r.tooManyRequestsAfterFirstWindow();
+      boolean ok = after <= TARGET_STORM_429S_AFTER_FIRST_WINDOW && r.successRate() >= TARGET_STORM_SUCCESS
+          && r.p50Millis() <= TARGET_STORM_P50_MS && r.p99Millis() <= TARGET_STORM_P99_MS;
+      return verdict(ok, String.format(Locale.ROOT, "%d 429s after the first window (<= %d; %d in all), success "
+              + "%.1f%% (>= %.1f%%), p50 %.2f s (<= %.1f s), p99 %.2f s (<= %.1f s)", after,
+          TARGET_STORM_429S_AFTER_FIRST_WINDOW, r.tooManyRequests(), r.successRate() * 100,
+          TARGET_STORM_SUCCESS * 100, r.p50Millis() / 1000, TARGET_STORM_P50_MS / 1000, r.p99Millis() / 1000,
+          TARGET_STORM_P99_MS / 1000));
+    }));
+    for (String outage : List.of(Schedules.PROVIDER_OUTAGE, Schedules.CARRIER_OUTAGE)) {
+      lines.add(target(outage, r -> {
+        Row best = null;
+        for (Row other : rows) {
+          if (other.schedule().equals(outage) && !other.strategy().equals(Strategies.LIBRARY)
+              && (best == null || other.succeeded() > best.succeeded())) {
+            best = other;
+          }
+        }
+        int bestSucceeded = best == null ? 0 : best.succeeded();
+        int bound = TARGET_INTO_OUTAGE.get(outage);
+        boolean ok = r.blockedAfter() <= TARGET_BLOCKED_AFTER && r.succeeded() >= bestSucceeded
+            && r.duringOutage() <= bound;
+        return verdict(ok, String.format(Locale.ROOT, "blocked after %d (<= %d), success %.1f%% (>= %.1f%%, the "
+                + "best other: %s), into outage %d (<= %d, today's)", r.blockedAfter(), TARGET_BLOCKED_AFTER,
+            r.successRate() * 100, best == null ? 0 : best.successRate() * 100,
+            best == null ? "none" : best.strategy(), r.duringOutage(), bound));
+      }));
+    }
+    return lines;
+  }
+
+  private String target(String schedule, java.util.function.Function<Row, String> check) {
+    for (Row r : rows) {
+      if (r.schedule().equals(schedule) && r.strategy().equals(Strategies.LIBRARY)) {
+        return "target " + schedule + ": " + check.apply(r);
+      }
+    }
+    return "target " + schedule + ": not run";
+  }
+
+  private static String verdict(boolean met, String figures) {
+    return (met ? "met: " : "not met: ") + figures;
+  }
+
   /** Returns the run's settings and machine in one sentence. */
   private String summary() {
     return String.format(Locale.ROOT, "Seed %d, %d concurrent callers, %d logical calls per run arriving evenly "
@@ -275,6 +365,9 @@ final class ScorecardReport {
     b.append("Regenerate: `").append(command()).append("`\n\n");
     b.append("Charts: `index.html` beside this file.\n\n");
     b.append("## Results\n\n").append(table()).append('\n');
+    b.append("Targets of issue 18 (the library's row against each bound):\n\n");
+    targets().forEach(t -> b.append("- ").append(t).append('\n'));
+    b.append('\n');
     b.append("- **success**: logical calls that reached the provider's goal. Every strategy's final response is "
         + "judged the same way, by the library's `ResponseClassifier` (final HTTP status and body code): the call "
         + "succeeded when the decision is SUCCEED (an order or label created or already placed, every tracking "

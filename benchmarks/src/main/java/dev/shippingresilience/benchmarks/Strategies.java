@@ -225,7 +225,12 @@ final class Strategies {
               .pollInterval(config.ms(100))
               .maxPollDuration(config.ms(3000))
               .deadline(config.ms(8000))
-              .breaker(50, 20, 5, config.ms(1000), 2))
+              // the first open wait scaled as the others (1 s stood for the profiles' earlier 60 s); the half-open
+              // trials and the wait's growth are the defaults: 1 trial, x1.5 per failed trial, at most 4x
+              .breaker(50, 20, 5, config.ms(300), ShippingPolicy.DEFAULT_HALF_OPEN_CALLS)
+              // opt-in (default: fail fast): a call refused by an open breaker waits up to the backoff's cap for
+              // the next trial, checking every 100 ms, so calls arriving just after an outage are not refused
+              .breakerWait(config.ms(1000)))
           // the simulated plan's limits, as a team would configure its own plan
           .configure(Workload.AFTERSHIP, b -> b.rateLimit(Schedules.PLAN_AFTERSHIP_PER_SECOND, Duration.ofSeconds(1)))
           .configure(Workload.SEVENTEEN_TRACK,
@@ -253,8 +258,8 @@ final class Strategies {
       for (String id : ids) {
         b.append("\n  - ").append(policies.require(id));
       }
-      b.append("\n  - all: 2 half-open calls per breaker, one breaker per scope (provider, provider/carrier:ID); "
-          + "default retry budget (").append(ShippingPolicy.DEFAULT_BUDGET_TOKENS).append(" tokens per provider, +")
+      b.append("\n  - all: one breaker per scope (provider, provider/carrier:ID); default retry budget (")
+          .append(ShippingPolicy.DEFAULT_BUDGET_TOKENS).append(" tokens per provider, +")
           .append(ShippingPolicy.DEFAULT_BUDGET_RATIO).append(" per success, retries only while more than half "
           + "remain); default maxRetryAfter 2 min; Abicart Order.get tagged CallOptions.safeToRepeat(true)");
       return b.toString();

@@ -109,6 +109,34 @@ class ScorecardTest {
     }
 
     @Test
+    void printsOneMetOrNotMetLineWithItsFiguresPerTargetOfIssue18AfterTheTableAndInTheMarkdown() throws IOException {
+      // then: the smoke run is too small to meet them; only that each line is there is checked
+      String printed = stdout.toString(StandardCharsets.UTF_8);
+      List<String> targets = report.targets();
+      assertThat(targets).hasSize(4);
+      assertThat(targets.get(0)).matches("target ambiguous-timeouts: (met|not met): success .*%.* duplicates.*");
+      assertThat(targets.get(1)).matches("target rate-limit-storm: (met|not met): \\d+ 429s after the first "
+          + "window \\(<= 5; \\d+ in all\\), success .*, p50 .* s .*, p99 .* s .*");
+      assertThat(targets.get(2)).matches("target provider-outage: (met|not met): blocked after \\d+ \\(<= 2\\), "
+          + "success .*best other: .*into outage \\d+ \\(<= 10, today's\\)");
+      assertThat(targets.get(3)).startsWith("target carrier-outage: ").contains("into outage", "(<= 15, today's)");
+      assertThat(printed.indexOf(targets.get(0))).isGreaterThan(printed.indexOf("| rate-limit-storm"));
+      assertThat(printed).contains(targets);
+      assertThat(Files.readString(out.resolve("scorecard.md"))).contains(targets);
+    }
+
+    @Test
+    void theLateTooManyRequestsAreCountedFromTheFirstWindowOnwards() {
+      // given: 429s at 0.2 s and 0.999 s (first window), 1.0 s and 2.5 s (after it)
+      RequestLog.Timeline timeline = new RequestLog.Timeline(new long[0],
+          new long[] {200_000_000L, 999_000_000L, 1_000_000_000L, 2_500_000_000L});
+      ScorecardReport.Row row = new ScorecardReport.Row("rate-limit-storm", Strategies.LIBRARY, 1, 1, 4, 0, 4, 0, 1,
+          1, Double.NaN, -1, Map.of(), 1, timeline);
+      // then
+      assertThat(row.tooManyRequestsAfterFirstWindow()).isEqualTo(2);
+    }
+
+    @Test
     void theAllProvidersScheduleRunsTheSixAddedAsDataThroughEveryStrategyAndScoresEachProvider() throws IOException {
       // given
       Schedules.Spec all = Schedules.all(config).stream()

@@ -235,9 +235,20 @@ public final class ProfileModel {
   /** Client-side rate limit. */
   public record RateLimitSpec(int limitForPeriod, Duration period) {}
 
-  /** Circuit-breaker settings. */
+  /**
+   * Circuit-breaker settings; the last three are optional ({@code null} when the profile names none).
+   *
+   * @param failureRateThreshold the percentage of BREAK calls that opens a breaker
+   * @param minimumNumberOfCalls the calls needed before the rate counts
+   * @param slidingWindowSize the calls the rate is measured over
+   * @param waitDurationInOpenState the first open wait
+   * @param permittedNumberOfCallsInHalfOpenState the trial calls of a half-open breaker, or {@code null}
+   * @param exponentialBackoffMultiplier the growth of each repeated open wait, or {@code null}
+   * @param exponentialMaxWaitDurationInOpenState the longest open wait, or {@code null}
+   */
   public record BreakerSpec(float failureRateThreshold, int minimumNumberOfCalls, int slidingWindowSize,
-      Duration waitDurationInOpenState) {}
+      Duration waitDurationInOpenState, @Nullable Integer permittedNumberOfCallsInHalfOpenState,
+      @Nullable Double exponentialBackoffMultiplier, @Nullable Duration exponentialMaxWaitDurationInOpenState) {}
 
   /**
    * Engine defaults from the profile; every field may be absent ({@code learnRateLimitWindow} is {@code true} unless

@@ -69,6 +69,8 @@ public final class ProfileParser {
   private static final int MAX_POLLS = 10_000;
   /** The most rateLimit limitForPeriod: {@value}. */
   private static final int MAX_LIMIT_FOR_PERIOD = 1_000_000;
+  /** The largest breaker exponentialBackoffMultiplier: {@value}. */
+  static final double MAX_OPEN_WAIT_MULTIPLIER = 10;
   /** The largest breaker slidingWindowSize: {@value} (each breaker keeps an array of this many calls). */
   private static final int MAX_SLIDING_WINDOW = 1_000;
 
@@ -1136,7 +1138,8 @@ public final class ProfileParser {
     if (br != null && !br.isNull()) {
       String bp = child(p, "breaker");
       allowOnly(br, bp, "failureRateThreshold", "minimumNumberOfCalls", "slidingWindowSize",
-          "waitDurationInOpenState");
+          "waitDurationInOpenState", "permittedNumberOfCallsInHalfOpenState", "exponentialBackoffMultiplier",
+          "exponentialMaxWaitDurationInOpenState");
       JsonValue rateValue = br.get("failureRateThreshold");
       float rate = rateValue == null || !rateValue.isNumber() ? Float.NaN : (float) rateValue.doubleValue();
       if (!(rate > 0 && rate <= 100)) {
@@ -1153,7 +1156,22 @@ public final class ProfileParser {
         throw error(bp, "needs failureRateThreshold, minimumNumberOfCalls, slidingWindowSize and "
             + "waitDurationInOpenState");
       }
-      breaker = new BreakerSpec(rate, minCalls, window, wait);
+      Integer halfOpen = boundedInt(br, bp, "permittedNumberOfCallsInHalfOpenState", MAX_SLIDING_WINDOW);
+      Double multiplier = null;
+      JsonValue m = br.get("exponentialBackoffMultiplier");
+      if (m != null && !m.isNull()) {
+        if (!m.isNumber() || !(m.doubleValue() >= 1 && m.doubleValue() <= MAX_OPEN_WAIT_MULTIPLIER)) {
+          throw error(child(bp, "exponentialBackoffMultiplier"), "expected a number from 1 to "
+              + (int) MAX_OPEN_WAIT_MULTIPLIER + ", got " + m);
+        }
+        multiplier = m.doubleValue();
+      }
+      Duration longest = duration(br, bp, "exponentialMaxWaitDurationInOpenState", MAX_LONG_WAIT);
+      if (longest != null && longest.compareTo(wait) < 0) {
+        throw error(child(bp, "exponentialMaxWaitDurationInOpenState"), "must be at least waitDurationInOpenState ("
+            + wait + "), got " + longest);
+      }
+      breaker = new BreakerSpec(rate, minCalls, window, wait, halfOpen, multiplier, longest);
     }
     String keyHeader = optionalText(n, p, "idempotencyKeyHeader");
     if (keyHeader != null) {

@@ -29,12 +29,12 @@ import org.jspecify.annotations.Nullable;
  *       right now is not pushed out by its own call. Host-level breakers are otherwise evictable, since the hosts
  *       of the generic fallback are unbounded.
  *   <li><b>Expired</b> breakers are dropped whenever a breaker is created and whenever the states are read, full or
- *       not: an OPEN breaker opened at least {@value #EXPIRY_FACTOR} &times; {@code waitDurationInOpenState} ago (no
+ *       not: an OPEN breaker opened at least {@value #EXPIRY_FACTOR} &times; its longest open wait ago (no
  *       call came since its open wait ended, or it would be HALF_OPEN: the next call would only find it ready for
  *       trial calls anyway), and any breaker not used for {@code max(}{@value #EXPIRY_FACTOR} &times;
- *       {@code waitDurationInOpenState, }{@link #MIN_IDLE_EXPIRY}{@code )}. Time is the policy's clock.
+ *       {@code longest open wait, }{@link #MIN_IDLE_EXPIRY}{@code )}. Time is the policy's clock.
  *   <li>When still full, one breaker makes room for the new one: a CLOSED breaker idle for at least
- *       {@code waitDurationInOpenState} if there is one, else any breaker (OPEN and HALF_OPEN included); the least
+ *       the longest open wait if there is one, else any breaker (OPEN and HALF_OPEN included); the least
  *       recently used first in both cases. A strict LRU order among busy breakers keeps two scopes in use from
  *       evicting each other while older ones remain.
  * </ol>
@@ -81,7 +81,8 @@ public final class ScopedBreakers {
    * @param config the config of every breaker
    * @param maxBreakers the most breakers kept, protected ones aside (see the class comment)
    * @param clock the clock for idle and open times
-   * @param openWait the breakers' wait in the OPEN state, the unit of expiry
+   * @param openWait the breakers' longest wait in the OPEN state (their waits may grow on repeated trips up to it),
+   *     the unit of expiry
    * @param onCreate called once per new breaker (to subscribe to its events)
    */
   public ScopedBreakers(CircuitBreakerRegistry registry, CircuitBreakerConfig config, int maxBreakers, Clock clock,

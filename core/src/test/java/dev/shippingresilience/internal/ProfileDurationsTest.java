@@ -75,6 +75,21 @@ class ProfileDurationsTest {
       assertThat(d.breaker().waitDurationInOpenState()).isEqualTo(Duration.ofDays(1));
     }
 
+    @Test
+    void theBreakersRecoverySettingsAreReadWhenGivenAndNullWhenNot() {
+      Defaults d = defaults("\"breaker\":{\"failureRateThreshold\":50,\"minimumNumberOfCalls\":5,"
+          + "\"slidingWindowSize\":20,\"waitDurationInOpenState\":\"20s\",\"permittedNumberOfCallsInHalfOpenState\":3,"
+          + "\"exponentialBackoffMultiplier\":1.5,\"exponentialMaxWaitDurationInOpenState\":\"80s\"}");
+      assertThat(d.breaker().permittedNumberOfCallsInHalfOpenState()).isEqualTo(3);
+      assertThat(d.breaker().exponentialBackoffMultiplier()).isEqualTo(1.5);
+      assertThat(d.breaker().exponentialMaxWaitDurationInOpenState()).isEqualTo(Duration.ofSeconds(80));
+      Defaults without = defaults("\"breaker\":{\"failureRateThreshold\":50,\"minimumNumberOfCalls\":5,"
+          + "\"slidingWindowSize\":20,\"waitDurationInOpenState\":\"20s\"}");
+      assertThat(without.breaker().permittedNumberOfCallsInHalfOpenState()).isNull();
+      assertThat(without.breaker().exponentialBackoffMultiplier()).isNull();
+      assertThat(without.breaker().exponentialMaxWaitDurationInOpenState()).isNull();
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', textBlock = """
         maxBackoff      | 1h    | true

@@ -94,6 +94,8 @@ public final class ShippingResilienceEndpoint {
     out.put("minimumCalls", b.minimumCalls());
     out.put("openWait", b.openWait().toString());
     out.put("halfOpenCalls", b.halfOpenCalls());
+    out.put("openWaitMultiplier", b.openWaitMultiplier());
+    out.put("maxOpenWait", b.maxOpenWait().toString());
     return out;
   }
 

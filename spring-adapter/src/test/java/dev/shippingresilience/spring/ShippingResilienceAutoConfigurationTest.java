@@ -183,7 +183,7 @@ class ShippingResilienceAutoConfigurationTest {
             assertThat(clickpost.pauseJitter()).as("untouched").isEqualTo(ShippingPolicy.DEFAULT_PAUSE_JITTER);
             assertThat(policies.require("abicart").retryBudgetTokens()).isEqualTo(20);
             assertThat(policies.require("generic-http").breakerDescription())
-                .isEqualTo("25.0% of 8 calls (min 4), open 30000 ms");
+                .isEqualTo("25.0% of 8 calls (min 4), open 10000 ms");
             assertThat(policies.require("aftership-shipping").maxAttempts()).as("untouched").isEqualTo(4);
           });
     }
@@ -536,8 +536,9 @@ class ShippingResilienceAutoConfigurationTest {
             assertThat(clickpost.get("initialBackoff")).isEqualTo("PT1S");
             @SuppressWarnings("unchecked")
             Map<Object, Object> breaker = (Map<Object, Object>) clickpost.get("breaker");
-            assertThat(breaker).containsEntry("openWait", "PT1M")
-                .containsEntry("windowSize", 20).containsEntry("minimumCalls", 5);
+            assertThat(breaker).containsEntry("openWait", "PT20S")
+                .containsEntry("windowSize", 20).containsEntry("minimumCalls", 5).containsEntry("halfOpenCalls", 1)
+                .containsEntry("openWaitMultiplier", 1.5).containsEntry("maxOpenWait", "PT1M20S");
             // one duration format in the endpoint: ISO-8601 (the breaker's wait was "open 60000 ms")
             assertThat(described.toString()).doesNotContainPattern("\\d ?ms\\b");
             assertThat(clickpost.get("sharedLimitsAvailability")).isEqualTo("IN_PROCESS");

@@ -252,7 +252,7 @@ class ShippingResiliencePropertiesTest {
             .run(context -> {
               ShippingPolicies policies = policies(context);
               assertThat(policies.require("clickpost").breaker())
-                  .isEqualTo(new BreakerSettings(25, 8, 4, Duration.ofMinutes(2), 3));
+                  .isEqualTo(new BreakerSettings(25, 8, 4, Duration.ofMinutes(2), 3, 1.5, Duration.ofMinutes(8)));
               assertThat(policies.require("17track").rateLimitDescription()).isEqualTo("5 per PT1S");
             });
         assertThat(logs.lines()).filteredOn(l -> l.level().equals("WARN") && l.text().contains(" is deprecated "))
