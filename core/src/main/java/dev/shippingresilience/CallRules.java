@@ -208,7 +208,7 @@ final class CallRules<R> {
         : new String[] {providerScope, providerScope + "/carrier:" + carrier, operationScope};
     this.acquired = new CircuitBreaker[gateScopes.length];
     this.operationPauseKey = settings.operationPauses ? account + "/operation:" + operationName : null;
-    // An operation with a rate limit of its own takes its permits from its bucket (Sendcloud counts reads apart).
+    // An operation with a rate limit of its own takes its permits from its bucket (reads counted apart).
     CallSettings.Bucket bucket = settings.bucket(operationName);
     this.rateLimit = bucket != null ? bucket.limit() : settings.rateLimit;
     this.limitKey = bucket == null ? account : oneHost ? bucket.key() : account + "/bucket:" + bucket.name();

@@ -211,7 +211,7 @@ public final class ProfileModel {
   }
 
   /**
-   * An operation's own rate limit: a bucket of its own (Sendcloud counts reads apart from writes), shared by the
+   * An operation's own rate limit: a bucket of its own (a provider that counts reads apart from writes), shared by the
    * operations that name the same bucket, used instead of the provider's {@code defaults.rateLimit}.
    *
    * @param bucket the bucket's name, the operation's name unless the profile names one
