@@ -304,6 +304,22 @@ public final class ShippingPolicy {
     return settings.bucketLimits();
   }
 
+  /**
+   * {@return whether the engine learns the account's rate-limit window from the answers' headers and paces callers
+   * by it} Set by {@link Builder#learnRateLimitWindow(boolean)}; default from the profile (on unless it turns it off).
+   */
+  public boolean learnsRateLimitWindow() {
+    return settings.learnWindow;
+  }
+
+  /**
+   * {@return the longest total wait of a call for open breakers, {@code ZERO} when a refused call fails fast} Set by
+   * {@link Builder#breakerWait(Duration)}; default {@code ZERO}.
+   */
+  public Duration breakerWait() {
+    return settings.breakerWait;
+  }
+
   /** {@return the client-side rate limit, or {@code null} when there is none} */
   public @Nullable RateLimit rateLimit() {
     return settings.rateLimit;

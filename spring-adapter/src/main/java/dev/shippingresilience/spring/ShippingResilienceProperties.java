@@ -450,6 +450,19 @@ public class ShippingResilienceProperties {
      */
     private @Nullable Duration pauseJitter;
 
+    /**
+     * Longest total wait of a call that finds a breaker open for its next trial, instead of failing at once: it
+     * checks again every initial-backoff and is sent as soon as the breaker lets it through. 0s (the default) fails
+     * fast.
+     */
+    private @Nullable Duration breakerWait;
+
+    /**
+     * Whether to learn the account's rate-limit window from the answers' X-RateLimit-Limit, -Remaining and -Reset
+     * headers and pace callers by it. Default from the profile (on unless the profile turns it off).
+     */
+    private @Nullable Boolean learnRateLimitWindow;
+
     /** Circuit breaker of every scope of the provider (provider, carrier, operation). */
     private @Nullable Breaker breaker;
 
@@ -618,6 +631,34 @@ public class ShippingResilienceProperties {
       this.pauseJitter = pauseJitter;
     }
 
+    /** {@return the longest wait for open breakers, or {@code null}} */
+    public @Nullable Duration getBreakerWait() {
+      return breakerWait;
+    }
+
+    /**
+     * Sets the longest total wait of a call for open breakers ({@code 0s} fails fast).
+     *
+     * @param breakerWait the longest total wait of a call for open breakers ({@code 0s} fails fast)
+     */
+    public void setBreakerWait(@Nullable Duration breakerWait) {
+      this.breakerWait = breakerWait;
+    }
+
+    /** {@return whether the rate-limit window is learned from the answers' headers, or {@code null}} */
+    public @Nullable Boolean getLearnRateLimitWindow() {
+      return learnRateLimitWindow;
+    }
+
+    /**
+     * Sets whether the rate-limit window is learned from the answers' headers.
+     *
+     * @param learnRateLimitWindow whether the rate-limit window is learned from the answers' headers
+     */
+    public void setLearnRateLimitWindow(@Nullable Boolean learnRateLimitWindow) {
+      this.learnRateLimitWindow = learnRateLimitWindow;
+    }
+
     /** {@return the breaker settings, or {@code null}} */
     public @Nullable Breaker getBreaker() {
       return breaker;
@@ -705,7 +746,8 @@ public class ShippingResilienceProperties {
 
   /**
    * Circuit-breaker overrides; unset values keep the provider's. The names are the profile JSON's (Resilience4j's):
-   * {@code failure-rate-threshold} is {@code failureRateThreshold} there. The names of earlier releases
+   * {@code failure-rate-threshold} is {@code failureRateThreshold} there, {@code exponential-backoff-multiplier} is
+   * {@code exponentialBackoffMultiplier}. The names of earlier releases
    * ({@code failure-rate}, {@code window-size}, {@code minimum-calls}, {@code open-wait}, {@code half-open-calls}) still
    * work for this release, with a warning at start-up; setting one together with its new name stops start-up.
    */
@@ -726,6 +768,18 @@ public class ShippingResilienceProperties {
 
     /** Trial calls let through while half-open. */
     private @Nullable Integer permittedNumberOfCallsInHalfOpenState;
+
+    /**
+     * Growth of the open wait each time the breaker opens again after failed half-open trials, 1 to 10 (1 keeps
+     * every wait at wait-duration-in-open-state); a breaker that closes starts again from the first wait.
+     */
+    private @Nullable Double exponentialBackoffMultiplier;
+
+    /**
+     * Longest open wait the growth reaches, at least wait-duration-in-open-state. Unset: the profile's, kept as the
+     * same multiple of wait-duration-in-open-state (4 times unless the profile names it).
+     */
+    private @Nullable Duration exponentialMaxWaitDurationInOpenState;
 
     /** Deprecated: use failure-rate-threshold. */
     private @Nullable Float failureRate;
@@ -810,6 +864,34 @@ public class ShippingResilienceProperties {
      */
     public void setPermittedNumberOfCallsInHalfOpenState(@Nullable Integer permittedNumberOfCallsInHalfOpenState) {
       this.permittedNumberOfCallsInHalfOpenState = permittedNumberOfCallsInHalfOpenState;
+    }
+
+    /** {@return the growth of repeated open waits, or {@code null}} */
+    public @Nullable Double getExponentialBackoffMultiplier() {
+      return exponentialBackoffMultiplier;
+    }
+
+    /**
+     * Sets the growth of repeated open waits, in [1, 10].
+     *
+     * @param exponentialBackoffMultiplier the growth of repeated open waits, in [1, 10]
+     */
+    public void setExponentialBackoffMultiplier(@Nullable Double exponentialBackoffMultiplier) {
+      this.exponentialBackoffMultiplier = exponentialBackoffMultiplier;
+    }
+
+    /** {@return the longest open wait, or {@code null}} */
+    public @Nullable Duration getExponentialMaxWaitDurationInOpenState() {
+      return exponentialMaxWaitDurationInOpenState;
+    }
+
+    /**
+     * Sets the longest open wait the growth reaches.
+     *
+     * @param exponentialMaxWaitDurationInOpenState the longest open wait the growth reaches
+     */
+    public void setExponentialMaxWaitDurationInOpenState(@Nullable Duration exponentialMaxWaitDurationInOpenState) {
+      this.exponentialMaxWaitDurationInOpenState = exponentialMaxWaitDurationInOpenState;
     }
 
     /**
@@ -927,10 +1009,11 @@ public class ShippingResilienceProperties {
   /**
    * Client-side rate-limit overrides. The names are the profile JSON's ({@code rateLimit.limitForPeriod},
    * {@code rateLimit.period}); {@code permits}, the old name of {@code limit-for-period}, still works for this release,
-   * with a warning at start-up.
+   * with a warning at start-up. {@code buckets.<bucket>} sets the limit of an operation bucket the profile declares
+   * ({@code operations[].rateLimit.bucket}, e.g. Sendcloud's {@code reads}).
    */
   public static class RateLimit {
-    /** Requests allowed per period; 0 removes the provider's limiter. */
+    /** Requests allowed per period; 0 removes the provider's limiter (and its buckets', except those set here). */
     private @Nullable Integer limitForPeriod;
 
     /** Length of a period (default 1s when the provider has no limiter). */
@@ -938,6 +1021,12 @@ public class ShippingResilienceProperties {
 
     /** Deprecated: use limit-for-period. */
     private @Nullable Integer permits;
+
+    /**
+     * Limits of the profile's operation buckets, by bucket name (e.g. sendcloud's reads); a bucket the profile does
+     * not declare stops start-up. In the defaults block, a bucket applies to every provider that declares it.
+     */
+    private Map<String, BucketLimit> buckets = new LinkedHashMap<>();
 
     /** {@return the requests allowed per period, or {@code null}} */
     public @Nullable Integer getLimitForPeriod() {
@@ -967,6 +1056,20 @@ public class ShippingResilienceProperties {
       this.period = period;
     }
 
+    /** {@return the limits of operation buckets, by bucket name} */
+    public Map<String, BucketLimit> getBuckets() {
+      return buckets;
+    }
+
+    /**
+     * Sets the limits of operation buckets, by bucket name.
+     *
+     * @param buckets the limits of operation buckets, by bucket name
+     */
+    public void setBuckets(Map<String, BucketLimit> buckets) {
+      this.buckets = buckets;
+    }
+
     /**
      * {@return the value given under the old name {@code permits}, or {@code null}}
      *
@@ -988,6 +1091,46 @@ public class ShippingResilienceProperties {
     @Deprecated(since = SINCE, forRemoval = true)
     public void setPermits(@Nullable Integer permits) {
       this.permits = permits;
+    }
+  }
+
+  /**
+   * The limit of one operation bucket ({@code rate-limit.buckets.<bucket>}); an unset value keeps the profile's
+   * limit of that bucket.
+   */
+  public static class BucketLimit {
+    /** Requests of the bucket's operations allowed per period, at least 1. */
+    private @Nullable Integer limitForPeriod;
+
+    /** Length of a period of the bucket. */
+    private @Nullable Duration period;
+
+    /** {@return the requests allowed per period, or {@code null}} */
+    public @Nullable Integer getLimitForPeriod() {
+      return limitForPeriod;
+    }
+
+    /**
+     * Sets the requests allowed per period.
+     *
+     * @param limitForPeriod the requests allowed per period, at least 1
+     */
+    public void setLimitForPeriod(@Nullable Integer limitForPeriod) {
+      this.limitForPeriod = limitForPeriod;
+    }
+
+    /** {@return the period, or {@code null}} */
+    public @Nullable Duration getPeriod() {
+      return period;
+    }
+
+    /**
+     * Sets the period.
+     *
+     * @param period the period
+     */
+    public void setPeriod(@Nullable Duration period) {
+      this.period = period;
     }
   }
 

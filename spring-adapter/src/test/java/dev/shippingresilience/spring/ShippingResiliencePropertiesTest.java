@@ -8,6 +8,7 @@ import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.redis.FailureMode;
 import dev.shippingresilience.spi.LocalLimits;
+import dev.shippingresilience.spi.RateLimit;
 import dev.shippingresilience.spi.SharedLimits;
 import dev.shippingresilience.spring.internal.InvalidShippingPropertyException;
 import dev.shippingresilience.spring.internal.InvalidShippingPropertyFailureAnalyzer;
@@ -85,6 +86,8 @@ class ShippingResiliencePropertiesTest {
         "providers.clickpost.breakr.sliding-window-size=5     | breaker",
         "providers.clickpost.breaker.failure-rate-treshold=30 | failure-rate-threshold",
         "defaults.rate-limit.limit-per-period=5               | limit-for-period",
+        "providers.sendcloud.rate-limit.buckets.reads.limit-per-period=5 | limit-for-period",
+        "defaults.breaker.exponential-backof-multiplier=2     | exponential-backoff-multiplier",
         "redis.failure-mod=fail-open                          | failure-mode",
         "generic-fallbak=true                                 | generic-fallback",
         "defualts.max-attempts=3                              | defaults",
@@ -102,7 +105,8 @@ class ShippingResiliencePropertiesTest {
 
     @Test
     void aKeyNearNothingListsTheValidKeysThere() {
-      failsWith(P + "providers.clickpost.breaker.colour: unknown property (valid here: failure-rate-threshold, "
+      failsWith(P + "providers.clickpost.breaker.colour: unknown property (valid here: "
+          + "exponential-backoff-multiplier, exponential-max-wait-duration-in-open-state, failure-rate-threshold, "
           + "minimum-number-of-calls, permitted-number-of-calls-in-half-open-state, sliding-window-size, "
           + "wait-duration-in-open-state)", P + "providers.clickpost.breaker.colour=red");
     }
@@ -329,6 +333,179 @@ class ShippingResiliencePropertiesTest {
             assertThat(policies.require("clickpost").sharedLimits()).isSameAs(fleet);
             assertThat(policies.require("abicart").sharedLimits()).isNotSameAs(fleet).isInstanceOf(LocalLimits.class);
           });
+    }
+  }
+
+  /**
+   * The engine settings of issue 18 (open-wait growth, breaker wait, learning the rate-limit window, operation
+   * buckets) reach every provider's policy through the defaults block and {@code providers.<id>}, as the older ones do.
+   */
+  @Nested
+  class RecoveryAndQuotaSettings {
+    @Test
+    void theOpenWaitGrowthReachesEveryProviderAndEachProviderOverridesIt() {
+      runner.withPropertyValues(P + "defaults.breaker.exponential-backoff-multiplier=2",
+              P + "providers.clickpost.breaker.exponential-max-wait-duration-in-open-state=5m")
+          .run(context -> {
+            ShippingPolicies policies = policies(context);
+            BreakerSettings clickpost = policies.require("clickpost").breaker();
+            assertThat(clickpost.openWaitMultiplier()).isEqualTo(2.0);
+            assertThat(clickpost.maxOpenWait()).isEqualTo(Duration.ofMinutes(5));
+            assertThat(clickpost.openWait()).as("the first wait is the profile's").isEqualTo(Duration.ofSeconds(20));
+            assertThat(policies.require("clickpost").toString()).contains("x2.0 per failed trial up to 300000 ms");
+            BreakerSettings abicart = policies.require("abicart").breaker();
+            assertThat(abicart.openWaitMultiplier()).isEqualTo(2.0);
+            assertThat(abicart.maxOpenWait()).as("the profile's longest wait").isEqualTo(Duration.ofSeconds(80));
+          });
+    }
+
+    @Test
+    void aShorterFirstWaitShortensTheLongestWaitAsCoreDoes() {
+      runner.withPropertyValues(P + "providers.clickpost.breaker.wait-duration-in-open-state=5s",
+              P + "providers.clickpost.breaker.exponential-backoff-multiplier=3")
+          .run(context -> assertThat(policies(context).require("clickpost").breaker())
+              .extracting(BreakerSettings::openWait, BreakerSettings::openWaitMultiplier, BreakerSettings::maxOpenWait)
+              .containsExactly(Duration.ofSeconds(5), 3.0, Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void theLongestOpenWaitAloneKeepsTheProfilesMultiplier() {
+      runner.withPropertyValues(P + "providers.clickpost.breaker.exponential-max-wait-duration-in-open-state=2m")
+          .run(context -> assertThat(policies(context).require("clickpost").breaker())
+              .extracting(BreakerSettings::openWaitMultiplier, BreakerSettings::maxOpenWait)
+              .containsExactly(ShippingPolicy.DEFAULT_OPEN_WAIT_MULTIPLIER, Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void theBreakerWaitIsOptInPerProvider() {
+      runner.withPropertyValues(P + "defaults.breaker-wait=30s", P + "providers.clickpost.breaker-wait=0s")
+          .run(context -> {
+            ShippingPolicies policies = policies(context);
+            assertThat(policies.require("clickpost").breakerWait()).isZero();
+            assertThat(policies.require("clickpost").toString()).doesNotContain("breakerWait");
+            assertThat(policies.require("abicart").breakerWait()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(policies.require("abicart").toString()).contains("breakerWait=PT30S");
+          });
+    }
+
+    @Test
+    void withoutTheBreakerWaitPropertyARefusedCallFailsFast() {
+      runner.run(context -> assertThat(policies(context).all()).extracting(ShippingPolicy::breakerWait)
+          .containsOnly(ShippingPolicy.DEFAULT_BREAKER_WAIT));
+    }
+
+    @Test
+    void learningTheRateLimitWindowCanBeTurnedOffAndBackOnPerProvider() {
+      runner.withPropertyValues(P + "defaults.learn-rate-limit-window=false",
+              P + "providers.aftership-shipping.learn-rate-limit-window=true")
+          .run(context -> {
+            ShippingPolicies policies = policies(context);
+            assertThat(policies.require("aftership-shipping").learnsRateLimitWindow()).isTrue();
+            assertThat(policies.all()).filteredOn(p -> !p.provider().equals("aftership-shipping"))
+                .extracting(ShippingPolicy::learnsRateLimitWindow).containsOnly(false);
+          });
+    }
+
+    @Test
+    void anOperationBucketsLimitIsSetPerProviderOverTheDefaultsBlock() {
+      runner.withPropertyValues(P + "defaults.rate-limit.buckets.reads.period=30s",
+              P + "providers.sendcloud.rate-limit.buckets.reads.limit-for-period=200")
+          .run(context -> {
+            ShippingPolicy sendcloud = policies(context).require("sendcloud");
+            assertThat(sendcloud.bucketLimits()).containsExactly(
+                java.util.Map.entry("reads", new RateLimit(200, Duration.ofSeconds(30))));
+            assertThat(sendcloud.rateLimitDescription()).isEqualTo("100 per PT1M; bucket reads: 200 per PT30S");
+          });
+    }
+
+    @Test
+    void aBucketsUnsetValueKeepsTheProfiles() {
+      runner.withPropertyValues(P + "defaults.rate-limit.buckets.reads.limit-for-period=50")
+          .run(context -> assertThat(policies(context).require("sendcloud").bucketLimits())
+              .containsEntry("reads", new RateLimit(50, Duration.ofMinutes(1))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "defaults.breaker.exponential-backoff-multiplier=0.5                   | must be between 1 and 10",
+        "providers.clickpost.breaker.exponential-backoff-multiplier=11         | must be between 1 and 10",
+        "providers.clickpost.breaker.exponential-backoff-multiplier=fast       | must be a number",
+        "defaults.breaker.exponential-max-wait-duration-in-open-state=0s       | must be positive",
+        "defaults.breaker.exponential-max-wait-duration-in-open-state=4000d    | must be at most 3650d",
+        "providers.clickpost.breaker-wait=-1s                                  | must not be negative (0s fails fast)",
+        "defaults.breaker-wait=4000d                                           | must be at most 3650d",
+        "defaults.learn-rate-limit-window=sometimes                            | must be true or false",
+        "providers.sendcloud.rate-limit.buckets.reads.limit-for-period=0       | must be >= 1",
+        "defaults.rate-limit.buckets.reads.period=0s                           | must be positive"})
+    void aBadValueNamesThePropertyTheValueAndWhatIsAllowed(String property, String rule) {
+      int eq = property.indexOf('=');
+      failsWith(P + property.substring(0, eq) + ": Invalid value (" + property.substring(eq + 1) + "): " + rule,
+          P + property);
+    }
+
+    @Test
+    void aBucketTheProviderDoesNotDeclareNamesTheDeclaredOnes() {
+      failsWith(P + "providers.sendcloud.rate-limit.buckets.writes: unknown bucket: profile sendcloud declares reads",
+          P + "providers.sendcloud.rate-limit.buckets.writes.limit-for-period=5");
+    }
+
+    @Test
+    void aBucketForAProviderWithoutOperationLimitsIsRefused() {
+      failsWith(P + "providers.clickpost.rate-limit.buckets.reads: unknown bucket: profile clickpost declares no "
+          + "operation rate limits", P + "providers.clickpost.rate-limit.buckets.reads.period=10s");
+    }
+
+    @Test
+    void aBucketOfTheDefaultsBlockThatNoProfileDeclaresIsRefused() {
+      failsWith(P + "defaults.rate-limit.buckets.raeds: unknown bucket: no profile declares it (declared: reads by "
+          + "sendcloud)", P + "defaults.rate-limit.buckets.raeds.limit-for-period=5");
+    }
+
+    @Test
+    void aLongestOpenWaitBelowTheProfilesFirstWaitIsRefused() {
+      failsWith(P + "providers.clickpost.breaker.exponential-max-wait-duration-in-open-state: Invalid value (10s): "
+          + "must be >= the wait duration in open state of profile clickpost (20s)",
+          P + "providers.clickpost.breaker.exponential-max-wait-duration-in-open-state=10s");
+    }
+
+    @Test
+    void aLongestOpenWaitBelowTheDefaultsBlocksFirstWaitNamesIt() {
+      failsWith(P + "providers.abicart.breaker.exponential-max-wait-duration-in-open-state: Invalid value (30s): must "
+          + "be >= " + P + "defaults.breaker.wait-duration-in-open-state (1m)",
+          P + "defaults.breaker.wait-duration-in-open-state=1m",
+          P + "providers.abicart.breaker.exponential-max-wait-duration-in-open-state=30s");
+    }
+
+    @Test
+    void aLongestOpenWaitForAProfileWhoseWaitNeverGrowsAsksForTheMultiplier() {
+      failsWith(P + "providers.steady-carrier.breaker.exponential-max-wait-duration-in-open-state: Invalid value (5m): "
+          + "has no effect, since the open wait of profile steady-carrier does not grow: set " + P
+          + "providers.steady-carrier.breaker.exponential-backoff-multiplier too",
+          P + "profiles[0]=classpath:profiles/steady-carrier.json",
+          P + "providers.steady-carrier.breaker.exponential-max-wait-duration-in-open-state=5m");
+    }
+
+    @Test
+    void theMultiplierAloneForAProfileWhoseWaitNeverGrowsGrowsToCoresDefaultLongestWait() {
+      runner.withPropertyValues(P + "profiles[0]=classpath:profiles/steady-carrier.json",
+              P + "providers.steady-carrier.breaker.exponential-backoff-multiplier=2")
+          .run(context -> assertThat(policies(context).require("steady-carrier").breaker())
+              .extracting(BreakerSettings::openWaitMultiplier, BreakerSettings::maxOpenWait)
+              .containsExactly(2.0, Duration.ofSeconds(20).multipliedBy(ShippingPolicy.DEFAULT_MAX_OPEN_WAIT_FACTOR)));
+    }
+
+    @Test
+    void theMetadataDescribesTheNewPropertiesAndNamesTheDeclaredBuckets() throws IOException {
+      String json;
+      try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+        json = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\s+", "");
+      }
+      for (String name : List.of("breaker-wait", "learn-rate-limit-window", "breaker.exponential-backoff-multiplier",
+          "breaker.exponential-max-wait-duration-in-open-state", "rate-limit.buckets")) {
+        assertThat(json).contains("\"name\":\"" + P + "defaults." + name + "\"");
+      }
+      assertThat(json).contains("\"name\":\"" + P + "defaults.rate-limit.buckets.keys\",\"values\":[{\"value\":"
+          + "\"reads\"");
     }
   }
 

@@ -12,6 +12,7 @@ import dev.shippingresilience.spi.LocalLimits;
 import dev.shippingresilience.spi.SharedLimits;
 import dev.shippingresilience.spring.ShippingResilienceProperties;
 import dev.shippingresilience.spring.ShippingResilienceProperties.Breaker;
+import dev.shippingresilience.spring.ShippingResilienceProperties.BucketLimit;
 import dev.shippingresilience.spring.ShippingResilienceProperties.ProviderSettings;
 import dev.shippingresilience.spring.ShippingResilienceProperties.RateLimit;
 import dev.shippingresilience.spring.ShippingResilienceProperties.RetryBudget;
@@ -23,8 +24,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -99,6 +102,20 @@ public final class PropertiesBinding {
   }
 
   /**
+   * Returns where the settings of one operation bucket live under a provider's (or the defaults block's) settings
+   * {@code provider}: {@code PROVIDER.rate-limit.buckets.reads}, or {@code ...buckets[Odd.Name]} for a name that needs
+   * brackets.
+   */
+  static String bucketPrefix(String provider, String bucket) {
+    return provider + "." + bucketName(bucket);
+  }
+
+  /** {@code rate-limit.buckets.reads}: where one bucket's settings live, relative to a provider's. */
+  private static String bucketName(String bucket) {
+    return "rate-limit.buckets" + (bucket.matches("[a-z0-9-]+") ? "." + bucket : "[" + bucket + "]");
+  }
+
+  /**
    * Checks that every host mapping names a provider of {@code policies}.
    *
    * @throws InvalidShippingPropertyException {@code shipping.resilience.hosts.HOST: unknown provider 'ID' (known: ...)}
@@ -118,7 +135,8 @@ public final class PropertiesBinding {
    * Unknown ids fail here; settings that conflict with each other or with the profile fail when
    * {@code builder.build()} runs them (single values were checked when the properties were bound).
    *
-   * @throws InvalidShippingPropertyException {@code shipping.resilience.providers.ID: unknown provider (known: ...)}
+   * @throws InvalidShippingPropertyException {@code shipping.resilience.providers.ID: unknown provider (known: ...)},
+   *     or a bucket of the defaults block's {@code rate-limit.buckets} that no profile declares
    */
   public static void configure(ShippingResilienceProperties properties, ProviderProfiles profiles,
       ShippingPolicies.Builder builder) {
@@ -128,6 +146,7 @@ public final class PropertiesBinding {
             + " (known: " + known(profiles) + ")", null);
       }
     });
+    checkDefaultBuckets(properties, profiles);
     for (ProviderProfile profile : profiles.all()) {
       Layers layers = new Layers(profile.id(), properties);
       builder.configure(profile.id(), policyBuilder -> {
@@ -170,6 +189,9 @@ public final class PropertiesBinding {
     set(l.get("peek-limit", ProviderSettings::getPeekLimit), size -> b.peekLimit((int) size.toBytes()));
     breaker(profile, l, profileDefaults, b);
     rateLimit(profile, l, profileDefaults, b);
+    buckets(profile, l, profileDefaults, b);
+    set(l.get("learn-rate-limit-window", ProviderSettings::getLearnRateLimitWindow), b::learnRateLimitWindow);
+    set(l.get("breaker-wait", ProviderSettings::getBreakerWait), b::breakerWait);
     Setting<Integer> tokens = l.get("retry-budget.max-tokens", inBudget(RetryBudget::getMaxTokens));
     Setting<Double> ratio = l.get("retry-budget.ratio", inBudget(RetryBudget::getRatio));
     if (tokens != null || ratio != null) {
@@ -218,10 +240,16 @@ public final class PropertiesBinding {
     Setting<Integer> halfOpen = l.get("breaker.permitted-number-of-calls-in-half-open-state",
         inBreaker(Breaker::getPermittedNumberOfCallsInHalfOpenState), "breaker.half-open-calls",
         inBreaker(Breaker::getHalfOpenCalls));
-    if (rate == null && window == null && minimum == null && wait == null && halfOpen == null) {
-      return;
+    if (rate != null || window != null || minimum != null || wait != null || halfOpen != null) {
+      BreakerSettings d = profileDefaults.get().breaker();
+      breaker(profile, d, rate, window, minimum, wait, halfOpen, b);
     }
-    BreakerSettings d = profileDefaults.get().breaker();
+    openWaitGrowth(profile, l, profileDefaults, wait, b);
+  }
+
+  private static void breaker(ProviderProfile profile, BreakerSettings d, @Nullable Setting<Float> rate,
+      @Nullable Setting<Integer> window, @Nullable Setting<Integer> minimum, @Nullable Setting<Duration> wait,
+      @Nullable Setting<Integer> halfOpen, ShippingPolicy.Builder b) {
     int windowSize = value(window, d.windowSize());
     int minimumCalls = value(minimum, d.minimumCalls());
     if (minimumCalls > windowSize) {
@@ -234,6 +262,43 @@ public final class PropertiesBinding {
     }
     b.breaker(value(rate, d.failureRatePercent()), windowSize, minimumCalls, value(wait, d.openWait()),
         value(halfOpen, d.halfOpenCalls()));
+  }
+
+  /**
+   * The growth of repeated open waits: either value alone keeps the other from the profile, and the longest wait
+   * stays the profile's multiple of the first wait when only the first wait or the multiplier is set.
+   */
+  private static void openWaitGrowth(ProviderProfile profile, Layers l, Supplier<ShippingPolicy> profileDefaults,
+      @Nullable Setting<Duration> wait, ShippingPolicy.Builder b) {
+    Setting<Double> multiplier = l.get("breaker.exponential-backoff-multiplier",
+        inBreaker(Breaker::getExponentialBackoffMultiplier));
+    Setting<Duration> longest = l.get("breaker.exponential-max-wait-duration-in-open-state",
+        inBreaker(Breaker::getExponentialMaxWaitDurationInOpenState));
+    if (multiplier == null && longest == null) {
+      return;
+    }
+    BreakerSettings d = profileDefaults.get().breaker();
+    Duration first = value(wait, d.openWait());
+    if (longest == null) {
+      // The profile's longest wait, as a multiple of the first one (core's default when the profile's never grows).
+      double factor = d.openWaitMultiplier() > 1 ? d.maxOpenWait().toNanos() / (double) d.openWait().toNanos()
+          : ShippingPolicy.DEFAULT_MAX_OPEN_WAIT_FACTOR;
+      Duration scaled = wait == null && d.openWaitMultiplier() > 1 ? d.maxOpenWait()
+          : Duration.ofNanos((long) Math.min(PropertiesValidation.LONGEST.toNanos(), first.toNanos() * factor));
+      b.breakerOpenWaitGrowth(multiplier.value(), scaled);
+      return;
+    }
+    if (longest.value().compareTo(first) < 0) {
+      throw conflict(longest, "must be >= " + (wait != null ? wait.property()
+          : "the wait duration in open state of profile " + profile.id()) + " (" + show(first) + ")");
+    }
+    if (multiplier == null && d.openWaitMultiplier() <= 1) {
+      // Silently without effect otherwise: a wait that does not grow never reaches a longest wait.
+      throw conflict(longest, "has no effect, since the open wait of profile " + profile.id() + " does not grow: set "
+          + longest.property().replace("exponential-max-wait-duration-in-open-state",
+              "exponential-backoff-multiplier") + " too");
+    }
+    b.breakerOpenWaitGrowth(value(multiplier, d.openWaitMultiplier()), longest.value());
   }
 
   @SuppressWarnings("removal")
@@ -258,6 +323,62 @@ public final class PropertiesBinding {
     }
     b.rateLimit(limit != null ? limit.value() : d.permits(),
         value(period, d == null ? DEFAULT_RATE_PERIOD : d.period()));
+  }
+
+  /**
+   * Applies the {@code rate-limit.buckets.<bucket>} settings of one provider (its own over the defaults block's); a
+   * value no layer sets keeps the profile's limit of that bucket. A bucket of the provider's own settings that its
+   * profile does not declare fails; the defaults block's apply to the providers that declare them
+   * ({@link #checkDefaultBuckets}).
+   */
+  private static void buckets(ProviderProfile profile, Layers l, Supplier<ShippingPolicy> profileDefaults,
+      ShippingPolicy.Builder b) {
+    for (String bucket : l.bucketNames()) {
+      Setting<Integer> limit = l.get(bucketName(bucket) + ".limit-for-period",
+          inBucket(bucket, BucketLimit::getLimitForPeriod));
+      Setting<Duration> period = l.get(bucketName(bucket) + ".period", inBucket(bucket, BucketLimit::getPeriod));
+      Map<String, dev.shippingresilience.spi.RateLimit> declared = profileDefaults.get().bucketLimits();
+      dev.shippingresilience.spi.RateLimit d = declared.get(bucket);
+      if (d == null) {
+        String property = l.ownBucket(bucket);
+        if (property == null) {
+          continue; // the defaults block's, for the providers that declare it
+        }
+        throw new InvalidShippingPropertyException(property, "unknown bucket: profile " + profile.id()
+            + (declared.isEmpty() ? " declares no operation rate limits" : " declares " + String.join(", ",
+                declared.keySet())), null);
+      }
+      if (limit != null || period != null) {
+        b.rateLimit(bucket, value(limit, d.permits()), value(period, d.period()));
+      }
+    }
+  }
+
+  /**
+   * Checks that every bucket of the defaults block's {@code rate-limit.buckets} is declared by at least one profile.
+   *
+   * @throws InvalidShippingPropertyException {@code shipping.resilience.defaults.rate-limit.buckets.B: unknown
+   *     bucket: no profile declares it (declared: ...)}
+   */
+  private static void checkDefaultBuckets(ShippingResilienceProperties properties, ProviderProfiles profiles) {
+    RateLimit defaults = properties.getDefaults().getRateLimit();
+    if (defaults == null || defaults.getBuckets().isEmpty()) {
+      return;
+    }
+    Map<String, List<String>> declared = new java.util.TreeMap<>();
+    for (ProviderProfile profile : profiles.all()) {
+      ShippingPolicy policy = ShippingPolicy.builder(profile).meterRegistry(new SimpleMeterRegistry()).build();
+      policy.bucketLimits().keySet().forEach(bucket -> declared.computeIfAbsent(bucket, k -> new ArrayList<>())
+          .add(profile.id()));
+    }
+    for (String bucket : defaults.getBuckets().keySet()) {
+      if (!declared.containsKey(bucket)) {
+        throw new InvalidShippingPropertyException(bucketPrefix(PREFIX + ".defaults", bucket), "unknown bucket: no "
+            + "profile declares it (declared: " + (declared.isEmpty() ? "none" : declared.entrySet().stream()
+                .map(e -> e.getKey() + " by " + String.join(", ", e.getValue()))
+                .collect(Collectors.joining("; "))) + ")", null);
+      }
+    }
   }
 
   /**
@@ -342,6 +463,29 @@ public final class PropertiesBinding {
       layers.add(Map.entry(PREFIX + ".defaults", properties.getDefaults()));
     }
 
+    /** The operation buckets any layer sets, the provider's own first. */
+    Set<String> bucketNames() {
+      Set<String> names = new LinkedHashSet<>();
+      for (Map.Entry<String, ProviderSettings> layer : layers) {
+        RateLimit r = layer.getValue().getRateLimit();
+        if (r != null) {
+          names.addAll(r.getBuckets().keySet());
+        }
+      }
+      return names;
+    }
+
+    /**
+     * Where the provider's own settings (not the defaults block's) set {@code bucket}, or {@code null} when they do
+     * not.
+     */
+    @Nullable String ownBucket(String bucket) {
+      Map.Entry<String, ProviderSettings> own = layers.get(0);
+      RateLimit r = own.getValue().getRateLimit();
+      return layers.size() > 1 && r != null && r.getBuckets().containsKey(bucket) ? bucketPrefix(own.getKey(), bucket)
+          : null;
+    }
+
     /** The value of {@code name} from the highest layer that sets it, or {@code null}. */
     <T> @Nullable Setting<T> get(String name, Function<ProviderSettings, @Nullable T> getter) {
       return get(name, getter, name, getter);
@@ -370,6 +514,14 @@ public final class PropertiesBinding {
 
   private static <T> Function<ProviderSettings, @Nullable T> inRateLimit(Function<RateLimit, @Nullable T> getter) {
     return s -> s.getRateLimit() == null ? null : getter.apply(s.getRateLimit());
+  }
+
+  private static <T> Function<ProviderSettings, @Nullable T> inBucket(String bucket,
+      Function<BucketLimit, @Nullable T> getter) {
+    return s -> {
+      BucketLimit limit = s.getRateLimit() == null ? null : s.getRateLimit().getBuckets().get(bucket);
+      return limit == null ? null : getter.apply(limit);
+    };
   }
 
   private static <T> Function<ProviderSettings, @Nullable T> inBudget(Function<RetryBudget, @Nullable T> getter) {

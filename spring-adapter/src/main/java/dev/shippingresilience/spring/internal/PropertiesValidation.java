@@ -85,6 +85,11 @@ final class PropertiesValidation {
       throw invalid(p + ".pause-jitter", pauseJitter, "must not be negative (0s turns it off)");
     }
     notBeyondLongest(p + ".pause-jitter", pauseJitter);
+    Duration breakerWait = s.getBreakerWait();
+    if (breakerWait != null && breakerWait.isNegative()) {
+      throw invalid(p + ".breaker-wait", breakerWait, "must not be negative (0s fails fast)");
+    }
+    notBeyondLongest(p + ".breaker-wait", breakerWait);
     DataSize peekLimit = s.getPeekLimit();
     if (peekLimit != null && (peekLimit.toBytes() < MIN_PEEK_LIMIT || peekLimit.toBytes() > Integer.MAX_VALUE)) {
       throw invalid(p + ".peek-limit", peekLimit, "must be at least " + MIN_PEEK_LIMIT + "B and below 2GB");
@@ -102,12 +107,24 @@ final class PropertiesValidation {
       positive(q + "open-wait", b.getOpenWait());
       atLeast(q + "permitted-number-of-calls-in-half-open-state", b.getPermittedNumberOfCallsInHalfOpenState(), 1);
       atLeast(q + "half-open-calls", b.getHalfOpenCalls(), 1);
+      Double multiplier = b.getExponentialBackoffMultiplier();
+      if (multiplier != null && !(multiplier >= 1 && multiplier <= 10)) {
+        throw invalid(q + "exponential-backoff-multiplier", multiplier, "must be between 1 and 10");
+      }
+      positive(q + "exponential-max-wait-duration-in-open-state", b.getExponentialMaxWaitDurationInOpenState());
     }
     RateLimit r = s.getRateLimit();
     if (r != null) {
       atLeast(p + ".rate-limit.limit-for-period", r.getLimitForPeriod(), 0);
       atLeast(p + ".rate-limit.permits", r.getPermits(), 0);
       positive(p + ".rate-limit.period", r.getPeriod());
+      r.getBuckets().forEach((bucket, limit) -> {
+        if (limit != null) {
+          String q = PropertiesBinding.bucketPrefix(p, bucket);
+          atLeast(q + ".limit-for-period", limit.getLimitForPeriod(), 1);
+          positive(q + ".period", limit.getPeriod());
+        }
+      });
     }
     RetryBudget budget = s.getRetryBudget();
     if (budget != null) {
