@@ -795,6 +795,21 @@ public final class EngineScenarios {
             .transport(new ScriptedTransport().then(200, meta(200)))
             .expect(List.of(), List.of(), "BreakerOpenException", 0),
 
+        scenario("with a breaker wait, a call refused by an open breaker waits for the next trial and becomes it")
+            .policy(b -> b.maxAttempts(1).breaker(50, 2, 2, Duration.ofMillis(1200), 1)
+                .breakerWait(Duration.ofSeconds(5)))
+            .before(w -> {
+              w.call(RequestSnapshot.of("GET", GENERIC), new ScriptedTransport().then(503, ""));
+              w.call(RequestSnapshot.of("GET", GENERIC), new ScriptedTransport().then(503, ""));
+              assertThat(w.policy().breakerStates()).containsEntry("generic-http/host:carrier.example", "OPEN");
+            })
+            .after(w -> assertThat(w.policy().breakerStates())
+                .containsEntry("generic-http/host:carrier.example", "CLOSED"))
+            .expectEvents(List.of("GET " + GENERIC_PATH + " #1"), times(3, "breaker 500ms"), "SUCCEED", 1, List.of(
+                "wait breaker 500ms", "wait breaker 500ms", "wait breaker 500ms",
+                "breaker generic-http/host:carrier.example OPEN -> HALF_OPEN", "send GET #1",
+                "breaker generic-http/host:carrier.example HALF_OPEN -> CLOSED", "decision SUCCEED")),
+
         scenario("a half-open breaker's trial permit goes back when the transport throws an Error")
             .policy(b -> b.maxAttempts(1).breaker(50, 2, 2, Duration.ofSeconds(1), 1))
             .before(w -> {
