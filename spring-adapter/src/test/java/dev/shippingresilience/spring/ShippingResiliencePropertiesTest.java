@@ -72,6 +72,12 @@ class ShippingResiliencePropertiesTest {
     return found;
   }
 
+  /** {@code shipping.resilience.KEY: Invalid value (VALUE): RULE} for {@code property} {@code KEY=VALUE}. */
+  private static String invalid(String property, String rule) {
+    int eq = property.indexOf('=');
+    return P + property.substring(0, eq) + ": Invalid value (" + property.substring(eq + 1) + "): " + rule;
+  }
+
   private static ShippingPolicies policies(AssertableApplicationContext context) {
     assertThat(context).hasNotFailed();
     return context.getBean(ShippingPolicies.class);
@@ -209,12 +215,6 @@ class ShippingResiliencePropertiesTest {
         "redis.key-prefix=my app:          | must not be blank nor contain spaces"})
     void redisSettingsAreCheckedWhileRedisIsOff(String property, String rule) {
       failsWith(invalid(property, rule), P + property);
-    }
-
-    /** {@code shipping.resilience.KEY: Invalid value (VALUE): RULE} for {@code property} {@code KEY=VALUE}. */
-    private String invalid(String property, String rule) {
-      int eq = property.indexOf('=');
-      return P + property.substring(0, eq) + ": Invalid value (" + property.substring(eq + 1) + "): " + rule;
     }
 
     @Test
@@ -438,9 +438,7 @@ class ShippingResiliencePropertiesTest {
         "providers.sendcloud.rate-limit.buckets.reads.limit-for-period=0       | must be >= 1",
         "defaults.rate-limit.buckets.reads.period=0s                           | must be positive"})
     void aBadValueNamesThePropertyTheValueAndWhatIsAllowed(String property, String rule) {
-      int eq = property.indexOf('=');
-      failsWith(P + property.substring(0, eq) + ": Invalid value (" + property.substring(eq + 1) + "): " + rule,
-          P + property);
+      failsWith(invalid(property, rule), P + property);
     }
 
     @Test

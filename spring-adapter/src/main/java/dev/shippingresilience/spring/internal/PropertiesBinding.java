@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -280,12 +281,13 @@ public final class PropertiesBinding {
     BreakerSettings d = profileDefaults.get().breaker();
     Duration first = value(wait, d.openWait());
     if (longest == null) {
-      // The profile's longest wait, as a multiple of the first one (core's default when the profile's never grows).
-      double factor = d.openWaitMultiplier() > 1 ? d.maxOpenWait().toNanos() / (double) d.openWait().toNanos()
+      // The profile's longest wait, kept as a multiple of the first one as core keeps it (core's default multiple
+      // when the profile's wait never grows).
+      boolean grows = d.openWaitMultiplier() > 1;
+      double factor = grows ? d.maxOpenWait().toNanos() / (double) d.openWait().toNanos()
           : ShippingPolicy.DEFAULT_MAX_OPEN_WAIT_FACTOR;
-      Duration scaled = wait == null && d.openWaitMultiplier() > 1 ? d.maxOpenWait()
-          : Duration.ofNanos((long) Math.min(PropertiesValidation.LONGEST.toNanos(), first.toNanos() * factor));
-      b.breakerOpenWaitGrowth(multiplier.value(), scaled);
+      b.breakerOpenWaitGrowth(multiplier.value(), grows && wait == null ? d.maxOpenWait()
+          : Duration.ofNanos((long) Math.min(PropertiesValidation.LONGEST.toNanos(), first.toNanos() * factor)));
       return;
     }
     if (longest.value().compareTo(first) < 0) {
@@ -365,7 +367,7 @@ public final class PropertiesBinding {
     if (defaults == null || defaults.getBuckets().isEmpty()) {
       return;
     }
-    Map<String, List<String>> declared = new java.util.TreeMap<>();
+    Map<String, List<String>> declared = new TreeMap<>();
     for (ProviderProfile profile : profiles.all()) {
       ShippingPolicy policy = ShippingPolicy.builder(profile).meterRegistry(new SimpleMeterRegistry()).build();
       policy.bucketLimits().keySet().forEach(bucket -> declared.computeIfAbsent(bucket, k -> new ArrayList<>())
