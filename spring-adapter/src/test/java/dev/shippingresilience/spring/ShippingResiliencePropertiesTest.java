@@ -78,6 +78,14 @@ class ShippingResiliencePropertiesTest {
     return P + property.substring(0, eq) + ": Invalid value (" + property.substring(eq + 1) + "): " + rule;
   }
 
+  /** The generated configuration metadata, white space removed. */
+  private static String metadataWithoutSpaces() throws IOException {
+    try (InputStream in = ShippingResiliencePropertiesTest.class.getResourceAsStream(
+        "/META-INF/spring-configuration-metadata.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\s+", "");
+    }
+  }
+
   private static ShippingPolicies policies(AssertableApplicationContext context) {
     assertThat(context).hasNotFailed();
     return context.getBean(ShippingPolicies.class);
@@ -202,7 +210,17 @@ class ShippingResiliencePropertiesTest {
         "defaults.breaker.failure-rate-threshold=0 | must be a percentage above 0 and at most 100",
         "defaults.retry-budget.ratio=1.5           | must be above 0 and at most 1",
         "defaults.rate-limit.limit-for-period=-1   | must be >= 0",
-        "defaults.poll-interval=4000d              | must be at most 3650d"})
+        "defaults.poll-interval=4000d              | must be at most 3650d",
+        "defaults.breaker.exponential-backoff-multiplier=0.5                | must be between 1 and 10",
+        "providers.clickpost.breaker.exponential-backoff-multiplier=11      | must be between 1 and 10",
+        "providers.clickpost.breaker.exponential-backoff-multiplier=fast    | must be a number",
+        "defaults.breaker.exponential-max-wait-duration-in-open-state=0s    | must be positive",
+        "defaults.breaker.exponential-max-wait-duration-in-open-state=4000d | must be at most 3650d",
+        "providers.clickpost.breaker-wait=-1s                               | must not be negative (0s fails fast)",
+        "defaults.breaker-wait=4000d                                        | must be at most 3650d",
+        "defaults.learn-rate-limit-window=sometimes                         | must be true or false",
+        "providers.sendcloud.rate-limit.buckets.reads.limit-for-period=0    | must be >= 1",
+        "defaults.rate-limit.buckets.reads.period=0s                        | must be positive"})
     void aValueOfTheWrongTypeOrOutOfRangeNamesThePropertyTheValueAndWhatIsAllowed(String property, String rule) {
       failsWith(invalid(property, rule), P + property);
     }
@@ -284,10 +302,7 @@ class ShippingResiliencePropertiesTest {
 
     @Test
     void theMetadataNamesEachOldNamesReplacementAsTheHandlerDoes() throws IOException {
-      String json;
-      try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-        json = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\s+", "");
-      }
+      String json = metadataWithoutSpaces();
       StrictPropertiesBindHandler.DEPRECATED_NAMES.forEach((old, replacement) -> assertThat(json)
           .contains("\"name\":\"" + P + "defaults." + old + "\"")
           .contains("\"replacement\":\"" + P + "defaults." + replacement + "\""));
@@ -425,22 +440,6 @@ class ShippingResiliencePropertiesTest {
               .containsEntry("reads", new RateLimit(50, Duration.ofMinutes(1))));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "defaults.breaker.exponential-backoff-multiplier=0.5                   | must be between 1 and 10",
-        "providers.clickpost.breaker.exponential-backoff-multiplier=11         | must be between 1 and 10",
-        "providers.clickpost.breaker.exponential-backoff-multiplier=fast       | must be a number",
-        "defaults.breaker.exponential-max-wait-duration-in-open-state=0s       | must be positive",
-        "defaults.breaker.exponential-max-wait-duration-in-open-state=4000d    | must be at most 3650d",
-        "providers.clickpost.breaker-wait=-1s                                  | must not be negative (0s fails fast)",
-        "defaults.breaker-wait=4000d                                           | must be at most 3650d",
-        "defaults.learn-rate-limit-window=sometimes                            | must be true or false",
-        "providers.sendcloud.rate-limit.buckets.reads.limit-for-period=0       | must be >= 1",
-        "defaults.rate-limit.buckets.reads.period=0s                           | must be positive"})
-    void aBadValueNamesThePropertyTheValueAndWhatIsAllowed(String property, String rule) {
-      failsWith(invalid(property, rule), P + property);
-    }
-
     @Test
     void aBucketTheProviderDoesNotDeclareNamesTheDeclaredOnes() {
       failsWith(P + "providers.sendcloud.rate-limit.buckets.writes: unknown bucket: profile sendcloud declares reads",
@@ -494,10 +493,7 @@ class ShippingResiliencePropertiesTest {
 
     @Test
     void theMetadataDescribesTheNewPropertiesAndNamesTheDeclaredBuckets() throws IOException {
-      String json;
-      try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-        json = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("\\s+", "");
-      }
+      String json = metadataWithoutSpaces();
       for (String name : List.of("breaker-wait", "learn-rate-limit-window", "breaker.exponential-backoff-multiplier",
           "breaker.exponential-max-wait-duration-in-open-state", "rate-limit.buckets")) {
         assertThat(json).contains("\"name\":\"" + P + "defaults." + name + "\"");
