@@ -1010,7 +1010,7 @@ public class ShippingResilienceProperties {
    * Client-side rate-limit overrides. The names are the profile JSON's ({@code rateLimit.limitForPeriod},
    * {@code rateLimit.period}); {@code permits}, the old name of {@code limit-for-period}, still works for this release,
    * with a warning at start-up. {@code buckets.<bucket>} sets the limit of an operation bucket the profile declares
-   * ({@code operations[].rateLimit.bucket}, e.g. Sendcloud's {@code reads}).
+   * ({@code operations[].rateLimit.bucket}, e.g. {@code reads} for a provider that counts reads apart).
    */
   public static class RateLimit {
     /** Requests allowed per period; 0 removes the provider's limiter (and its buckets', except those set here). */
@@ -1023,7 +1023,7 @@ public class ShippingResilienceProperties {
     private @Nullable Integer permits;
 
     /**
-     * Limits of the profile's operation buckets, by bucket name (e.g. sendcloud's reads); a bucket the profile does
+     * Limits of the profile's operation buckets, by bucket name; a bucket the profile does
      * not declare stops start-up. In the defaults block, a bucket applies to every provider that declares it.
      */
     private Map<String, BucketLimit> buckets = new LinkedHashMap<>();
