@@ -63,7 +63,12 @@ public final class ShippingResilienceEndpoint {
       p.put("maxPollDuration", policy.maxPollDuration().toString());
       p.put("deadline", policy.deadline().toString());
       p.put("rateLimit", rateLimit(policy.rateLimit()));
+      Map<String, Object> buckets = new LinkedHashMap<>();
+      policy.bucketLimits().forEach((bucket, limit) -> buckets.put(bucket, rateLimit(limit)));
+      p.put("rateLimitBuckets", buckets);
+      p.put("learnRateLimitWindow", policy.learnsRateLimitWindow());
       p.put("breaker", breaker(policy.breaker()));
+      p.put("breakerWait", policy.breakerWait().toString());
       p.put("peekLimit", policy.classifier().peekLimit());
       p.put("breakerStates", new TreeMap<>(policy.breakerStates()));
       p.put("retryBudgetTokens", policy.retryBudgetTokens());

@@ -521,7 +521,8 @@ class ShippingResilienceAutoConfigurationTest {
     void endpointListsProfilesSettingsAndHostMappings() {
       runner.withPropertyValues("shipping.resilience.profiles[0]=classpath:profiles/test-carrier.json",
               "shipping.resilience.hosts[gw.example.com]=clickpost",
-              "shipping.resilience.providers.clickpost.max-attempts=2")
+              "shipping.resilience.providers.clickpost.max-attempts=2",
+              "shipping.resilience.providers.clickpost.breaker-wait=2s")
           .run(context -> {
             Map<String, Object> described = context.getBean(ShippingResilienceEndpoint.class).describe();
             assertThat(described).containsEntry("hostMappings", Map.of("gw.example.com", "clickpost"));
@@ -543,6 +544,14 @@ class ShippingResilienceAutoConfigurationTest {
             assertThat(described.toString()).doesNotContainPattern("\\d ?ms\\b");
             assertThat(clickpost.get("sharedLimitsAvailability")).isEqualTo("IN_PROCESS");
             assertThat(clickpost.get("pauseJitter")).isEqualTo("PT1S");
+            // the settings of issue 18 and the operation buckets of issue 17 are shown too
+            assertThat(clickpost.get("breakerWait")).isEqualTo("PT2S");
+            assertThat(clickpost.get("learnRateLimitWindow")).isEqualTo(true);
+            assertThat(clickpost.get("rateLimitBuckets")).isEqualTo(Map.of());
+            Map<?, ?> sendcloud = (Map<?, ?>) providers.get("sendcloud");
+            assertThat(sendcloud.get("rateLimitBuckets"))
+                .isEqualTo(Map.of("reads", Map.of("permits", 1000, "period", "PT1M")));
+            assertThat(((Map<?, ?>) providers.get("aftership-shipping")).get("breakerWait")).isEqualTo("PT0S");
             assertThat(described.toString()).doesNotContain("SECRET");
           });
     }
