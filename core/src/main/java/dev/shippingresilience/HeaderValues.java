@@ -66,18 +66,7 @@ public final class HeaderValues {
     if (namesAndValues.length % 2 != 0) {
       throw new IllegalArgumentException("Expected name/value pairs, got " + namesAndValues.length + " strings");
     }
-    if (namesAndValues.length == 0) {
-      return EMPTY;
-    }
-    String[] copy = namesAndValues.clone();
-    int kept = 0;
-    for (int i = 0; i < copy.length; i += 2) {
-      if (copy[i] != null && copy[i + 1] != null) {
-        copy[kept++] = copy[i];
-        copy[kept++] = copy[i + 1];
-      }
-    }
-    return kept == 0 ? EMPTY : new HeaderValues(kept == copy.length ? copy : Arrays.copyOf(copy, kept));
+    return of(namesAndValues.length / 2, i -> namesAndValues[2 * i], i -> namesAndValues[2 * i + 1]);
   }
 
   /**
