@@ -1,5 +1,6 @@
 package dev.shippingresilience;
 
+import dev.shippingresilience.internal.BatchItems;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -70,7 +71,8 @@ public record Classification(
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(scope, "scope");
-    items = List.copyOf(items);
+    // the classifier's compact list of batch items is unmodifiable already: copying it would make every item
+    items = items instanceof BatchItems ? items : List.copyOf(items);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.shippingresilience.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,8 +31,8 @@ final class ByteExtractor {
   private static final int UNSURE = -1;
 
   private static final byte SEEN = 1;
-  private static final byte PRESENT = 2;
-  private static final byte UNREADABLE = 4;
+  private static final byte PRESENT = Extraction.FlatItems.PRESENT;
+  private static final byte UNREADABLE = Extraction.FlatItems.UNREADABLE;
 
   /** Bytes that may appear in a string as they are: printable ASCII except the quote and the backslash. */
   private static final boolean[] PLAIN = new boolean[256];
@@ -50,7 +49,8 @@ final class ByteExtractor {
   /** Per-node state of the level being read: flags and values, by node ordinal. */
   private byte[] flags;
   private String[] values;
-  private @Nullable Map<String, List<Extraction.Item>> items;
+  /** The item arrays read, by item plan index (kept flat: nothing is made per element). */
+  private Extraction.@Nullable FlatItems @Nullable [] items;
   /** Per item array, the elements after its plan's maxItems, only checked. */
   private @Nullable Map<String, Integer> skipped;
   /** Set while reading a wanted string: the value, or null when it held an escape that failed to decode. */
@@ -107,46 +107,40 @@ final class ByteExtractor {
 
   private Extraction result(boolean rootIsArray) {
     PlanTrie.Node[] nodes = plan.trie.nodes;
-    return new Extraction(Extraction.Outcome.COMPLETE, NodeValues.of(nodes, values), pointers(nodes, PRESENT),
-        items == null ? Map.of() : Map.copyOf(items), rootIsArray, pointers(nodes, UNREADABLE), Map.of(),
+    return new Extraction(Extraction.Outcome.COMPLETE, Extraction.SlotValues.of(plan.documentPaths, values, 0),
+        pointers(nodes, PRESENT), itemMap(), rootIsArray, pointers(nodes, UNREADABLE), Map.of(),
         skipped == null ? Map.of() : Map.copyOf(skipped));
   }
 
-  private Map<String, String> valueMap(PlanTrie.Node[] nodes) {
-    int count = 0;
-    for (int k = 0; k < nodes.length; k++) {
-      if (values[k] != null) {
-        count++;
-      }
-    }
-    if (count == 0) {
+  /** The item arrays read, by array pointer. */
+  private Map<String, List<Extraction.Item>> itemMap() {
+    if (items == null) {
       return Map.of();
     }
-    String[] pairs = new String[count * 2];
-    int at = 0;
-    for (int k = 0; k < nodes.length; k++) {
-      if (values[k] != null) {
-        pairs[at++] = nodes[k].path;
-        pairs[at++] = values[k];
+    int count = 0;
+    int first = -1;
+    int second = -1;
+    for (int k = 0; k < items.length; k++) {
+      if (items[k] != null) {
+        count++;
+        first = first < 0 ? k : first;
+        second = first != k && second < 0 ? k : second;
       }
     }
-    switch (count) {
-      case 1:
-        return Map.of(pairs[0], pairs[1]);
-      case 2:
-        return Map.of(pairs[0], pairs[1], pairs[2], pairs[3]);
-      case 3:
-        return Map.of(pairs[0], pairs[1], pairs[2], pairs[3], pairs[4], pairs[5]);
-      case 4:
-        return Map.of(pairs[0], pairs[1], pairs[2], pairs[3], pairs[4], pairs[5], pairs[6], pairs[7]);
-      default: {
-        Map<String, String> out = new HashMap<>(count * 2);
-        for (int i = 0; i < pairs.length; i += 2) {
-          out.put(pairs[i], pairs[i + 1]);
-        }
-        return Map.copyOf(out);
+    if (count == 1) {
+      return Map.of(plan.items.get(first).arrayPointer(), items[first]);
+    }
+    if (count == 2) {
+      return Map.of(plan.items.get(first).arrayPointer(), items[first], plan.items.get(second).arrayPointer(),
+          items[second]);
+    }
+    Map<String, List<Extraction.Item>> out = new HashMap<>(count * 2);
+    for (int k = 0; k < items.length; k++) {
+      if (items[k] != null) {
+        out.put(plan.items.get(k).arrayPointer(), items[k]);
       }
     }
+    return Map.copyOf(out);
   }
 
   private Set<String> pointers(PlanTrie.Node[] nodes, byte flag) {
@@ -335,11 +329,12 @@ final class ByteExtractor {
     String[] outerValues = values;
     flags = new byte[trie.nodes.length];
     values = new String[trie.nodes.length];
-    List<Extraction.Item> list = new ArrayList<>();
+    Extraction.FlatItems list = new Extraction.FlatItems(plan.itemLayouts.get(node.itemIndex));
     if (items == null) {
-      items = new LinkedHashMap<>(2);
+      items = new Extraction.FlatItems[plan.items.size()];
     }
-    items.put(node.path, list);
+    items[node.itemIndex] = list;
+    int arrayStart = i;
     i = ws(i + 1);
     if (i < n && b[i] == ']') {
       i = i + 1;
@@ -364,8 +359,10 @@ final class ByteExtractor {
           if (i == UNSURE) {
             break;
           }
-          list.add(new Extraction.Item(valueMap(trie.nodes), pointers(trie.nodes, PRESENT),
-              pointers(trie.nodes, UNREADABLE), Map.of()));
+          if (list.full()) {
+            list.grow(expectedElements(list.size(), i - arrayStart, n - i, maxItems));
+          }
+          list.add(values, flags);
           Arrays.fill(flags, (byte) 0);
           Arrays.fill(values, null);
         }
@@ -388,6 +385,19 @@ final class ByteExtractor {
     flags = outerFlags;
     values = outerValues;
     return i;
+  }
+
+  /**
+   * How many elements an item array is expected to hold, from the {@code done + 1} elements read so far (the last
+   * one not yet kept) that took {@code bytes} bytes, with {@code left} bytes of input after them: as many as the rest
+   * holds at their average size, at most 16 the first time (one element says little) and 4 times as many as read
+   * later, so that a body whose first elements are small costs little room.
+   */
+  private static int expectedElements(int done, int bytes, int left, int maxItems) {
+    int read = done + 1;
+    long rest = (long) left * read / Math.max(1, bytes);
+    long expected = Math.min(read + rest, done == 0 ? 16 : 4L * read);
+    return (int) Math.max(read, Math.min(expected, maxItems));
   }
 
   /** Checks the value at {@code i} without keeping anything; returns the position after it, or UNSURE. */
@@ -629,54 +639,5 @@ final class ByteExtractor {
       }
     }
     return i + need + 1;
-  }
-
-  /**
-   * The document level's values as a map, over the reader's own arrays (no copy: the document level's array is not
-   * reused once reading ends). A plan has a few pointers, so a lookup scans them.
-   */
-  private static final class NodeValues extends java.util.AbstractMap<String, String> {
-    private final PlanTrie.Node[] nodes;
-    private final String[] values;
-
-    private NodeValues(PlanTrie.Node[] nodes, String[] values) {
-      this.nodes = nodes;
-      this.values = values;
-    }
-
-    static Map<String, String> of(PlanTrie.Node[] nodes, String[] values) {
-      for (String value : values) {
-        if (value != null) {
-          return new NodeValues(nodes, values);
-        }
-      }
-      return Map.of();
-    }
-
-    @Override
-    public @Nullable String get(Object key) {
-      for (int k = 0; k < nodes.length; k++) {
-        if (values[k] != null && nodes[k].path.equals(key)) {
-          return values[k];
-        }
-      }
-      return null;
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return get(key) != null;
-    }
-
-    @Override
-    public Set<Map.Entry<String, String>> entrySet() {
-      Set<Map.Entry<String, String>> out = new java.util.LinkedHashSet<>();
-      for (int k = 0; k < nodes.length; k++) {
-        if (values[k] != null) {
-          out.add(Map.entry(nodes[k].path, values[k]));
-        }
-      }
-      return java.util.Collections.unmodifiableSet(out);
-    }
   }
 }

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,15 +239,14 @@ public final class ClassifierCore {
 
     List<ItemClassification> items = List.of();
     if (!profile.items().isEmpty() && (rule.decision() == Decision.SUCCEED)) {
-      items = items(ctx, ext, echo);
-      if (!items.isEmpty()) {
-        BatchOutcome batch = batch(items, ctx, ext);
+      BatchItems batchItems = items(ctx, ext, echo);
+      if (!batchItems.isEmpty()) {
+        items = batchItems;
+        BatchOutcome batch = batch(batchItems, ctx, "batch response".equals(reason) ? null : reason);
         if (batch.rule.decision() != rule.decision() || "batch response".equals(reason)) {
           rule = batch.rule;
-          reason = ("batch response".equals(reason) ? "" : reason + "; ") + batch.reason;
-        } else {
-          reason = reason + "; " + batch.reason;
         }
+        reason = batch.reason;
       }
     }
 
@@ -386,50 +384,72 @@ public final class ClassifierCore {
 
   private record BatchOutcome(CodeRule rule, String reason) {}
 
-  private static List<ItemClassification> items(Context ctx, Extraction ext, Echo echo) {
-    List<ItemClassification> out = new ArrayList<>();
+  /**
+   * Classifies each item of the profile's item arrays. Items that say the same share one
+   * {@link ItemClassification} without id (an item array with a fixed decision, a run of one code), so that a batch
+   * of 40 accepted numbers makes 40 ids and nothing else.
+   */
+  private static BatchItems items(Context ctx, Extraction ext, Echo echo) {
+    int count = 0;
+    for (ItemSpec spec : ctx.profile().items()) {
+      List<Extraction.Item> list = ext.items().get(spec.arrayPointer());
+      count += list == null ? 0 : list.size();
+    }
+    BatchItems out = new BatchItems(count);
     for (ItemSpec spec : ctx.profile().items()) {
       List<Extraction.Item> list = ext.items().get(spec.arrayPointer());
       if (list == null) {
         continue;
       }
-      for (Extraction.Item item : list) {
-        String rawId = spec.idPointer() == null ? null : item.value(spec.idPointer());
+      ItemClassification fixed = null;
+      String lastCode = null;
+      ItemClassification lastCoded = null;
+      for (int i = 0; i < list.size(); i++) {
+        String rawId = spec.idPointer() == null ? null : Extraction.value(list, i, spec.idPointer());
         String id = rawId == null ? null : echo.id(rawId);
-        String rawCode = spec.codePointer() == null ? null : item.value(spec.codePointer());
+        String rawCode = spec.codePointer() == null ? null : Extraction.value(list, i, spec.codePointer());
         String code = rawCode != null && Codes.isPlain(rawCode) ? rawCode : null;
         boolean unreadable = rawCode != null && code == null
-            || spec.codePointer() != null && item.unreadable().contains(spec.codePointer());
-        if (!item.conflicts().isEmpty()) {
-          out.add(new ItemClassification(id, Decision.FAIL, null,
-              "the item " + echo.scrub(conflicts(item.conflicts())) + ": ambiguous, so not a success", false));
+            || spec.codePointer() != null && Extraction.unreadable(list, i, spec.codePointer());
+        Map<String, String> conflicts = Extraction.conflicts(list, i);
+        if (!conflicts.isEmpty()) {
+          out.add(id, new ItemClassification(null, Decision.FAIL, null,
+              "the item " + echo.scrub(conflicts(conflicts)) + ": ambiguous, so not a success", false));
         } else if (code != null) {
           CodeRule rule = ctx.profile().rule(ctx.operation(), code);
-          String message = spec.messagePointer() == null ? null : item.value(spec.messagePointer());
+          String message = spec.messagePointer() == null ? null : Extraction.value(list, i, spec.messagePointer());
           MessageOverride o = rule == null ? null : override(ctx.profile(), code, message);
           if (o != null) {
-            out.add(new ItemClassification(id, o.rule().decision(), code,
+            out.add(id, new ItemClassification(null, o.rule().decision(), code,
                 "code " + code + " with a message matching the override pattern: " + o.rule().reason(),
                 o.rule().duplicate()));
           } else if (rule != null) {
-            out.add(new ItemClassification(id, rule.decision(), code, "code " + code + ": " + rule.reason(),
-                rule.duplicate()));
+            if (!code.equals(lastCode)) {
+              lastCode = code;
+              lastCoded = new ItemClassification(null, rule.decision(), code,
+                  rule.codeReason() != null ? rule.codeReason() : "code " + code + ": " + rule.reason(),
+                  rule.duplicate());
+            }
+            out.add(id, lastCoded);
           } else {
             String shown = echo.showsCode(code) ? code : null;
-            out.add(new ItemClassification(id, Decision.FAIL, shown,
+            out.add(id, new ItemClassification(null, Decision.FAIL, shown,
                 "unrecognised code " + (shown != null ? shown : echo.code(code)), false));
           }
         } else if (unreadable) {
-          out.add(new ItemClassification(id, Decision.FAIL, null,
+          out.add(id, new ItemClassification(null, Decision.FAIL, null,
               "the item's code at " + spec.codePointer() + " cannot be a code", false));
-        } else if (spec.successPointer() != null && item.present().contains(spec.successPointer())) {
-          out.add(new ItemClassification(id, Decision.SUCCEED, null,
+        } else if (spec.successPointer() != null && Extraction.present(list, i, spec.successPointer())) {
+          out.add(id, new ItemClassification(null, Decision.SUCCEED, null,
               "the item carries the success member " + spec.successPointer(), false));
         } else if (spec.fixed() != null) {
-          out.add(new ItemClassification(id, spec.fixed().decision(), null, spec.fixed().reason(),
-              spec.fixed().duplicate()));
+          if (fixed == null) {
+            fixed = new ItemClassification(null, spec.fixed().decision(), null, spec.fixed().reason(),
+                spec.fixed().duplicate());
+          }
+          out.add(id, fixed);
         } else {
-          out.add(new ItemClassification(id, Decision.FAIL, null, "the item has neither a code nor a result",
+          out.add(id, new ItemClassification(null, Decision.FAIL, null, "the item has neither a code nor a result",
               false));
         }
       }
@@ -524,39 +544,73 @@ public final class ClassifierCore {
     }
   }
 
-  private static BatchOutcome batch(List<ItemClassification> items, Context ctx, Extraction ext) {
-    Map<Decision, Integer> counts = new EnumMap<>(Decision.class);
-    for (ItemClassification item : items) {
-      counts.merge(item.decision(), 1, Integer::sum);
+  private static final Decision[] DECISIONS = Decision.values();
+  /** The decisions an item can lend the whole batch, the first present winning (FAIL only when every item failed). */
+  private static final Decision[] BATCH_ORDER = {Decision.SUCCEED, Decision.POLL, Decision.RETRY, Decision.BREAK};
+
+  /** The items' tally and what it decides, with the reason {@code before + "; batch of N items (...): ..."}. */
+  private static BatchOutcome batch(BatchItems items, Context ctx, @Nullable String before) {
+    int[] counts = new int[DECISIONS.length];
+    for (int i = 0; i < items.size(); i++) {
+      counts[items.kind(i).decision().ordinal()]++;
     }
-    StringBuilder tally = new StringBuilder("batch of " + items.size() + " items (");
-    boolean firstEntry = true;
-    for (Map.Entry<Decision, Integer> e : counts.entrySet()) {
-      tally.append(firstEntry ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
-      firstEntry = false;
+    // the tally "3 SUCCEED, 1 POLL": the first two decisions present go straight into the reason
+    Decision first = null;
+    Decision second = null;
+    int distinct = 0;
+    for (Decision d : DECISIONS) {
+      if (counts[d.ordinal()] > 0) {
+        distinct++;
+        second = first != null && second == null ? d : second;
+        first = first == null ? d : first;
+      }
     }
-    tally.append(')');
-    for (Decision d : new Decision[] {Decision.SUCCEED, Decision.POLL, Decision.RETRY, Decision.BREAK}) {
-      if (counts.containsKey(d)) {
-        String why = switch (d) {
+    Decision decided = Decision.FAIL;
+    String why = "every item failed";
+    for (Decision d : BATCH_ORDER) {
+      if (counts[d.ordinal()] > 0) {
+        decided = d;
+        why = switch (d) {
           case SUCCEED -> "at least one item succeeded; the caller handles the rest per item";
           case POLL -> "no item succeeded and some are still pending";
           case RETRY -> "no item succeeded or is pending and some are transient";
           default -> "no item succeeded and some point at an unhealthy upstream";
         };
-        CodeRule itemRule = d == Decision.BREAK ? breakRule(items, ctx) : simpleRule(d);
-        return new BatchOutcome(itemRule, tally + ": " + d + " because " + why);
+        break;
       }
     }
-    return new BatchOutcome(simpleRule(Decision.FAIL), tally + ": FAIL because every item failed");
+    CodeRule rule = decided == Decision.BREAK ? breakRule(items, ctx) : simpleRule(decided);
+    // one concatenation: the reason's text is made once, in its final size
+    String head = before == null ? "" : before;
+    String sep = before == null ? "" : "; ";
+    String text = distinct == 1
+        ? head + sep + "batch of " + items.size() + " items (" + counts[first.ordinal()] + ' ' + first + "): "
+            + decided + " because " + why
+        : distinct == 2
+        ? head + sep + "batch of " + items.size() + " items (" + counts[first.ordinal()] + ' ' + first + ", "
+            + counts[second.ordinal()] + ' ' + second + "): " + decided + " because " + why
+        : head + sep + "batch of " + items.size() + " items (" + tally(counts) + "): " + decided + " because " + why;
+    return new BatchOutcome(rule, text);
+  }
+
+  /** The tally of decisions, "3 SUCCEED, 1 POLL", in the order of {@link Decision}. */
+  private static String tally(int[] counts) {
+    StringBuilder out = new StringBuilder(48);
+    for (Decision d : DECISIONS) {
+      if (counts[d.ordinal()] > 0) {
+        out.append(out.length() == 0 ? "" : ", ").append(counts[d.ordinal()]).append(' ').append(d);
+      }
+    }
+    return out.toString();
   }
 
   private static CodeRule simpleRule(Decision d) {
     return new CodeRule(d, "", ScopeKind.PROVIDER, false, false);
   }
 
-  private static CodeRule breakRule(List<ItemClassification> items, Context ctx) {
-    for (ItemClassification item : items) {
+  private static CodeRule breakRule(BatchItems items, Context ctx) {
+    for (int i = 0; i < items.size(); i++) {
+      ItemClassification item = items.kind(i);
       if (item.decision() == Decision.BREAK && item.code() != null) {
         CodeRule r = ctx.profile().rule(ctx.operation(), item.code());
         if (r != null) {

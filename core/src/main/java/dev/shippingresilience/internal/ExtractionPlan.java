@@ -56,6 +56,10 @@ public final class ExtractionPlan {
   final PlanTrie trie;
   /** Each item plan's pointers as a tree, in item order. */
   final List<PlanTrie> itemTries;
+  /** The document level's pointers by node ordinal of {@link #trie}. */
+  final String[] documentPaths;
+  /** Each item plan's layout for {@link Extraction.FlatItems}, in item order. */
+  final List<Extraction.ItemLayout> itemLayouts;
 
   /**
    * Creates a plan.
@@ -84,13 +88,18 @@ public final class ExtractionPlan {
     this.interest = Set.copyOf(all);
     List<String> arrays = new java.util.ArrayList<>();
     List<PlanTrie> tries = new java.util.ArrayList<>();
+    List<Extraction.ItemLayout> layouts = new java.util.ArrayList<>();
     for (int i = 0; i < this.items.size(); i++) {
       ItemPlan item = this.items.get(i);
       arrays.add(item.arrayPointer());
-      tries.add(new PlanTrie(perItem.get(i), item.scalarPointers(), item.presencePointers(), List.of()));
+      PlanTrie itemTrie = new PlanTrie(perItem.get(i), item.scalarPointers(), item.presencePointers(), List.of());
+      tries.add(itemTrie);
+      layouts.add(Extraction.ItemLayout.of(itemTrie.nodes));
     }
     this.trie = new PlanTrie(this.interest, this.scalarPointers, this.presencePointers, arrays);
     this.itemTries = List.copyOf(tries);
+    this.itemLayouts = List.copyOf(layouts);
+    this.documentPaths = Extraction.ItemLayout.of(trie.nodes).nodePaths;
   }
 
   int itemIndexFor(String arrayPointer) {
