@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * to a list of those, and unmodifiable. Filled by {@link ClassifierCore} in the size it counted, then never changed.
  */
 public final class BatchItems extends AbstractList<ItemClassification> implements RandomAccess {
+  /** No items: what a body without item arrays (a single JSON-RPC answer) gives, made once. */
+  static final BatchItems NONE = new BatchItems(0);
   private final @Nullable String[] ids;
   /** What each item says, without its id. */
   private final ItemClassification[] kinds;

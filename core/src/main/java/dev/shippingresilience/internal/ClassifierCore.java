@@ -395,6 +395,9 @@ public final class ClassifierCore {
       List<Extraction.Item> list = ext.items().get(spec.arrayPointer());
       count += list == null ? 0 : list.size();
     }
+    if (count == 0) {
+      return BatchItems.NONE;
+    }
     BatchItems out = new BatchItems(count);
     for (ItemSpec spec : ctx.profile().items()) {
       List<Extraction.Item> list = ext.items().get(spec.arrayPointer());
