@@ -283,6 +283,26 @@ class ResponseClassifierTest {
     }
 
     @Test
+    void batchOfThreeDecisionsTalliesEachInDecisionOrder() {
+      Classification c = classify("POST", "https://api.17track.net/track/v2.2/gettrackinfo", 200,
+          "{\"code\":0,\"data\":{\"accepted\":[{\"number\":\"LZ123456789CN\"}],\"rejected\":["
+              + "{\"number\":\"RR123456789CN\",\"error\":{\"code\":-18019909,\"message\":\"No tracking info\"}},"
+              + "{\"number\":\"ABC\",\"error\":{\"code\":-18019903,\"message\":\"Carrier not detected\"}},"
+              + "{\"number\":\"RR223456789CN\",\"error\":{\"code\":-18019909,\"message\":\"No tracking info\"}}]}}");
+      assertThat(c.decision()).isEqualTo(Decision.SUCCEED);
+      assertThat(c.reason()).isEqualTo("code 0: success; each tracking number is then judged from accepted and "
+          + "rejected; batch of 4 items (1 SUCCEED, 2 POLL, 1 FAIL): SUCCEED because at least one item succeeded; "
+          + "the caller handles the rest per item");
+      String pending = "code -18019909: no tracking info yet while the carrier syncs; ask again later";
+      assertThat(c.items()).isEqualTo(java.util.List.of(
+          new ItemClassification("LZ123456789CN", Decision.SUCCEED, null, "accepted by 17TRACK", false),
+          new ItemClassification("RR123456789CN", Decision.POLL, "-18019909", pending, false),
+          new ItemClassification("ABC", Decision.FAIL, "-18019903",
+              "code -18019903: carrier cannot be detected; pass a carrier code", false),
+          new ItemClassification("RR223456789CN", Decision.POLL, "-18019909", pending, false)));
+    }
+
+    @Test
     void codeSentAsStringIsReadLikeANumber() {
       Classification c = classify("POST", TRACK17_REGISTER, 200, "{\"code\":\"-18010003\"}");
       assertThat(c.code()).isEqualTo("-18010003");

@@ -100,6 +100,35 @@ class ExtractorPathsAgreeTest {
     }
   }
 
+  /**
+   * Three item arrays in one body, one of them longer than the fast path's first guess of its size, with members
+   * present, unreadable and absent: the fast path keeps them flat and still equals Jackson's reading.
+   */
+  @Example
+  void fastPathKeepsThreeLongItemArraysAsJacksonDoes() {
+    ExtractionPlan plan = new ExtractionPlan(Set.of("/code"), Set.of(), List.of(
+        new ExtractionPlan.ItemPlan("/data/accepted", Set.of("/number", "/code"), Set.of("/tag")),
+        new ExtractionPlan.ItemPlan("/data/rejected", Set.of("/number", "/error/code"), Set.of()),
+        new ExtractionPlan.ItemPlan("/errors", Set.of("/code"), Set.of())));
+    StringBuilder accepted = new StringBuilder();
+    for (int i = 0; i < 70; i++) {
+      accepted.append(i == 0 ? "" : ",").append("{\"number\":\"LZ").append(i).append("CN\"")
+          .append(i % 7 == 0 ? ",\"tag\":{}" : "").append(i % 11 == 1 ? ",\"code\":1e999" : "")
+          .append(i % 13 == 3 ? ",\"code\":" + i : "").append('}');
+    }
+    byte[] body = ("{\"code\":0,\"data\":{\"accepted\":[" + accepted + "],\"rejected\":[{\"number\":\"RR1\","
+        + "\"error\":{\"code\":-18019909}},{}]},\"errors\":[{\"code\":\"E1\"},{\"code\":[1]}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    Extraction fast = ByteExtractor.extract(body, body.length, plan);
+    assertThat(fast).isNotNull().isEqualTo(StreamingExtractor.extractWithJackson(body, body.length, plan));
+    assertThat(fast.items().get("/data/accepted")).hasSize(70);
+    assertThat(Extraction.value(fast.items().get("/data/accepted"), 69, "/number")).isEqualTo("LZ69CN");
+    assertThat(Extraction.present(fast.items().get("/data/accepted"), 63, "/tag")).isTrue();
+    assertThat(Extraction.unreadable(fast.items().get("/data/accepted"), 67, "/code")).isTrue();
+    assertThat(Extraction.value(fast.items().get("/data/accepted"), 68, "/code")).isEqualTo("68");
+    assertThat(Extraction.unreadable(fast.items().get("/errors"), 1, "/code")).isTrue();
+  }
+
   private static boolean assertAgree(byte[] body, ExtractionPlan plan) {
     Extraction reference = StreamingExtractor.extractWithJackson(body, body.length, plan);
     Extraction fast = ByteExtractor.extract(body, body.length, plan);
