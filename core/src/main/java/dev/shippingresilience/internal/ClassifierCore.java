@@ -338,7 +338,8 @@ public final class ClassifierCore {
 
   /** Whether an item array of the profile's {@code items} holds an element (arrays of codes do not count). */
   private static boolean hasAnyItem(CompiledProfile profile, Extraction ext) {
-    for (ItemSpec item : profile.items()) {
+    for (int k = 0; k < profile.items().size(); k++) {
+      ItemSpec item = profile.items().get(k);
       List<Extraction.Item> list = ext.items().get(item.arrayPointer());
       if (list != null && !list.isEmpty()) {
         return true;
@@ -372,7 +373,8 @@ public final class ClassifierCore {
     if (message == null || profile.overrides().isEmpty()) {
       return null;
     }
-    for (MessageOverride o : profile.overrides()) {
+    for (int k = 0; k < profile.overrides().size(); k++) {
+      MessageOverride o = profile.overrides().get(k);
       if (o.code().equals(code) && o.pattern().matcher(message).find()) {
         return o;
       }
@@ -390,16 +392,18 @@ public final class ClassifierCore {
    * of 40 accepted numbers makes 40 ids and nothing else.
    */
   private static BatchItems items(Context ctx, Extraction ext, Echo echo) {
+    List<ItemSpec> specs = ctx.profile().items();
     int count = 0;
-    for (ItemSpec spec : ctx.profile().items()) {
-      List<Extraction.Item> list = ext.items().get(spec.arrayPointer());
+    for (int k = 0; k < specs.size(); k++) {
+      List<Extraction.Item> list = ext.items().get(specs.get(k).arrayPointer());
       count += list == null ? 0 : list.size();
     }
     if (count == 0) {
       return BatchItems.NONE;
     }
     BatchItems out = new BatchItems(count);
-    for (ItemSpec spec : ctx.profile().items()) {
+    for (int k = 0; k < specs.size(); k++) {
+      ItemSpec spec = specs.get(k);
       List<Extraction.Item> list = ext.items().get(spec.arrayPointer());
       if (list == null) {
         continue;
@@ -522,7 +526,9 @@ public final class ClassifierCore {
     /** Returns {@code reason} with any secret value of the request masked. */
     String scrub(String reason) {
       String out = reason;
-      for (String secret : secrets()) {
+      List<String> secrets = secrets();
+      for (int k = 0; k < secrets.size(); k++) {
+        String secret = secrets.get(k);
         if (out.contains(secret)) {
           out = out.replace(secret, Redaction.MASK);
         }
@@ -531,7 +537,9 @@ public final class ClassifierCore {
     }
 
     private boolean containsSecret(String value) {
-      for (String secret : secrets()) {
+      List<String> secrets = secrets();
+      for (int k = 0; k < secrets.size(); k++) {
+        String secret = secrets.get(k);
         if (value.contains(secret)) {
           return true;
         }
@@ -683,7 +691,9 @@ public final class ClassifierCore {
       return sanitizeCarrier(ctx.carrierOverride());
     }
     Extraction requestExtraction = null;
-    for (ScopeSource source : ctx.profile().carrierSources()) {
+    List<ScopeSource> sources = ctx.profile().carrierSources();
+    for (int k = 0; k < sources.size(); k++) {
+      ScopeSource source = sources.get(k);
       String raw = null;
       switch (source.source()) {
         case REQUEST_BODY -> {

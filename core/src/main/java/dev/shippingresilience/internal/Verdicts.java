@@ -99,7 +99,8 @@ final class Verdicts {
   /** The deciding part: the most severe, the first of equals. */
   Verdict worst() {
     Verdict worst = verdicts.get(0);
-    for (Verdict v : verdicts) {
+    for (int k = 1; k < verdicts.size(); k++) {
+      Verdict v = verdicts.get(k);
       if (severity(v.rule().decision()) > severity(worst.rule().decision())) {
         worst = v;
       }
@@ -167,7 +168,9 @@ final class Verdicts {
     String plain = null;
     String codeArray = null;
     String codeInElement = null;
-    for (String pointer : profile.codePointers()) {
+    List<String> codePointers = profile.codePointers();
+    for (int k = 0; k < codePointers.size(); k++) {
+      String pointer = codePointers.get(k);
       String array = JsonPointers.everyArray(pointer);
       if (array == null) {
         codeUnreadable |= ext.unreadable().contains(pointer);
@@ -203,6 +206,9 @@ final class Verdicts {
       }
     }
     // the elements of other arrays that a match picks out
+    if (profile.matches().isEmpty()) {
+      return; // nothing to pick out: not even an iterator over no arrays
+    }
     for (String array : arrays(false)) {
       if (!array.equals(codeArray)) {
         List<Extraction.Item> list = elements(array);
@@ -366,7 +372,9 @@ final class Verdicts {
 
   /** The first match on the document (not a signal) that holds, or {@code null}. */
   private @Nullable Match documentMatch() {
-    for (Match m : profile.matches()) {
+    List<Match> matches = profile.matches();
+    for (int k = 0; k < matches.size(); k++) {
+      Match m = matches.get(k);
       if (m.array() == null && !m.signal() && holds(m, null)) {
         return m;
       }
@@ -406,7 +414,9 @@ final class Verdicts {
    * the same array, in the first element with one when it points into another, else in the document.
    */
   private @Nullable String message(@Nullable String array, Extraction.@Nullable Item item) {
-    for (String pointer : profile.messagePointers()) {
+    List<String> messagePointers = profile.messagePointers();
+    for (int k = 0; k < messagePointers.size(); k++) {
+      String pointer = messagePointers.get(k);
       String own = JsonPointers.everyArray(pointer);
       String value = null;
       if (own == null) {
