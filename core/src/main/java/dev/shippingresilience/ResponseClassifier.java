@@ -54,7 +54,7 @@ public final class ResponseClassifier {
    * @return the classification
    */
   public Classification classify(RequestSnapshot request, ResponseSnapshot response) {
-    return classify(profiles.detect(request.uri()), request, response, null, null);
+    return classify(profiles.forHost(request.host()), request, response, null, null);
   }
 
   /**
@@ -114,8 +114,7 @@ public final class ResponseClassifier {
   }
 
   static String rawPath(RequestSnapshot request) {
-    String path = request.uri().getRawPath();
-    return path == null ? "/" : path;
+    return request.rawPath();
   }
 
   /** Builds a {@link ResponseClassifier}. Not thread-safe; {@link #build()} copies the settings. */
