@@ -95,7 +95,7 @@ final class CallRules<R> {
   /** Whether the request carries its operation's business key, so the provider deduplicates a repeat. */
   private final boolean businessKeyPresent;
   /** Headers of refreshed credentials, sent on every later attempt and poll; empty until a refresh. */
-  private final Map<String, String> freshCredentials = new LinkedHashMap<>(2);
+  private Map<String, String> freshCredentials = Map.of();
   /** Whether this call refreshed its credentials already: a second expiry ends it. */
   private boolean refreshed;
   /** The key of this operation's own pause, when a rule of the profile pauses an operation; else null. */
@@ -887,7 +887,9 @@ final class CallRules<R> {
             + ": the name must be an HTTP token and the value one line)", settings.profile.id(), c, sends, null);
       }
     }
-    freshCredentials.putAll(fresh);
+    Map<String, String> credentials = new LinkedHashMap<>(freshCredentials);
+    credentials.putAll(fresh);
+    freshCredentials = credentials;
     response.close();
     Map<String, String> extra = new LinkedHashMap<>(next.extraHeaders());
     extra.putAll(fresh);

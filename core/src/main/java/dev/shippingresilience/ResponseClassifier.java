@@ -4,6 +4,7 @@ import dev.shippingresilience.internal.ClassifierCore;
 import dev.shippingresilience.internal.CompiledProfile;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -100,7 +101,8 @@ public final class ResponseClassifier {
   @Nullable String requestCarrier(ProviderProfile profile, RequestSnapshot request, @Nullable String carrier) {
     CompiledProfile compiled = profile.compiled();
     ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, compiled, null, Classification.OTHER_OPERATION,
-        profile.plan(null), profile.requestPlan(), peekLimit, clock.instant(), carrier, profile.redaction());
+        profile.plan(null), profile.requestPlan(), peekLimit, Instant.EPOCH, carrier, profile.redaction());
+    // the time is read only for a response (Retry-After, pauseUntil): none here
     return ClassifierCore.carrier(ctx, request, ClassifierCore.NO_EXTRACTION);
   }
 
