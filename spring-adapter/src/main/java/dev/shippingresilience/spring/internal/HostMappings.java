@@ -38,7 +38,7 @@ public final class HostMappings {
     int bestLength = 0;
     for (Map.Entry<String, String> e : byHost.entrySet()) {
       String suffix = e.getKey();
-      if ((h.equals(suffix) || h.endsWith("." + suffix)) && suffix.length() > bestLength) {
+      if (suffix.length() > bestLength && isHostOrSubdomain(h, suffix)) {
         best = e.getValue();
         bestLength = suffix.length();
       }
@@ -49,6 +49,12 @@ public final class HostMappings {
   /** Returns the mappings, host to provider id. */
   public Map<String, String> asMap() {
     return byHost;
+  }
+
+  /** Whether {@code host} is {@code domain} or ends with {@code "." + domain}, without building that string. */
+  private static boolean isHostOrSubdomain(String host, String domain) {
+    int dot = host.length() - domain.length() - 1;
+    return host.equals(domain) || dot >= 0 && host.charAt(dot) == '.' && host.endsWith(domain);
   }
 
   private static String normalize(String host) {
