@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.Decision;
+import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResponseClassifier;
 import dev.shippingresilience.ResponseSnapshot;
@@ -13,6 +14,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.LinkedMultiValueMap;
 
 class PeekingResponseTest {
   private static final int PEEK = 1024;
@@ -170,5 +175,23 @@ class PeekingResponseTest {
     response.setHeader("X-Shipping-Resilience-Decision", "SUCCEED");
     assertThat(response.getHeaders().getFirst("X-Shipping-Resilience-Decision")).isEqualTo("SUCCEED");
     assertThat(source.getHeaders().containsHeader("X-Shipping-Resilience-Decision")).isFalse();
+  }
+
+  @Test
+  void headersAreReadAsSpringIteratesThemEvenWhenStoredUnderTwoSpellings() {
+    HttpHeaders usual = new HttpHeaders();
+    usual.add("Accept", "application/json");
+    usual.add("X-Id", "1");
+    usual.add("x-id", "2");
+    // a map that keeps names as sent, as some servers' header adapters do
+    HttpHeaders asSent = new HttpHeaders(new LinkedMultiValueMap<>());
+    asSent.add("Accept", "application/json");
+    asSent.add("X-Id", "1");
+    asSent.add("x-id", "2");
+    for (HttpHeaders headers : List.of(usual, asSent)) {
+      Map<String, List<String>> springSees = new LinkedHashMap<>();
+      headers.forEach(springSees::put);
+      assertThat(PeekingResponse.headerValues(headers)).isEqualTo(HeaderValues.of(springSees));
+    }
   }
 }
