@@ -11,14 +11,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.util.CollectionUtils;
-import org.springframework.util.LinkedCaseInsensitiveMap;
 
 /**
  * A {@link ClientHttpResponse} whose first bytes were read to classify it: the engine sees a snapshot (status,
@@ -74,7 +72,7 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
       // One pass over the response's headers fills both the caller's writable copy (the original's are not touched)
       // and the engine's view. The copy has room for the result headers, so adding them never grows its tables.
       HttpHeaders headers = new HttpHeaders(CollectionUtils.toMultiValueMap(
-          new LinkedCaseInsensitiveMap<>(original.size() + RESULT_HEADERS, Locale.ROOT)));
+          new ResponseHeaderMap(original.size() + RESULT_HEADERS)));
       Fields fields = new Fields(original.size(), headers);
       HttpHeaders.readOnlyHttpHeaders(original).forEach(fields);
       HeaderValues headerValues = fields.toHeaderValues();

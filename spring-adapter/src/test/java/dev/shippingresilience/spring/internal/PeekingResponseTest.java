@@ -194,4 +194,24 @@ class PeekingResponseTest {
       assertThat(PeekingResponse.headerValues(headers)).isEqualTo(HeaderValues.of(springSees));
     }
   }
+
+  @Test
+  void callerHeadersKeepTheirSpellingAndAreFoundInAnyCase() throws IOException {
+    Source source = new Source(new byte[0]);
+    source.getHeaders().add("Content-Type", "application/json");
+    source.getHeaders().add("x-custom", "a");
+    source.getHeaders().add("X-Odd-Name", "b");
+    PeekingResponse response = PeekingResponse.peek(source, PEEK);
+    response.setHeader("X-Shipping-Resilience-Decision", "SUCCEED");
+    HttpHeaders headers = response.getHeaders();
+    assertThat(headers.headerNames()).containsExactly("Retry-After", "Content-Type", "x-custom", "X-Odd-Name",
+        "X-Shipping-Resilience-Decision");
+    assertThat(headers.getFirst("CONTENT-type")).isEqualTo("application/json");
+    assertThat(headers.getFirst("X-CUSTOM")).isEqualTo("a");
+    assertThat(headers.getFirst("x-odd-name")).isEqualTo("b");
+    assertThat(headers.getFirst("x-shipping-resilience-decision")).isEqualTo("SUCCEED");
+    headers.set("content-type", "text/plain");
+    assertThat(headers.get("Content-Type")).containsExactly("text/plain");
+    assertThat(headers.size()).isEqualTo(5);
+  }
 }
