@@ -95,7 +95,7 @@ final class CallRules<R> {
   /** Whether the request carries its operation's business key, so the provider deduplicates a repeat. */
   private final boolean businessKeyPresent;
   /** Headers of refreshed credentials, sent on every later attempt and poll; empty until a refresh. */
-  private final Map<String, String> freshCredentials = new LinkedHashMap<>(2);
+  private Map<String, String> freshCredentials = Map.of();
   /** Whether this call refreshed its credentials already: a second expiry ends it. */
   private boolean refreshed;
   /** The key of this operation's own pause, when a rule of the profile pauses an operation; else null. */
@@ -197,7 +197,7 @@ final class CallRules<R> {
     this.idempotent = request.idempotentMethod();
     String carrier = settings.classifier.requestCarrier(profile, request, options.carrier());
     // The generic fallback serves unrelated hosts: each host gets its own breakers, pause and rate limit.
-    String hostScope = profile.compiled().hostScope(request.uri());
+    String hostScope = profile.compiled().hostScope(request);
     // (strings built per call only for a host of the generic fallback)
     boolean oneHost = hostScope.isEmpty();
     String providerScope = oneHost ? profile.id() : profile.id() + hostScope;
@@ -213,7 +213,7 @@ final class CallRules<R> {
     this.rateLimit = bucket != null ? bucket.limit() : settings.rateLimit;
     this.limitKey = bucket == null ? account : oneHost ? bucket.key() : account + "/bucket:" + bucket.name();
     Map<String, String> extra = idempotencyKey == null ? Map.of() : Map.of(keyHeader, idempotencyKey);
-    this.next = new AttemptRequest(1, 0, true, request.method(), request.uri(), extra);
+    this.next = new AttemptRequest(1, 0, request, extra);
     // last: a call whose rules could not be made has no observation to stop
     this.observation = CallObservation.begin(settings, operationName, request);
   }
@@ -668,8 +668,7 @@ final class CallRules<R> {
     if (!safe || retries + 1 >= settings.maxAttempts || !settings.budget(account).allowsRetry()) {
       throw withEarlierFailures(e);
     }
-    return retryAfterFailure(e, new AttemptRequest(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll(),
-        next.original(), next.method(), next.uri(), next.extraHeaders()));
+    return retryAfterFailure(e, next.numbered(next.attempt() + (next.poll() > 0 ? 0 : 1), next.poll()));
   }
 
   /** Sends {@code again} after a backoff, {@code e} kept for the exception that may end the call later. */
@@ -714,7 +713,7 @@ final class CallRules<R> {
       throws IOException {
     answeredAttempt(c);
     Reconciliation lookup = settings.profile.reconciliation(operation);
-    BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit());
+    BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit()).fromStart();
     Reconciliation.Verdict verdict = lookup == null ? Reconciliation.Verdict.UNKNOWN
         : lookup.verdict(snapshot.status(), body.bytes(), body.length());
     IOException lost = lostAnswer;
@@ -740,8 +739,7 @@ final class CallRules<R> {
           throw withEarlierFailures(lost);
         }
         reconciled("absent", "the lookup found nothing: the create is sent again");
-        return retryAfterFailure(lost, new AttemptRequest(create.attempt() + 1, 0, true, create.method(),
-            create.uri(), create.extraHeaders()));
+        return retryAfterFailure(lost, create.numbered(create.attempt() + 1, 0));
       }
       default -> {
         response.close();
@@ -889,7 +887,9 @@ final class CallRules<R> {
             + ": the name must be an HTTP token and the value one line)", settings.profile.id(), c, sends, null);
       }
     }
-    freshCredentials.putAll(fresh);
+    Map<String, String> credentials = new LinkedHashMap<>(freshCredentials);
+    credentials.putAll(fresh);
+    freshCredentials = credentials;
     response.close();
     Map<String, String> extra = new LinkedHashMap<>(next.extraHeaders());
     extra.putAll(fresh);
@@ -943,8 +943,7 @@ final class CallRules<R> {
     held = response;
     heldClassification = c;
     retries++;
-    next = new AttemptRequest(next.attempt() + 1, next.poll(), next.original(), next.method(), next.uri(),
-        next.extraHeaders());
+    next = next.numbered(next.attempt() + 1, next.poll());
     return waitFor(wait, cause, After.NEXT_ATTEMPT);
   }
 
@@ -953,30 +952,25 @@ final class CallRules<R> {
     if (pollStart == null) {
       pollStart = now;
     }
-    String provider = settings.profile.id();
     PollSpec spec = operation == null ? null : operation.poll();
     AttemptRequest pollRequest;
     if (spec != null && next.original()) {
       // The profile builds the poll request from the pending body (GET /labels/{id}).
       URI uri = pollUri(spec, snapshot);
       if (uri == null) {
-        response.close();
-        throw new PollTimeoutException(provider, c, snapshot, sends, polls,
-            "a poll request could not be built (no " + String.join(", ", spec.variables().values())
-                + " in the pending body)");
+        throw pollTimedOut(response, c, snapshot, "a poll request could not be built (no "
+            + String.join(", ", spec.variables().values()) + " in the pending body)");
       }
       pollRequest = new AttemptRequest(next.attempt(), polls + 1, false, spec.method(), uri, freshCredentials);
     } else if (next.original() && !repeatable()) {
       // Polling would repeat a request that is not safe to repeat: hand back the pending answer.
       return done(response, c);
     } else {
-      pollRequest = new AttemptRequest(next.attempt(), polls + 1, next.original(), next.method(), next.uri(),
-          next.extraHeaders());
+      pollRequest = next.numbered(next.attempt(), polls + 1);
     }
     // Polling stops at maxPolls, ...
     if (polls >= settings.maxPolls) {
-      response.close();
-      throw new PollTimeoutException(provider, c, snapshot, sends, polls, "maxPolls (" + settings.maxPolls + ")");
+      throw pollTimedOut(response, c, snapshot, "maxPolls (" + settings.maxPolls + ")");
     }
     // ... waits the poll interval, or longer when the provider asks for longer, ...
     Duration wait = settings.pollInterval;
@@ -985,13 +979,10 @@ final class CallRules<R> {
     }
     // ... and never polls beyond maxPollDuration or the call's deadline.
     if (Duration.between(pollStart, now.plus(wait)).compareTo(settings.maxPollDuration) > 0) {
-      response.close();
-      throw new PollTimeoutException(provider, c, snapshot, sends, polls,
-          "maxPollDuration (" + settings.maxPollDuration + ")");
+      throw pollTimedOut(response, c, snapshot, "maxPollDuration (" + settings.maxPollDuration + ")");
     }
     if (!fitsDeadline(wait)) {
-      response.close();
-      throw new PollTimeoutException(provider, c, snapshot, sends, polls, "the call deadline");
+      throw pollTimedOut(response, c, snapshot, "the call deadline");
     }
     response.close();
     polls++;
@@ -999,10 +990,21 @@ final class CallRules<R> {
     return waitFor(wait, "poll", After.NEXT_ATTEMPT);
   }
 
+  /**
+   * The polling of a call ends on {@code limit}: the exception, which keeps the pending snapshot, is made before the
+   * response closes (a snapshot that reads a transport's buffer in place is copied then).
+   */
+  private PollTimeoutException pollTimedOut(ProviderResponse<R> response, Classification c,
+      ResponseSnapshot snapshot, String limit) {
+    PollTimeoutException e = new PollTimeoutException(settings.profile.id(), c, snapshot, sends, polls, limit);
+    response.close();
+    return e;
+  }
+
   private @Nullable URI pollUri(PollSpec spec, ResponseSnapshot snapshot) {
     ExtractionPlan plan = settings.pollPlan(spec);
     // the same bytes the classifier read: decoded, within the peek limit
-    BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit());
+    BodyDecoding.Decoded body = ClassifierCore.readableBody(snapshot, settings.classifier.peekLimit()).fromStart();
     var extraction = StreamingExtractor.extract(body.bytes(), body.length(), plan);
     String path = spec.pathTemplate();
     for (Map.Entry<String, String> v : spec.variables().entrySet()) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets a caller (or a transport, e.g. OkHttp's {@code Call.cancel()}) stop a logical call's waits and polls.
@@ -12,7 +13,9 @@ import java.util.function.BooleanSupplier;
 public final class CancellationToken {
   private static final long POLL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
-  private final CountDownLatch cancelled = new CountDownLatch(1);
+  private volatile boolean cancelled;
+  /** What waits block on; made by the first wait or cancel (most calls do neither). */
+  private volatile @Nullable CountDownLatch latch;
   private final BooleanSupplier externalSignal;
 
   private CancellationToken(BooleanSupplier externalSignal) {
@@ -36,12 +39,27 @@ public final class CancellationToken {
 
   /** Cancels: waits in progress return promptly and the call ends with {@link CallCancelledException}. */
   public void cancel() {
-    cancelled.countDown();
+    cancelled = true;
+    latch().countDown();
+  }
+
+  private CountDownLatch latch() {
+    CountDownLatch l = latch;
+    if (l == null) {
+      synchronized (this) {
+        l = latch;
+        if (l == null) {
+          l = new CountDownLatch(1);
+          latch = l;
+        }
+      }
+    }
+    return l;
   }
 
   /** {@return {@code true} once cancelled} */
   public boolean isCancelled() {
-    return cancelled.getCount() == 0 || externalSignal.getAsBoolean();
+    return cancelled || externalSignal.getAsBoolean();
   }
 
   /**
@@ -54,6 +72,7 @@ public final class CancellationToken {
   public boolean await(Duration duration) throws InterruptedException {
     long remaining = duration.toNanos();
     long deadline = System.nanoTime() + remaining;
+    CountDownLatch cancelled = latch();
     while (remaining > 0) {
       if (isCancelled()) {
         return true;

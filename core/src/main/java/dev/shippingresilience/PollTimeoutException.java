@@ -27,7 +27,8 @@ public final class PollTimeoutException extends ShippingCallException {
       int attempts, int polls, String limit) {
     super(describe(provider, last, attempts, "still POLL when " + limit + " ran out (" + polls + " polls)"),
         provider, last, attempts, null);
-    this.lastResponse = lastResponse;
+    // kept after the response is closed: a snapshot reading a transport's buffer in place is copied
+    this.lastResponse = lastResponse == null ? null : lastResponse.detached();
     this.polls = polls;
   }
 

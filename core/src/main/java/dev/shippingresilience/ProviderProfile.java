@@ -206,7 +206,7 @@ public final class ProviderProfile {
       return null;
     }
     if (key.source() == ProfileModel.ScopeSource.Source.QUERY) {
-      return ClassifierCore.queryParameter(request.uri().getRawQuery(), key.location());
+      return ClassifierCore.queryParameter(request.rawQuery(), key.location());
     }
     byte[] body = request.body();
     ExtractionPlan plan = businessKeyPlans.get(operation.name());

@@ -34,7 +34,12 @@ public final class ProviderProfiles {
   public static final List<String> BUILT_IN_IDS = readIndex();
   private static volatile @Nullable ProviderProfiles builtIn;
 
+  /** How many hosts {@link #forHost} remembers: past it, new hosts are matched on every call. */
+  private static final int MAX_REMEMBERED_HOSTS = 1024;
+
   private final Map<String, ProviderProfile> byId;
+  /** The answers of {@link #forHost} so far (profiles never change, so neither do they). */
+  private final Map<String, ProviderProfile> byHost = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ProviderProfiles(Map<String, ProviderProfile> byId) {
     this.byId = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byId));
@@ -170,16 +175,37 @@ public final class ProviderProfiles {
    * @param uri the request URI
    */
   public ProviderProfile detect(URI uri) {
-    String host = uri.getHost();
+    return forHost(uri.getHost());
+  }
+
+  /**
+   * {@return the profile whose hosts match {@code host} (longest suffix wins), else {@code generic-http}}
+   *
+   * @param host the request's host as {@link URI#getHost()} gives it, or {@code null}
+   */
+  public ProviderProfile forHost(@Nullable String host) {
+    if (host == null) {
+      return generic();
+    }
+    ProviderProfile known = byHost.get(host);
+    if (known != null) {
+      return known;
+    }
+    ProviderProfile found = match(host);
+    if (byHost.size() < MAX_REMEMBERED_HOSTS) {
+      byHost.put(host, found);
+    }
+    return found;
+  }
+
+  private ProviderProfile match(String host) {
     ProviderProfile best = null;
     int bestLength = 0;
-    if (host != null) {
-      for (ProviderProfile p : byId.values()) {
-        int length = p.matchLength(host);
-        if (length > bestLength) {
-          best = p;
-          bestLength = length;
-        }
+    for (ProviderProfile p : byId.values()) {
+      int length = p.matchLength(host);
+      if (length > bestLength) {
+        best = p;
+        bestLength = length;
       }
     }
     return best != null ? best : generic();

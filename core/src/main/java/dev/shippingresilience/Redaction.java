@@ -157,7 +157,7 @@ public final class Redaction {
    */
   public List<String> secretValues(RequestSnapshot request) {
     List<String> out = new ArrayList<>(2);
-    String rawQuery = request.uri().getRawQuery();
+    String rawQuery = request.rawQuery();
     if (rawQuery != null) {
       for (String pair : rawQuery.split("[&;]")) {
         int eq = pair.indexOf('=');

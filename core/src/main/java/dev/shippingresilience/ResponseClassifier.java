@@ -4,6 +4,7 @@ import dev.shippingresilience.internal.ClassifierCore;
 import dev.shippingresilience.internal.CompiledProfile;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -54,7 +55,7 @@ public final class ResponseClassifier {
    * @return the classification
    */
   public Classification classify(RequestSnapshot request, ResponseSnapshot response) {
-    return classify(profiles.detect(request.uri()), request, response, null, null);
+    return classify(profiles.forHost(request.host()), request, response, null, null);
   }
 
   /**
@@ -100,7 +101,8 @@ public final class ResponseClassifier {
   @Nullable String requestCarrier(ProviderProfile profile, RequestSnapshot request, @Nullable String carrier) {
     CompiledProfile compiled = profile.compiled();
     ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, compiled, null, Classification.OTHER_OPERATION,
-        profile.plan(null), profile.requestPlan(), peekLimit, clock.instant(), carrier, profile.redaction());
+        profile.plan(null), profile.requestPlan(), peekLimit, Instant.EPOCH, carrier, profile.redaction());
+    // the time is read only for a response (Retry-After, pauseUntil): none here
     return ClassifierCore.carrier(ctx, request, ClassifierCore.NO_EXTRACTION);
   }
 
@@ -114,8 +116,7 @@ public final class ResponseClassifier {
   }
 
   static String rawPath(RequestSnapshot request) {
-    String path = request.uri().getRawPath();
-    return path == null ? "/" : path;
+    return request.rawPath();
   }
 
   /** Builds a {@link ResponseClassifier}. Not thread-safe; {@link #build()} copies the settings. */

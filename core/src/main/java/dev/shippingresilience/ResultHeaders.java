@@ -14,14 +14,16 @@ import org.jspecify.annotations.Nullable;
  * {@link #value(String)}, so a code read from a response body can never add a header or break the response.
  */
 public final class ResultHeaders {
+  /** What the name of every result header starts with. */
+  public static final String PREFIX = "X-Shipping-Resilience-";
   /** The final decision, e.g. {@code SUCCEED}. */
-  public static final String DECISION = "X-Shipping-Resilience-Decision";
+  public static final String DECISION = PREFIX + "Decision";
   /** {@code true} when an earlier attempt already reached the goal (Clickpost 323), else {@code false}. */
-  public static final String DUPLICATE = "X-Shipping-Resilience-Duplicate";
+  public static final String DUPLICATE = PREFIX + "Duplicate";
   /** The number of sends, polls included. */
-  public static final String ATTEMPTS = "X-Shipping-Resilience-Attempts";
+  public static final String ATTEMPTS = PREFIX + "Attempts";
   /** The provider code of the final response, only when it had one. */
-  public static final String CODE = "X-Shipping-Resilience-Code";
+  public static final String CODE = PREFIX + "Code";
   /** The longest header value written, in characters: {@value}; longer values are cut. */
   public static final int MAX_VALUE_LENGTH = 256;
 

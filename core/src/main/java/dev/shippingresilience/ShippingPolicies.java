@@ -64,7 +64,16 @@ public final class ShippingPolicies {
    * @param uri the request URI
    */
   public ShippingPolicy forUri(URI uri) {
-    return require(profiles.detect(uri).id());
+    return forHost(uri.getHost());
+  }
+
+  /**
+   * {@return the policy of the profile whose hosts match {@code host}, else the generic-http policy}
+   *
+   * @param host the request's host as {@link URI#getHost()} gives it, or {@code null}
+   */
+  public ShippingPolicy forHost(@Nullable String host) {
+    return require(profiles.forHost(host).id());
   }
 
   /** {@return every policy, in profile order} */

@@ -63,12 +63,32 @@ public final class BodyDecoding {
   /**
    * A decoded body prefix.
    *
-   * @param bytes the bytes; only the first {@code length} count, and the array may be the caller's input
+   * @param bytes the bytes; only {@code length} of them from {@code offset} count, and the array may be the caller's
+   *     input (or a transport's buffer)
+   * @param offset where the body starts in {@code bytes}
    * @param length how many bytes of {@code bytes} hold the body, at most the peek limit
    * @param cutByPeek {@code true} when the body continues past {@code length} bytes
    * @param status how decoding went
    */
-  public record Decoded(byte[] bytes, int length, boolean cutByPeek, Status status) {}
+  public record Decoded(byte[] bytes, int offset, int length, boolean cutByPeek, Status status) {
+    /**
+     * A body read from the start of {@code bytes}.
+     *
+     * @param bytes the bytes
+     * @param length how many of them hold the body
+     * @param cutByPeek {@code true} when the body continues past them
+     * @param status how decoding went
+     */
+    public Decoded(byte[] bytes, int length, boolean cutByPeek, Status status) {
+      this(bytes, 0, length, cutByPeek, status);
+    }
+
+    /** {@return these bytes starting at index 0 of their array: this, or a copy of the region} */
+    public Decoded fromStart() {
+      return offset == 0 ? this
+          : new Decoded(java.util.Arrays.copyOfRange(bytes, offset, offset + length), 0, length, cutByPeek, status);
+    }
+  }
 
   /**
    * Returns {@code true} when {@code headers} name a {@code Content-Encoding} other than {@code identity}. Allocates

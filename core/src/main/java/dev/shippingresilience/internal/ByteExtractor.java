@@ -56,33 +56,34 @@ final class ByteExtractor {
   /** Set while reading a wanted string: the value, or null when it held an escape that failed to decode. */
   private @Nullable String text;
 
-  private ByteExtractor(byte[] body, int length, ExtractionPlan plan) {
+  private ByteExtractor(byte[] body, int end, ExtractionPlan plan) {
     this.b = body;
-    this.n = length;
+    this.n = end;
     this.plan = plan;
     this.flags = new byte[plan.trie.nodes.length];
     this.values = new String[plan.trie.nodes.length];
   }
 
   /**
-   * Reads {@code plan}'s fields from the first {@code length} bytes of {@code body} when they are a complete, valid
-   * UTF-8 JSON document read as {@link StreamingExtractor}'s Jackson path would read it; returns {@code null} when
-   * not sure (the caller then reads with Jackson). The body must not be blank.
+   * Reads {@code plan}'s fields from the {@code length} bytes of {@code body} from {@code offset} when they are a
+   * complete, valid UTF-8 JSON document read as {@link StreamingExtractor}'s Jackson path would read it; returns
+   * {@code null} when not sure (the caller then reads with Jackson). The body must not be blank.
    */
-  static @Nullable Extraction extract(byte[] body, int length, ExtractionPlan plan) {
-    if (length == 0 || !utf8ByDetection(body, length)) {
+  static @Nullable Extraction extract(byte[] body, int offset, int length, ExtractionPlan plan) {
+    if (length == 0 || !utf8ByDetection(body, offset, length)) {
       return null;
     }
-    int start = length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF
-        ? 3 : 0;
-    ByteExtractor reader = new ByteExtractor(body, length, plan);
+    int end = offset + length;
+    int start = length >= 3 && (body[offset] & 0xFF) == 0xEF && (body[offset + 1] & 0xFF) == 0xBB
+        && (body[offset + 2] & 0xFF) == 0xBF ? offset + 3 : offset;
+    ByteExtractor reader = new ByteExtractor(body, end, plan);
     int i = reader.ws(start);
-    if (i >= length) {
+    if (i >= end) {
       return null;
     }
     boolean rootIsArray = body[i] == '[';
     i = reader.value(i, plan.trie.root, true, 0);
-    if (i == UNSURE || reader.ws(i) != length) {
+    if (i == UNSURE || reader.ws(i) != end) {
       return null;
     }
     return reader.result(rootIsArray);
@@ -92,12 +93,12 @@ final class ByteExtractor {
    * Whether Jackson's encoding detection reads these bytes as UTF-8: no BOM of UTF-16 or UTF-32 and no zero byte in
    * the first four (a zero byte anywhere else is invalid JSON in UTF-8, which the reading below refuses).
    */
-  private static boolean utf8ByDetection(byte[] body, int length) {
-    int first = body[0] & 0xFF;
+  private static boolean utf8ByDetection(byte[] body, int offset, int length) {
+    int first = body[offset] & 0xFF;
     if (first == 0xFE || first == 0xFF) {
       return false;
     }
-    for (int k = 0; k < Math.min(4, length); k++) {
+    for (int k = offset; k < offset + Math.min(4, length); k++) {
       if (body[k] == 0) {
         return false;
       }

@@ -18,6 +18,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -127,11 +128,16 @@ public final class ClassifierCore {
    * cut it, shortened so it does not end inside a UTF-8 sequence. The snapshot's bytes are not copied or changed.
    */
   public static BodyDecoding.Decoded readableBody(ResponseSnapshot response, int peekLimit) {
-    byte[] prefix = response.bodyPrefix();
-    int length = Math.min(prefix.length, peekLimit);
-    boolean cutByPeek = response.cutByPeekLimit() || prefix.length > peekLimit;
+    byte[] prefix = response.bodyArray();
+    int offset = response.bodyOffset();
+    int length = Math.min(response.bodyLength(), peekLimit);
+    boolean cutByPeek = response.cutByPeekLimit() || response.bodyLength() > peekLimit;
     BodyDecoding.Status status = BodyDecoding.Status.IDENTITY;
     if (BodyDecoding.needsDecoding(response.headers())) {
+      if (offset != 0) {
+        prefix = Arrays.copyOfRange(prefix, offset, offset + length); // a lent region: the decoders read from 0
+        offset = 0;
+      }
       BodyDecoding.Decoded d = BodyDecoding.decode(response.headers(), prefix, length, cutByPeek, peekLimit);
       prefix = d.bytes();
       length = d.length();
@@ -139,9 +145,9 @@ public final class ClassifierCore {
       status = d.status();
     }
     if (cutByPeek) {
-      length = Utf8.completeLength(prefix, length);
+      length = Utf8.completeLength(prefix, offset, length);
     }
-    return new BodyDecoding.Decoded(prefix, length, cutByPeek, status);
+    return new BodyDecoding.Decoded(prefix, offset, length, cutByPeek, status);
   }
 
   /** Classifies one response. */
@@ -150,7 +156,7 @@ public final class ClassifierCore {
     BodyDecoding.Decoded body = readableBody(response, ctx.peekLimit());
     int length = body.length();
     boolean cutByPeek = body.cutByPeek();
-    Extraction ext = StreamingExtractor.extract(body.bytes(), length, ctx.responsePlan());
+    Extraction ext = StreamingExtractor.extract(body.bytes(), body.offset(), length, ctx.responsePlan());
     int status = response.status();
     Duration retryAfter = RateLimitHeaders.retryAfter(response.headers(), ctx.now());
     Echo echo = new Echo(request, ctx.redaction());
@@ -303,7 +309,7 @@ public final class ClassifierCore {
       all.addAll(signals);
       items = all;
     }
-    String scope = scope(ctx, ctx.profile().providerScope(request.uri()), rule, carrier);
+    String scope = scope(ctx, ctx.profile().providerScope(request), rule, carrier);
     return new Classification(profile.id(), ctx.operationName(), status, code, rule.decision(),
         reason, retryAfter, scope, rule.duplicate(), rule.notProcessed(), items, rule.credentialsExpired());
   }
@@ -706,7 +712,7 @@ public final class ClassifierCore {
             raw = requestExtraction.value(source.location());
           }
         }
-        case QUERY -> raw = queryParameter(request.uri().getRawQuery(), source.location());
+        case QUERY -> raw = queryParameter(request.rawQuery(), source.location());
         case RESPONSE_BODY -> {
           String own = JsonPointers.everyArray(source.location());
           raw = own == null ? responseExtraction.value(source.location())

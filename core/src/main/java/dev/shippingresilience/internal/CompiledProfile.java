@@ -1,5 +1,6 @@
 package dev.shippingresilience.internal;
 
+import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.internal.ProfileModel.CodeRange;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
 import dev.shippingresilience.internal.ProfileModel.Defaults;
@@ -55,11 +56,11 @@ public record CompiledProfile(
   }
 
   /**
-   * Returns the provider-level scope of a request to {@code uri}: the profile id, plus {@link #hostScope} (empty
+   * Returns the provider-level scope of {@code request}: the profile id, plus {@link #hostScope} (empty
    * unless {@code scope.byHost}).
    */
-  public String providerScope(java.net.URI uri) {
-    return id + hostScope(uri);
+  public String providerScope(RequestSnapshot request) {
+    return scopeByHost ? id + hostScope(request) : id;
   }
 
   /**
@@ -67,12 +68,12 @@ public record CompiledProfile(
    * hosts), else the empty string: appended to the provider scope and to the rate-limit account, so one failing or
    * throttling host neither opens a breaker nor pauses calls for the others.
    */
-  public String hostScope(java.net.URI uri) {
+  public String hostScope(RequestSnapshot request) {
     if (!scopeByHost) {
       return "";
     }
-    String host = uri.getHost() == null ? "unknown" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
-    return "/host:" + (uri.getPort() < 0 ? host : host + ":" + uri.getPort());
+    String host = request.host() == null ? "unknown" : request.host().toLowerCase(java.util.Locale.ROOT);
+    return "/host:" + (request.port() < 0 ? host : host + ":" + request.port());
   }
 
   /** Returns the first operation matching {@code method} and {@code path}, or {@code null}. */

@@ -52,11 +52,23 @@ public final class StreamingExtractor {
    * anything that reader is unsure of) by Jackson's streaming parser. Both give the same {@link Extraction}.
    */
   public static Extraction extract(byte[] body, int length, ExtractionPlan plan) {
-    if (!isBlank(body, length)) {
-      Extraction fast = ByteExtractor.extract(body, length, plan);
+    return extract(body, 0, length, plan);
+  }
+
+  /**
+   * As {@link #extract(byte[], int, ExtractionPlan)}, for the {@code length} bytes of {@code body} from
+   * {@code offset} (a region of a transport's buffer, read in place).
+   */
+  public static Extraction extract(byte[] body, int offset, int length, ExtractionPlan plan) {
+    if (!isBlank(body, offset, length)) {
+      Extraction fast = ByteExtractor.extract(body, offset, length, plan);
       if (fast != null) {
         return fast;
       }
+    }
+    if (offset != 0) {
+      // the reference reading, rare (bodies the byte reader is unsure of), reads from index 0
+      return extractWithJackson(java.util.Arrays.copyOfRange(body, offset, offset + length), length, plan);
     }
     return extractWithJackson(body, length, plan);
   }
@@ -65,7 +77,7 @@ public final class StreamingExtractor {
   static Extraction extractWithJackson(byte[] body, int length, ExtractionPlan plan) {
     Sink top = new Sink(plan.scalarPointers, plan.presencePointers, plan.interest);
     Reader reader = new Reader(plan, top, length);
-    if (isBlank(body, length)) {
+    if (isBlank(body, 0, length)) {
       return reader.result(Extraction.Outcome.EMPTY);
     }
     boolean started = false;
@@ -92,12 +104,14 @@ public final class StreamingExtractor {
     }
   }
 
-  private static boolean isBlank(byte[] body, int length) {
-    int start = 0;
-    if (length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF) {
-      start = 3;
+  private static boolean isBlank(byte[] body, int offset, int length) {
+    int start = offset;
+    int end = offset + length;
+    if (length >= 3 && (body[offset] & 0xFF) == 0xEF && (body[offset + 1] & 0xFF) == 0xBB
+        && (body[offset + 2] & 0xFF) == 0xBF) {
+      start += 3;
     }
-    for (int i = start; i < length; i++) {
+    for (int i = start; i < end; i++) {
       byte b = body[i];
       if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
         return false;

@@ -94,7 +94,7 @@ class ExtractorPathsAgreeTest {
   void everyProviderFixtureIsReadByTheFastPath() {
     for (byte[] body : fixtures()) {
       for (ExtractionPlan plan : PLANS) {
-        assertThat(ByteExtractor.extract(body, body.length, plan)).isNotNull();
+        assertThat(ByteExtractor.extract(body, 0, body.length, plan)).isNotNull();
         assertAgree(body, plan);
       }
     }
@@ -119,7 +119,7 @@ class ExtractorPathsAgreeTest {
     byte[] body = ("{\"code\":0,\"data\":{\"accepted\":[" + accepted + "],\"rejected\":[{\"number\":\"RR1\","
         + "\"error\":{\"code\":-18019909}},{}]},\"errors\":[{\"code\":\"E1\"},{\"code\":[1]}]}")
         .getBytes(StandardCharsets.UTF_8);
-    Extraction fast = ByteExtractor.extract(body, body.length, plan);
+    Extraction fast = ByteExtractor.extract(body, 0, body.length, plan);
     assertThat(fast).isNotNull().isEqualTo(StreamingExtractor.extractWithJackson(body, body.length, plan));
     assertThat(fast.items().get("/data/accepted")).hasSize(70);
     assertThat(Extraction.value(fast.items().get("/data/accepted"), 69, "/number")).isEqualTo("LZ69CN");
@@ -131,14 +131,32 @@ class ExtractorPathsAgreeTest {
 
   private static boolean assertAgree(byte[] body, ExtractionPlan plan) {
     Extraction reference = StreamingExtractor.extractWithJackson(body, body.length, plan);
-    Extraction fast = ByteExtractor.extract(body, body.length, plan);
+    Extraction fast = ByteExtractor.extract(body, 0, body.length, plan);
     if (fast != null) {
       assertThat(reference.outcome()).as("Jackson's outcome for a body the fast path read")
           .isEqualTo(Extraction.Outcome.COMPLETE);
       assertThat(fast).isEqualTo(reference);
     }
     assertThat(StreamingExtractor.extract(body, body.length, plan)).isEqualTo(reference);
+    // read in place from a transport's buffer: the bytes around the region must change nothing
+    byte[] lent = inBuffer(body);
+    assertThat(StreamingExtractor.extract(lent, LENT_OFFSET, body.length, plan)).as("read at an offset")
+        .isEqualTo(reference);
     return fast != null;
+  }
+
+  /** Where {@link #inBuffer} puts a body: after bytes that would change any reading that strayed before it. */
+  private static final int LENT_OFFSET = 5;
+
+  /** Returns {@code body} inside a larger array, with a BOM-like, quote and brace bytes before and after it. */
+  private static byte[] inBuffer(byte[] body) {
+    byte[] before = {(byte) 0xEF, (byte) 0xBB, '"', '\\', '{'};
+    byte[] after = {'"', '}', ']', '\\', '1', (byte) 0x80};
+    byte[] out = new byte[LENT_OFFSET + body.length + after.length];
+    System.arraycopy(before, 0, out, 0, LENT_OFFSET);
+    System.arraycopy(body, 0, out, LENT_OFFSET, body.length);
+    System.arraycopy(after, 0, out, LENT_OFFSET + body.length, after.length);
+    return out;
   }
 
   @Provide

@@ -115,7 +115,7 @@ class StreamingExtractorTest {
         new ExtractionPlan.ItemPlan("/errors", Set.of("/code"), Set.of(), 2)));
     String body = "{\"errors\":[{\"code\":\"a\"},{\"code\":\"b\"},{\"code\":\"c\",\"code\":\"d\"},[[[]]],7]}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    Extraction fast = ByteExtractor.extract(bytes, bytes.length, plan);
+    Extraction fast = ByteExtractor.extract(bytes, 0, bytes.length, plan);
     Extraction jackson = StreamingExtractor.extractWithJackson(bytes, bytes.length, plan);
     assertThat(fast).isNotNull().isEqualTo(jackson);
     assertThat(jackson.items().get("/errors")).extracting(i -> i.value("/code")).containsExactly("a", "b");

@@ -109,11 +109,10 @@ final class ShippingCall implements Call, AsyncAttempt<Response>, BiConsumer<Cal
     long startNanos = System.nanoTime();
     CompletableFuture<CallResult<Response>> call;
     try {
-      URI uri = OkHttpRequests.uri(request.url());
-      ShippingPolicy policy = OkHttpRequests.select(factory.policies, factory.policy, request, uri);
-      selected = policy;
       boolean bodyRepeatable = OkHttpRequests.repeatable(request.body());
-      RequestSnapshot snapshot = OkHttpRequests.snapshot(request, uri, bodyRepeatable);
+      RequestSnapshot snapshot = OkHttpRequests.snapshot(request, bodyRepeatable);
+      ShippingPolicy policy = OkHttpRequests.select(factory.policies, factory.policy, request, snapshot);
+      selected = policy;
       peekLimit = policy.classifier().peekLimit();
       idempotent = snapshot.idempotentMethod();
       Duration callTimeout = callTimeout(startNanos);

@@ -108,10 +108,9 @@ public final class ShippingInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     long enteredNanos = System.nanoTime();
     Request request = chain.request();
-    URI uri = OkHttpRequests.uri(request.url());
-    ShippingPolicy selected = OkHttpRequests.select(policies, policy, request, uri);
     boolean bodyRepeatable = OkHttpRequests.repeatable(request.body());
-    RequestSnapshot snapshot = OkHttpRequests.snapshot(request, uri, bodyRepeatable);
+    RequestSnapshot snapshot = OkHttpRequests.snapshot(request, bodyRepeatable);
+    ShippingPolicy selected = OkHttpRequests.select(policies, policy, request, snapshot);
     int peekLimit = selected.classifier().peekLimit();
     boolean idempotent = snapshot.idempotentMethod();
     // Set when an attempt ran out of the call's time and this interceptor cancelled the call: not the caller's cancel.

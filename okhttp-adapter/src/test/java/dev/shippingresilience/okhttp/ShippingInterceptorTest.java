@@ -22,6 +22,7 @@ import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.Decision;
 import dev.shippingresilience.Fixtures;
 import dev.shippingresilience.ShippingPolicies;
+import dev.shippingresilience.ShippingMeters;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.testing.FakeClock;
 import dev.shippingresilience.testing.FakeSleeper;
@@ -131,6 +132,35 @@ class ShippingInterceptorTest {
       }
       wireMock.verify(3, postRequestedFor(urlPathEqualTo("/api/v3/create-order/")));
       assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void resultHeadersTheProviderSentUnderOurNamesAreReplacedNotRepeated() throws IOException {
+      wireMock.stubFor(post(urlPathEqualTo("/api/v3/create-order/")).willReturn(aResponse()
+          .withHeader("x-shipping-resilience-decision", "FAIL")
+          .withHeader(ShippingInterceptor.CODE_HEADER, "999")
+          .withBody(fixture("clickpost", "create-order-success.json"))));
+
+      try (Response response = execute(create(1))) {
+        assertThat(response.headers(ShippingInterceptor.DECISION_HEADER)).containsExactly("SUCCEED");
+        assertThat(response.headers(ShippingInterceptor.CODE_HEADER)).containsExactly("200");
+        assertThat(response.headers(ShippingInterceptor.ATTEMPTS_HEADER)).containsExactly("1");
+      }
+    }
+
+    @Test
+    void aUrlThatUriRefusesButOkHttpSendsIsClassifiedByItsOperation() throws IOException {
+      // OkHttp leaves '|' and '[' in a query as they are; java.net.URI refuses them, so the URI is re-encoded at once
+      wireMock.stubFor(get(urlPathEqualTo("/api/v3/create-order/")).willReturn(aResponse()
+          .withBody(fixture("clickpost", "create-order-success.json"))));
+      Request odd = new Request.Builder()
+          .url(url("www.clickpost.in", "/api/v3/create-order/?username=u&key=SECRET&ref=a|b[1]")).get().build();
+
+      try (Response response = execute(odd)) {
+        assertThat(response.header(ShippingInterceptor.DECISION_HEADER)).isEqualTo("SUCCEED");
+      }
+      assertThat(meters.get(ShippingMeters.CALLS).tag("operation", "fetch-order").timer().count())
+          .isEqualTo(1);
     }
 
     @Test

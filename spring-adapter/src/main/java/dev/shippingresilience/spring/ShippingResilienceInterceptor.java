@@ -1,6 +1,7 @@
 package dev.shippingresilience.spring;
 
 import dev.shippingresilience.Attempt;
+import dev.shippingresilience.AttemptRequest;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.CallResult;
 import dev.shippingresilience.RequestSnapshot;
@@ -171,19 +172,7 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
     CallOptions options = AttributeOptions.from(request.getAttributes());
     RequestSnapshot snapshot = RequestSnapshot.of(request.getMethod().name(), request.getURI(),
         PeekingResponse.headerValues(request.getHeaders()), body.length == 0 ? null : body);
-    int peekLimit = policy.classifier().peekLimit();
-    Attempt<PeekingResponse> attempt = attemptRequest -> {
-      long deadline = AttemptDeadline.deadlineNanos(attemptRequest.timeLeft());
-      PeekingResponse response = AttemptDeadline.during(deadline, () -> PeekingResponse.peek(
-          execution.execute(AttemptHttpRequest.of(request, attemptRequest), AttemptHttpRequest.body(body,
-              attemptRequest)), peekLimit));
-      if (response.peekBroken() && System.nanoTime() - deadline >= 0) {
-        // The body was cut off when the attempt's time ran out: no answer, the call ends at its deadline.
-        response.close();
-        throw new InterruptedIOException("the attempt ran out of the call's time");
-      }
-      return response;
-    };
+    Attempt<PeekingResponse> attempt = new Send(request, body, execution, policy.classifier().peekLimit());
     CallResult<PeekingResponse> result = policy.execute(snapshot, options, attempt);
     PeekingResponse response = result.response();
     try {
@@ -199,6 +188,47 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
   @Override
   public String toString() {
     return "ShippingResilienceInterceptor{" + selector + "}";
+  }
+
+  /**
+   * One call's attempts: each sends the request (or the poll request) through the rest of the chain with the
+   * attempt's deadline visible to the request factory, and peeks the response. One object per call, nothing more
+   * per attempt.
+   */
+  private static final class Send implements Attempt<PeekingResponse>, AttemptDeadline.Send<PeekingResponse> {
+    private final HttpRequest request;
+    private final byte[] body;
+    private final ClientHttpRequestExecution execution;
+    private final int peekLimit;
+    /** The attempt being sent; set just before {@link #send()} runs, on the calling thread. */
+    private @Nullable AttemptRequest current;
+
+    Send(HttpRequest request, byte[] body, ClientHttpRequestExecution execution, int peekLimit) {
+      this.request = request;
+      this.body = body;
+      this.execution = execution;
+      this.peekLimit = peekLimit;
+    }
+
+    @Override
+    public PeekingResponse send(AttemptRequest attemptRequest) throws IOException {
+      long deadline = AttemptDeadline.deadlineNanos(attemptRequest.timeLeft());
+      current = attemptRequest;
+      PeekingResponse response = AttemptDeadline.during(deadline, this);
+      if (response.peekBroken() && System.nanoTime() - deadline >= 0) {
+        // The body was cut off when the attempt's time ran out: no answer, the call ends at its deadline.
+        response.close();
+        throw new InterruptedIOException("the attempt ran out of the call's time");
+      }
+      return response;
+    }
+
+    @Override
+    public PeekingResponse send() throws IOException {
+      AttemptRequest attemptRequest = Objects.requireNonNull(current);
+      return PeekingResponse.peek(execution.execute(AttemptHttpRequest.of(request, attemptRequest),
+          AttemptHttpRequest.body(body, attemptRequest)), peekLimit);
+    }
   }
 
   /** Builds a {@link ShippingResilienceInterceptor}. Not thread-safe. */

@@ -5,6 +5,7 @@ import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.CallResult;
 import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.RequestSnapshot;
+import dev.shippingresilience.ResultHeaders;
 import dev.shippingresilience.ShippingPolicies;
 import dev.shippingresilience.ShippingPolicy;
 import dev.shippingresilience.okhttp.ProviderTag;
@@ -36,7 +37,7 @@ public final class OkHttpRequests {
    * the one whose profile names the URL's host.
    */
   public static ShippingPolicy select(@Nullable ShippingPolicies policies, @Nullable ShippingPolicy policy,
-      Request request, URI uri) {
+      Request request, RequestSnapshot snapshot) {
     if (policy != null) {
       return policy;
     }
@@ -44,7 +45,7 @@ public final class OkHttpRequests {
     if (tag != null) {
       return policies.require(tag.providerId());
     }
-    return policies.forUri(uri);
+    return policies.forHost(snapshot.host());
   }
 
   /** Returns whether {@code body} may be sent more than once: absent, or neither one-shot nor duplex. */
@@ -52,10 +53,64 @@ public final class OkHttpRequests {
     return body == null || (!body.isOneShot() && !body.isDuplex());
   }
 
-  /** Returns the engine's view of {@code request}: its body only when repeatable and small enough to read. */
-  public static RequestSnapshot snapshot(Request request, URI uri, boolean bodyRepeatable) throws IOException {
-    return RequestSnapshot.of(request.method(), uri, headers(request.headers()),
-        bodyRepeatable ? bodyBytes(request.body()) : null);
+  /**
+   * Returns the engine's view of {@code request}: its body only when repeatable and small enough to read. The URL's
+   * parts are OkHttp's own; its {@link URI} is made only if something asks for it (a successful call does not).
+   */
+  public static RequestSnapshot snapshot(Request request, boolean bodyRepeatable) throws IOException {
+    HttpUrl url = request.url();
+    HeaderValues headers = headers(request.headers());
+    byte[] body = bodyRepeatable ? bodyBytes(request.body()) : null;
+    String text = url.toString();
+    if (!uriTakesAsItIs(text, text.indexOf('/', url.scheme().length() + 3))) {
+      return RequestSnapshot.of(request.method(), uri(url), headers, body); // parts as the re-encoded URI has them
+    }
+    String host = url.host();
+    return RequestSnapshot.ofParts(request.method(), host.indexOf(':') >= 0 ? "[" + host + "]" : host,
+        url.port() == HttpUrl.defaultPort(url.scheme()) ? -1 : url.port(), url.encodedPath(), url.encodedQuery(),
+        () -> uri(url), headers, body);
+  }
+
+  /**
+   * Whether {@link URI} parses the path, query and fragment of {@code url} (from {@code pathStart}) as they are: only
+   * characters RFC 3986 allows there, each {@code %} followed by two hex digits, one {@code #} at most. OkHttp leaves
+   * a few more as they are ({@code |}, {@code [} ...); {@code false} is always safe (the URI is then made at once).
+   */
+  static boolean uriTakesAsItIs(String url, int pathStart) {
+    if (pathStart < 0) {
+      return false;
+    }
+    boolean fragment = false;
+    for (int i = pathStart; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c >= 128 || !URI_CHARACTERS[c]) {
+        return false;
+      }
+      if (c == '%' && (i + 2 >= url.length() || !hex(url.charAt(i + 1)) || !hex(url.charAt(i + 2)))) {
+        return false;
+      }
+      if (c == '#') {
+        if (fragment) {
+          return false;
+        }
+        fragment = true;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
+  /** The characters RFC 3986 allows in a path, query or fragment, by code: {@code pchar / "/" / "?"}, {@code %, #}. */
+  private static final boolean[] URI_CHARACTERS = new boolean[128];
+
+  static {
+    String allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#@!$&'()*+,;=%";
+    for (int i = 0; i < allowed.length(); i++) {
+      URI_CHARACTERS[allowed.charAt(i)] = true;
+    }
   }
 
   /**
@@ -92,9 +147,24 @@ public final class OkHttpRequests {
 
   /** Returns the final response with the call's four result headers added. */
   public static Response withResultHeaders(CallResult<Response> result) {
-    Response.Builder out = result.response().newBuilder();
-    result.resultHeaders().forEach(out::header);
+    Response response = result.response();
+    Response.Builder out = response.newBuilder();
+    if (carriesResultHeaders(response.headers())) {
+      result.resultHeaders().forEach(out::header); // replaces what the provider (or anyone) sent under our names
+    } else {
+      result.resultHeaders().forEach(out::addHeader); // nothing to replace: no scan of the headers per name
+    }
     return out.build();
+  }
+
+  /** Whether any header's name starts with the result headers' common prefix, in any case. */
+  private static boolean carriesResultHeaders(Headers headers) {
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      if (headers.name(i).regionMatches(true, 0, ResultHeaders.PREFIX, 0, ResultHeaders.PREFIX.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,19 +1,16 @@
 package dev.shippingresilience.okhttp.internal;
 
+import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.ProviderResponse;
 import dev.shippingresilience.ResponseSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
 
 /** Adapts an OkHttp response to the engine: a bounded peek for the snapshot, the untouched response for the caller. */
 public final class OkHttpResponse implements ProviderResponse<Response> {
-  private static final byte[] EMPTY_BODY = new byte[0];
-
   private final Response response;
   private final ResponseSnapshot snapshot;
   private final boolean peekBroken;
@@ -26,15 +23,13 @@ public final class OkHttpResponse implements ProviderResponse<Response> {
     this.response = response;
     ResponseSnapshot s;
     boolean broken = false;
+    HeaderValues headers = OkHttpRequests.headers(response.headers());
     try {
-      byte[] peeked = peek(response, peekLimit);
-      boolean cut = peeked.length > peekLimit;
-      s = ResponseSnapshot.of(response.code(), OkHttpRequests.headers(response.headers()),
-          cut ? Arrays.copyOf(peeked, peekLimit) : peeked, cut);
+      s = peek(response.code(), headers, response.body().source(), peekLimit);
     } catch (IOException e) {
       // A body that breaks while peeking is not a body the peek limit cut: nothing of it is readable, so it is
       // never a success where the body must carry the code. The caller's read fails too.
-      s = ResponseSnapshot.of(response.code(), OkHttpRequests.headers(response.headers()), new byte[0], false);
+      s = ResponseSnapshot.withoutBody(response.code(), headers);
       broken = true;
     }
     this.snapshot = s;
@@ -42,22 +37,32 @@ public final class OkHttpResponse implements ProviderResponse<Response> {
   }
 
   /**
-   * Returns up to {@code peekLimit + 1} bytes of the body without consuming them. Copied out of the source's own
-   * buffer: {@code Response.peekBody} would share the buffer's segments, which then cannot be reused, so the
+   * Reads up to {@code peekLimit + 1} bytes of the body into the source's own buffer without consuming them, and
+   * returns a snapshot of the first {@code peekLimit}. When they sit in the buffer's first segment (any body of up to
+   * a few KiB), the snapshot reads them there in place ({@link ResponseSnapshot#lent}): the segment is left alone
+   * until the caller reads the body, after the engine is done. Otherwise they are copied out; not with
+   * {@code Response.peekBody}, which would share the buffer's segments so that they cannot be reused, and the
    * caller's read of the body would allocate fresh 8 KiB segments.
    */
-  private static byte[] peek(Response response, int peekLimit) throws IOException {
-    ResponseBody body = response.body();
-    BufferedSource source = body.source();
+  private static ResponseSnapshot peek(int status, HeaderValues headers, BufferedSource source, int peekLimit)
+      throws IOException {
     source.request(peekLimit + 1L);
     Buffer buffer = source.getBuffer();
     int length = (int) Math.min(buffer.size(), peekLimit + 1L);
+    boolean cut = length > peekLimit;
+    int kept = cut ? peekLimit : length;
     if (length == 0) {
-      return EMPTY_BODY;
+      return ResponseSnapshot.withoutBody(status, headers);
     }
-    byte[] out = new byte[length];
-    buffer.copyTo(new ArrayOutput(out), 0, length);
-    return out;
+    try (Buffer.UnsafeCursor head = buffer.readUnsafe(new Buffer.UnsafeCursor())) {
+      head.seek(0);
+      if (head.end - head.start >= kept) {
+        return ResponseSnapshot.lent(status, headers, head.data, head.start, kept, cut);
+      }
+    }
+    byte[] out = new byte[kept];
+    buffer.copyTo(new ArrayOutput(out), 0, kept);
+    return ResponseSnapshot.of(status, headers, out, cut);
   }
 
   /** Returns {@code true} when reading the body for the snapshot failed. */

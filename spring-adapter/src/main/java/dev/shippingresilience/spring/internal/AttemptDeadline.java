@@ -13,7 +13,11 @@ import org.springframework.http.client.ClientHttpRequestFactory;
  * {@code ClientHttpRequestExecution.execute}), which is where a factory reads it.
  */
 public final class AttemptDeadline {
-  private static final ThreadLocal<long @Nullable []> DEADLINE = new ThreadLocal<>();
+  /**
+   * Per thread: {@code [0]} the deadline, {@code [1]} 1 inside an attempt, else 0. Made once per thread and never
+   * removed, so that an attempt allocates nothing here (a {@code long[]} holds no class loader).
+   */
+  private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[2]);
 
   private AttemptDeadline() {}
 
@@ -26,16 +30,16 @@ public final class AttemptDeadline {
 
   /** Runs {@code send} with the attempt's deadline ({@link System#nanoTime()} based) visible to request factories. */
   public static <T> T during(long deadlineNanos, Send<T> send) throws IOException {
-    long[] previous = DEADLINE.get();
-    DEADLINE.set(new long[] {deadlineNanos});
+    long[] holder = DEADLINE.get();
+    long previousDeadline = holder[0];
+    long previousInside = holder[1];
+    holder[0] = deadlineNanos;
+    holder[1] = 1;
     try {
       return send.send();
     } finally {
-      if (previous == null) {
-        DEADLINE.remove();
-      } else {
-        DEADLINE.set(previous);
-      }
+      holder[0] = previousDeadline;
+      holder[1] = previousInside;
     }
   }
 
@@ -50,7 +54,7 @@ public final class AttemptDeadline {
    */
   public static long millisLeft() {
     long[] deadline = DEADLINE.get();
-    if (deadline == null) {
+    if (deadline[1] == 0) {
       return -1;
     }
     long nanos = deadline[0] - System.nanoTime();

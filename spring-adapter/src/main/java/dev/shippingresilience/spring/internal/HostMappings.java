@@ -13,9 +13,17 @@ public final class HostMappings {
   private static final HostMappings NONE = new HostMappings(Map.of());
 
   private final Map<String, String> byHost;
+  /** The hosts of {@link #byHost} and their providers, by index: a lookup iterates them without allocating. */
+  private final String[] hosts;
+  private final String[] providers;
 
   private HostMappings(Map<String, String> byHost) {
     this.byHost = byHost;
+    this.hosts = byHost.keySet().toArray(new String[0]);
+    this.providers = new String[hosts.length];
+    for (int i = 0; i < hosts.length; i++) {
+      providers[i] = byHost.get(hosts[i]);
+    }
   }
 
   /** Returns mappings holding {@code hostToProvider} (host names compared case-insensitively). */
@@ -30,16 +38,16 @@ public final class HostMappings {
 
   /** Returns the provider id mapped to {@code host} or to its closest parent domain, or {@code null}. */
   public @Nullable String providerFor(@Nullable String host) {
-    if (host == null || byHost.isEmpty()) {
+    if (host == null || hosts.length == 0) {
       return null;
     }
     String h = normalize(host);
     String best = null;
     int bestLength = 0;
-    for (Map.Entry<String, String> e : byHost.entrySet()) {
-      String suffix = e.getKey();
-      if ((h.equals(suffix) || h.endsWith("." + suffix)) && suffix.length() > bestLength) {
-        best = e.getValue();
+    for (int i = 0; i < hosts.length; i++) {
+      String suffix = hosts[i];
+      if (suffix.length() > bestLength && isHostOrSubdomain(h, suffix)) {
+        best = providers[i];
         bestLength = suffix.length();
       }
     }
@@ -49,6 +57,12 @@ public final class HostMappings {
   /** Returns the mappings, host to provider id. */
   public Map<String, String> asMap() {
     return byHost;
+  }
+
+  /** Whether {@code host} is {@code domain} or ends with {@code "." + domain}, without building that string. */
+  private static boolean isHostOrSubdomain(String host, String domain) {
+    int dot = host.length() - domain.length() - 1;
+    return host.equals(domain) || dot >= 0 && host.charAt(dot) == '.' && host.endsWith(domain);
   }
 
   private static String normalize(String host) {

@@ -7,13 +7,16 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.util.ArrayList;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.CollectionUtils;
 
 /**
  * A {@link ClientHttpResponse} whose first bytes were read to classify it: the engine sees a snapshot (status,
@@ -23,6 +26,18 @@ import org.springframework.http.client.ClientHttpResponse;
  */
 public final class PeekingResponse implements ClientHttpResponse, ProviderResponse<PeekingResponse> {
   private static final int FIRST_CHUNK = 8192;
+  /** The headers the interceptor adds to a final response. */
+  private static final int RESULT_HEADERS = 4;
+
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(PeekingResponse.class, "closed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final ClientHttpResponse delegate;
   private final HttpStatusCode status;
@@ -30,7 +45,8 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
   private final InputStream body;
   private final ResponseSnapshot snapshot;
   private final boolean peekBroken;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  @SuppressWarnings("unused") // through CLOSED
+  private volatile boolean closed;
 
   private PeekingResponse(ClientHttpResponse delegate, HttpStatusCode status, HttpHeaders headers, InputStream body,
       ResponseSnapshot snapshot, boolean peekBroken) {
@@ -52,22 +68,18 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
   public static PeekingResponse peek(ClientHttpResponse response, int peekLimit) throws IOException {
     try {
       HttpStatusCode status = response.getStatusCode();
-      // One pass over the response's headers fills both the caller's writable copy and the engine's view (each
-      // iteration of Spring's HttpHeaders builds a case-insensitive name set first).
-      HttpHeaders headers = new HttpHeaders();
-      List<String> fields = new ArrayList<>(16);
-      response.getHeaders().forEach((name, values) -> {
-        headers.put(name, values);
-        for (String value : values) {
-          fields.add(name);
-          fields.add(value);
-        }
-      });
-      HeaderValues headerValues = HeaderValues.of(fields.toArray(new String[0]));
+      HttpHeaders original = response.getHeaders();
+      // One pass over the response's headers fills both the caller's writable copy (the original's are not touched)
+      // and the engine's view. The copy has room for the result headers, so adding them never grows its tables.
+      HttpHeaders headers = new HttpHeaders(CollectionUtils.toMultiValueMap(
+          new ResponseHeaderMap(original.size() + RESULT_HEADERS)));
+      Fields fields = new Fields(original.size(), headers);
+      HttpHeaders.readOnlyHttpHeaders(original).forEach(fields);
+      HeaderValues headerValues = fields.toHeaderValues();
 
       int limit = peekLimit + 1;
       // A declared length within the peek sizes the buffer exactly, so the snapshot can share it without a copy.
-      long declared = headers.getContentLength();
+      long declared = original.getContentLength();
       boolean exact = declared >= 0 && declared <= peekLimit;
       byte[] buffer = exact ? new byte[(int) declared] : new byte[Math.min(limit, FIRST_CHUNK)];
       int read = 0;
@@ -117,16 +129,64 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
     }
   }
 
-  /** Returns Spring headers as core's client-independent view. */
+  /**
+   * Returns Spring headers as core's client-independent view: one pass over the names as the headers store them
+   * (Spring's own iteration first copies every name into a case-insensitive set), one array of fields, copied once
+   * into the view.
+   */
   public static HeaderValues headerValues(HttpHeaders headers) {
-    List<String> fields = new ArrayList<>(headers.size() * 2);
-    headers.forEach((name, values) -> {
-      for (String value : values) {
-        fields.add(name);
-        fields.add(value);
+    Fields fields = new Fields(headers.size(), null);
+    HttpHeaders.readOnlyHttpHeaders(headers).forEach(fields);
+    if (fields.hasCaseVariants()) {
+      // A map that keeps names as sent can hold one header under two spellings, each with all the values: Spring's
+      // case-insensitive iteration lists it once.
+      fields = new Fields(headers.size(), null);
+      headers.forEach(fields);
+    }
+    return fields.toHeaderValues();
+  }
+
+  /** Collects header fields as alternating names and values, and copies each header into a target if any. */
+  private static final class Fields implements BiConsumer<String, List<String>> {
+    private final @Nullable HttpHeaders copy;
+    private String[] fields;
+    private int size;
+
+    Fields(int names, @Nullable HttpHeaders copy) {
+      this.fields = new String[Math.max(2, names * 2)];
+      this.copy = copy;
+    }
+
+    @Override
+    public void accept(String name, List<String> values) {
+      if (copy != null) {
+        copy.put(name, values);
       }
-    });
-    return HeaderValues.of(fields.toArray(new String[0]));
+      for (int i = 0, n = values.size(); i < n; i++) {
+        if (size == fields.length) {
+          fields = Arrays.copyOf(fields, size * 2);
+        }
+        fields[size++] = name;
+        fields[size++] = values.get(i);
+      }
+    }
+
+    /** Whether two of the names differ only in case. */
+    boolean hasCaseVariants() {
+      for (int i = 2; i < size; i += 2) {
+        for (int j = 0; j < i; j += 2) {
+          if (!fields[i].equals(fields[j]) && fields[i].equalsIgnoreCase(fields[j])) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    HeaderValues toHeaderValues() {
+      String[] f = fields;
+      return HeaderValues.of(size / 2, i -> f[2 * i], i -> f[2 * i + 1]);
+    }
   }
 
   /** Sets a response header the caller will see (the interceptor adds the decision headers this way). */
@@ -141,7 +201,7 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
 
   /** Returns {@code true} once {@link #close()} has run. */
   public boolean isClosed() {
-    return closed.get();
+    return closed;
   }
 
   @Override
@@ -178,7 +238,7 @@ public final class PeekingResponse implements ClientHttpResponse, ProviderRespon
   /** Closes the original response, once; later calls do nothing. Never throws. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (CLOSED.compareAndSet(this, false, true)) {
       try {
         delegate.close();
       } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shippingresilience.Classification;
 import dev.shippingresilience.Decision;
+import dev.shippingresilience.HeaderValues;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResponseClassifier;
 import dev.shippingresilience.ResponseSnapshot;
@@ -13,6 +14,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.LinkedMultiValueMap;
 
 class PeekingResponseTest {
   private static final int PEEK = 1024;
@@ -170,5 +175,45 @@ class PeekingResponseTest {
     response.setHeader("X-Shipping-Resilience-Decision", "SUCCEED");
     assertThat(response.getHeaders().getFirst("X-Shipping-Resilience-Decision")).isEqualTo("SUCCEED");
     assertThat(source.getHeaders().containsHeader("X-Shipping-Resilience-Decision")).isFalse();
+  }
+
+  @Test
+  void headersAreReadAsSpringIteratesThemEvenWhenStoredUnderTwoSpellings() {
+    HttpHeaders usual = new HttpHeaders();
+    usual.add("Accept", "application/json");
+    usual.add("X-Id", "1");
+    usual.add("x-id", "2");
+    // a map that keeps names as sent, as some servers' header adapters do
+    HttpHeaders asSent = new HttpHeaders(new LinkedMultiValueMap<>());
+    asSent.add("Accept", "application/json");
+    asSent.add("X-Id", "1");
+    asSent.add("x-id", "2");
+    for (HttpHeaders headers : List.of(usual, asSent)) {
+      Map<String, List<String>> springSees = new LinkedHashMap<>();
+      headers.forEach(springSees::put);
+      assertThat(PeekingResponse.headerValues(headers)).isEqualTo(HeaderValues.of(springSees));
+    }
+  }
+
+  @Test
+  void callerHeadersKeepTheirSpellingAndAreFoundInAnyCase() throws IOException {
+    Source source = new Source(new byte[0]);
+    source.getHeaders().add("Content-Type", "application/json");
+    source.getHeaders().add("x-custom", "a");
+    source.getHeaders().add("X-Odd-Name", "b");
+    source.getHeaders().add("\u017Fet-Cookie", "c"); // a long s: not Set-Cookie, though equal ignoring case
+    PeekingResponse response = PeekingResponse.peek(source, PEEK);
+    response.setHeader("X-Shipping-Resilience-Decision", "SUCCEED");
+    HttpHeaders headers = response.getHeaders();
+    assertThat(headers.headerNames()).containsExactly("Retry-After", "Content-Type", "x-custom", "X-Odd-Name",
+        "\u017Fet-Cookie", "X-Shipping-Resilience-Decision");
+    assertThat(headers.get("Set-Cookie")).isNull();
+    assertThat(headers.getFirst("CONTENT-type")).isEqualTo("application/json");
+    assertThat(headers.getFirst("X-CUSTOM")).isEqualTo("a");
+    assertThat(headers.getFirst("x-odd-name")).isEqualTo("b");
+    assertThat(headers.getFirst("x-shipping-resilience-decision")).isEqualTo("SUCCEED");
+    headers.set("content-type", "text/plain");
+    assertThat(headers.get("Content-Type")).containsExactly("text/plain");
+    assertThat(headers.size()).isEqualTo(6);
   }
 }
