@@ -6,6 +6,7 @@ import dev.shippingresilience.event.ReconcileEvent;
 import dev.shippingresilience.event.WaitEvent;
 import dev.shippingresilience.internal.BodyDecoding;
 import dev.shippingresilience.internal.ClassifierCore;
+import dev.shippingresilience.internal.Extraction;
 import dev.shippingresilience.internal.ExtractionPlan;
 import dev.shippingresilience.internal.ProfileModel.IdempotencyKeySpec;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
@@ -92,6 +93,8 @@ final class CallRules<R> {
   private final @Nullable OperationSpec operation;
   private final String operationName;
   private final @Nullable String idempotencyKey;
+  /** The request body as the profile reads it (carriers, business key), or {@code null}: read once per call. */
+  private final @Nullable Extraction requestRead;
   /** Whether the request carries its operation's business key, so the provider deduplicates a repeat. */
   private final boolean businessKeyPresent;
   /** Headers of refreshed credentials, sent on every later attempt and poll; empty until a refresh. */
@@ -190,12 +193,13 @@ final class CallRules<R> {
         : new ShippingCallException("provider " + profile.id() + ": refused before sending: operation "
             + operationName + " requires an " + keyHeader + " header, the request has none and the profile does not"
             + " let the engine make one (set CallOptions.idempotencyKey or the header)", profile.id(), null, 0, null);
+    // the request body is read once, for the business key here and the carrier before each send and in each answer
+    this.requestRead = profile.readRequest(operation, request, settings.classifier.peekLimit());
     ScopeSource businessKey = operation == null ? null : operation.businessKey();
-    String businessKeyValue = businessKey == null ? null
-        : profile.businessKey(operation, request, settings.classifier.peekLimit());
+    String businessKeyValue = businessKey == null ? null : profile.businessKey(operation, request, requestRead);
     this.businessKeyPresent = businessKeyValue != null && !businessKeyValue.isBlank();
     this.idempotent = request.idempotentMethod();
-    String carrier = settings.classifier.requestCarrier(profile, request, options.carrier());
+    String carrier = settings.classifier.requestCarrier(profile, request, options.carrier(), requestRead);
     // The generic fallback serves unrelated hosts: each host gets its own breakers, pause and rate limit.
     String hostScope = profile.compiled().hostScope(request);
     // (strings built per call only for a host of the generic fallback)
@@ -301,7 +305,8 @@ final class CallRules<R> {
           : RequestSnapshot.of(next.method(), next.uri(), request.headers(), null);
       // A poll request built by the profile (GET /labels/{id}) is classified as its own operation.
       c = settings.classifier.classify(settings.profile, classified, snapshot,
-          next.original() ? operationName : options.operation(), options.carrier());
+          next.original() ? operationName : options.operation(), options.carrier(),
+          next.original() ? requestRead : null);
     } catch (RuntimeException | Error e) {
       releasePermits();
       response.close();

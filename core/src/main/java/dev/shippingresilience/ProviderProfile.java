@@ -3,6 +3,7 @@ package dev.shippingresilience;
 import dev.shippingresilience.internal.ClassifierCore;
 import dev.shippingresilience.internal.Codes;
 import dev.shippingresilience.internal.CompiledProfile;
+import dev.shippingresilience.internal.Extraction;
 import dev.shippingresilience.internal.ExtractionPlan;
 import dev.shippingresilience.internal.ProfileModel;
 import dev.shippingresilience.internal.ProfileModel.CodeRule;
@@ -32,7 +33,8 @@ public final class ProviderProfile {
   private final Map<String, ExtractionPlan> plansByOperation;
   private final @Nullable ExtractionPlan requestPlan;
   /** Per operation with a business key in its request body, the plan that reads it. */
-  private final Map<String, ExtractionPlan> businessKeyPlans;
+  /** Per operation with a business key in the request body: the carriers' pointers and the key's. */
+  private final Map<String, ExtractionPlan> requestPlans;
   /** Per operation with a reconcile lookup, the lookup compiled. */
   private final Map<String, Reconciliation> reconciliations;
   private final Redaction redaction;
@@ -41,7 +43,8 @@ public final class ProviderProfile {
     this.compiled = compiled;
     this.defaultPlan = ClassifierCore.responsePlan(compiled, null);
     Map<String, ExtractionPlan> plans = new HashMap<>();
-    Map<String, ExtractionPlan> keyPlans = new HashMap<>();
+    Map<String, ExtractionPlan> requestPlans = new HashMap<>();
+    ExtractionPlan carriersPlan = ClassifierCore.requestPlan(compiled);
     Map<String, Reconciliation> lookups = new HashMap<>();
     for (OperationSpec op : compiled.operations()) {
       if (op.reconcile() != null) {
@@ -50,13 +53,14 @@ public final class ProviderProfile {
       plans.put(op.name(), ClassifierCore.responsePlan(compiled, op));
       ProfileModel.ScopeSource key = op.businessKey();
       if (key != null && key.source() == ProfileModel.ScopeSource.Source.REQUEST_BODY) {
-        keyPlans.put(op.name(), new ExtractionPlan(java.util.Set.of(key.location()), java.util.Set.of(), List.of()));
+        // the business key and the carriers come from one reading of the request body
+        requestPlans.put(op.name(), ClassifierCore.requestPlan(compiled, key.location()));
       }
     }
     this.plansByOperation = Map.copyOf(plans);
-    this.businessKeyPlans = Map.copyOf(keyPlans);
+    this.requestPlans = Map.copyOf(requestPlans);
     this.reconciliations = Map.copyOf(lookups);
-    this.requestPlan = ClassifierCore.requestPlan(compiled);
+    this.requestPlan = carriersPlan;
     this.redaction = Redaction.defaults().with(compiled.secrets().query(), compiled.secrets().headers(),
         compiled.secrets().bodyFields());
   }
@@ -197,10 +201,21 @@ public final class ProviderProfile {
   }
 
   /**
-   * Returns the business key {@code operation} declares as {@code request} carries it (read from the first
-   * {@code peekLimit} bytes of its body, or its query), or {@code null} when it carries none.
+   * Reads the first {@code peekLimit} bytes of {@code request}'s body once for everything a call takes from it (the
+   * carriers, and {@code operation}'s business key); {@code null} when it has no body or nothing is read from it.
    */
-  @Nullable String businessKey(OperationSpec operation, RequestSnapshot request, int peekLimit) {
+  @Nullable Extraction readRequest(@Nullable OperationSpec operation, RequestSnapshot request, int peekLimit) {
+    byte[] body = request.body();
+    ExtractionPlan plan = operation == null ? requestPlan : requestPlans.getOrDefault(operation.name(), requestPlan);
+    return body == null || plan == null ? null
+        : StreamingExtractor.extract(body, Math.min(body.length, peekLimit), plan);
+  }
+
+  /**
+   * Returns the business key {@code operation} declares as {@code request} carries it (in its body as
+   * {@link #readRequest} read it into {@code requestRead}, or its query), or {@code null} when it carries none.
+   */
+  @Nullable String businessKey(OperationSpec operation, RequestSnapshot request, @Nullable Extraction requestRead) {
     ProfileModel.ScopeSource key = operation.businessKey();
     if (key == null) {
       return null;
@@ -208,10 +223,7 @@ public final class ProviderProfile {
     if (key.source() == ProfileModel.ScopeSource.Source.QUERY) {
       return ClassifierCore.queryParameter(request.rawQuery(), key.location());
     }
-    byte[] body = request.body();
-    ExtractionPlan plan = businessKeyPlans.get(operation.name());
-    return body == null || plan == null ? null
-        : StreamingExtractor.extract(body, Math.min(body.length, peekLimit), plan).value(key.location());
+    return requestRead == null ? null : requestRead.value(key.location());
   }
 
   /** Returns {@code operation}'s reconcile lookup, or {@code null} when it declares none. */

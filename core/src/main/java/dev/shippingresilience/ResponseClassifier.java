@@ -2,6 +2,7 @@ package dev.shippingresilience;
 
 import dev.shippingresilience.internal.ClassifierCore;
 import dev.shippingresilience.internal.CompiledProfile;
+import dev.shippingresilience.internal.Extraction;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import java.time.Clock;
 import java.time.Instant;
@@ -83,6 +84,12 @@ public final class ResponseClassifier {
    */
   public Classification classify(ProviderProfile profile, RequestSnapshot request, ResponseSnapshot response,
       @Nullable String operation, @Nullable String carrier) {
+    return classify(profile, request, response, operation, carrier, null);
+  }
+
+  /** As the public overload, with the request body already read by {@link ProviderProfile#readRequest}, if it was. */
+  Classification classify(ProviderProfile profile, RequestSnapshot request, ResponseSnapshot response,
+      @Nullable String operation, @Nullable String carrier, @Nullable Extraction requestRead) {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(response, "response");
@@ -93,15 +100,17 @@ public final class ResponseClassifier {
     String operationName = operation != null ? operation : op != null ? op.name() : Classification.OTHER_OPERATION;
     ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, profiles.generic().compiled(), op,
         operationName, profile.plan(op), profile.requestPlan(), peekLimit, clock.instant(), carrier,
-        profile.redaction());
+        profile.redaction(), requestRead);
     return ClassifierCore.classify(ctx, request, response);
   }
 
   /** Returns the carrier the request names (override, body or query), for gating before a send. */
-  @Nullable String requestCarrier(ProviderProfile profile, RequestSnapshot request, @Nullable String carrier) {
+  @Nullable String requestCarrier(ProviderProfile profile, RequestSnapshot request, @Nullable String carrier,
+      @Nullable Extraction requestRead) {
     CompiledProfile compiled = profile.compiled();
     ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, compiled, null, Classification.OTHER_OPERATION,
-        profile.plan(null), profile.requestPlan(), peekLimit, Instant.EPOCH, carrier, profile.redaction());
+        profile.plan(null), profile.requestPlan(), peekLimit, Instant.EPOCH, carrier, profile.redaction(),
+        requestRead);
     // the time is read only for a response (Retry-After, pauseUntil): none here
     return ClassifierCore.carrier(ctx, request, ClassifierCore.NO_EXTRACTION);
   }

@@ -102,7 +102,16 @@ public final class ClassifierCore {
 
   /** Fields to read from request bodies (carrier scope sources), or {@code null} when none are needed. */
   public static @Nullable ExtractionPlan requestPlan(CompiledProfile profile) {
+    return requestPlan(profile, null);
+  }
+
+  /**
+   * Returns the plan that reads the request body's carrier sources and {@code alsoRead} (an operation's business
+   * key; {@code null}: none) in one pass, or {@code null} when there is nothing to read.
+   */
+  public static @Nullable ExtractionPlan requestPlan(CompiledProfile profile, @Nullable String alsoRead) {
     Set<String> scalars = new HashSet<>();
+    addIfPresent(scalars, alsoRead);
     for (ScopeSource s : profile.carrierSources()) {
       if (s.source() == ScopeSource.Source.REQUEST_BODY) {
         scalars.add(s.location());
@@ -117,10 +126,14 @@ public final class ClassifierCore {
     }
   }
 
-  /** Everything one classification needs besides the snapshots. */
+  /**
+   * Everything one classification needs besides the snapshots. {@code requestRead} is the request body as read by
+   * {@code requestPlan} (or a plan that holds its pointers) when the caller read it already, else {@code null}: it is
+   * then read when a carrier source needs it.
+   */
   public record Context(CompiledProfile profile, CompiledProfile fallback, @Nullable OperationSpec operation,
       String operationName, ExtractionPlan responsePlan, @Nullable ExtractionPlan requestPlan, int peekLimit,
-      Instant now, @Nullable String carrierOverride, Redaction redaction) {}
+      Instant now, @Nullable String carrierOverride, Redaction redaction, @Nullable Extraction requestRead) {}
 
   /**
    * Returns the part of a response body the classifier reads: at most {@code peekLimit} bytes, decoded when the
@@ -696,7 +709,7 @@ public final class ClassifierCore {
     if (ctx.carrierOverride() != null) {
       return sanitizeCarrier(ctx.carrierOverride());
     }
-    Extraction requestExtraction = null;
+    Extraction requestExtraction = ctx.requestRead();
     List<ScopeSource> sources = ctx.profile().carrierSources();
     for (int k = 0; k < sources.size(); k++) {
       ScopeSource source = sources.get(k);
