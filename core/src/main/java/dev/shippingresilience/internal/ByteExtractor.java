@@ -55,6 +55,8 @@ final class ByteExtractor {
   private @Nullable Map<String, Integer> skipped;
   /** Set while reading a wanted string: the value, or null when it held an escape that failed to decode. */
   private @Nullable String text;
+  /** Whether the string read last held an escape. */
+  private boolean escaped;
 
   private ByteExtractor(byte[] body, int end, ExtractionPlan plan) {
     this.b = body;
@@ -165,6 +167,9 @@ final class ByteExtractor {
 
   /** Returns the first position at or after {@code i} that is not JSON whitespace. */
   private int ws(int i) {
+    if (i < n && b[i] > ' ') {
+      return i; // the common case: no whitespace at all
+    }
     while (i < n) {
       byte c = b[i];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
@@ -258,7 +263,7 @@ final class ByteExtractor {
     }
     while (i < n && b[i] == '"') {
       int nameEnd = string(i + 1, false);
-      if (nameEnd == UNSURE || node != null && hasEscape(i + 1, nameEnd - 1)) {
+      if (nameEnd == UNSURE || node != null && escaped) {
         return UNSURE;
       }
       PlanTrie.Node child = node == null ? null : node.member(b, i + 1, nameEnd - 1);
@@ -486,7 +491,7 @@ final class ByteExtractor {
   private int string(int i, boolean keep) {
     int start = i;
     boolean ascii = true;
-    boolean escaped = false;
+    escaped = false;
     while (true) {
       while (i < n && PLAIN[b[i] & 0xFF]) {
         i++;
@@ -520,15 +525,6 @@ final class ByteExtractor {
       text = StreamingExtractor.kept(raw);
     }
     return i + 1;
-  }
-
-  private boolean hasEscape(int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (b[k] == '\\') {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Checks one escape whose letter is at {@code i}; returns the position after it, or UNSURE. */
