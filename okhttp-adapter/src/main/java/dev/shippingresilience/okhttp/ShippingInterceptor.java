@@ -1,6 +1,7 @@
 package dev.shippingresilience.okhttp;
 
 import dev.shippingresilience.Attempt;
+import dev.shippingresilience.AttemptRequest;
 import dev.shippingresilience.CallOptions;
 import dev.shippingresilience.CancellationToken;
 import dev.shippingresilience.RequestSnapshot;
@@ -16,8 +17,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.Call;
+import java.util.function.BooleanSupplier;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -112,17 +112,10 @@ public final class ShippingInterceptor implements Interceptor {
     RequestSnapshot snapshot = OkHttpRequests.snapshot(request, bodyRepeatable);
     ShippingPolicy selected = OkHttpRequests.select(policies, policy, request, snapshot);
     int peekLimit = selected.classifier().peekLimit();
-    boolean idempotent = snapshot.idempotentMethod();
-    // Set when an attempt ran out of the call's time and this interceptor cancelled the call: not the caller's cancel.
-    AtomicBoolean ranOut = new AtomicBoolean();
+    InterceptedCall intercepted = new InterceptedCall(chain, request, snapshot.idempotentMethod(), peekLimit);
     // Last, so that a deadline taken from the call timeout counts the time already spent here.
-    CallOptions options = options(request, chain, bodyRepeatable, enteredNanos, ranOut);
-    Attempt<Response> attempt = attemptRequest -> {
-      Request toSend = OkHttpRequests.build(request, attemptRequest);
-      // OkHttp must not re-send a non-idempotent request on its own: the engine decides every repeat.
-      Chain sendChain = idempotent || !attemptRequest.original() ? chain : chain.withRetryOnConnectionFailure(false);
-      return send(sendChain, toSend, attemptRequest.timeLeft(), peekLimit, ranOut);
-    };
+    CallOptions options = options(request, chain, bodyRepeatable, enteredNanos, intercepted);
+    Attempt<Response> attempt = intercepted;
     try {
       return OkHttpRequests.withResultHeaders(selected.execute(snapshot, options, attempt));
     } catch (IOException e) {
@@ -134,7 +127,7 @@ public final class ShippingInterceptor implements Interceptor {
   }
 
   private static CallOptions options(Request request, Chain chain, boolean bodyRepeatable, long enteredNanos,
-      AtomicBoolean ranOut) {
+      InterceptedCall intercepted) {
     CallOptions tagged = request.tag(CallOptions.class);
     Duration callTimeout = null;
     long callTimeoutNanos = chain.call().timeout().timeoutNanos();
@@ -145,12 +138,59 @@ public final class ShippingInterceptor implements Interceptor {
       callTimeout = Duration.ofNanos(Math.max(1, callTimeoutNanos - margin - spent));
     }
     CallOptions.Builder b = OkHttpRequests.options(tagged, bodyRepeatable, callTimeout);
-    Call call = chain.call();
-    CancellationToken callerToken = tagged == null ? null : tagged.cancellation();
-    // A call this interceptor cancelled because an attempt ran out of time ends with the deadline, not as cancelled.
-    b.cancellation(CancellationToken.watching(() -> (call.isCanceled() && !ranOut.get())
-        || (callerToken != null && callerToken.isCancelled())));
-    return b.build();
+    intercepted.callerToken = tagged == null ? null : tagged.cancellation();
+    return b.cancellation(CancellationToken.watching(intercepted)).build();
+  }
+
+  /**
+   * One intercepted call's state, and each thing the engine and the deadline watcher call back: the attempt, the
+   * cancellation signal and the action at an attempt's deadline. One object instead of a flag and three lambdas.
+   */
+  private static final class InterceptedCall implements Attempt<Response>, BooleanSupplier, Runnable {
+    private final Chain chain;
+    private final Request request;
+    private final boolean idempotent;
+    private final int peekLimit;
+    /** The caller's own token, when its {@link CallOptions} tag has one. */
+    private @Nullable CancellationToken callerToken;
+    /**
+     * Set when an attempt ran out of the call's time and this interceptor cancelled the call: not the caller's
+     * cancel.
+     */
+    private volatile boolean ranOut;
+
+    InterceptedCall(Chain chain, Request request, boolean idempotent, int peekLimit) {
+      this.chain = chain;
+      this.request = request;
+      this.idempotent = idempotent;
+      this.peekLimit = peekLimit;
+    }
+
+    /** Sends one attempt. */
+    @Override
+    public OkHttpResponse send(AttemptRequest attemptRequest) throws IOException {
+      Request toSend = OkHttpRequests.build(request, attemptRequest);
+      // OkHttp must not re-send a non-idempotent request on its own: the engine decides every repeat.
+      Chain sendChain = idempotent || !attemptRequest.original() ? chain : chain.withRetryOnConnectionFailure(false);
+      return ShippingInterceptor.send(sendChain, toSend, attemptRequest.timeLeft(), peekLimit, this);
+    }
+
+    /**
+     * Whether the call counts as cancelled: OkHttp's call was cancelled by someone else than this interceptor (a
+     * call it cancelled because an attempt ran out of time ends with the deadline), or the caller's token was.
+     */
+    @Override
+    public boolean getAsBoolean() {
+      CancellationToken caller = callerToken;
+      return (chain.call().isCanceled() && !ranOut) || (caller != null && caller.isCancelled());
+    }
+
+    /** At an attempt's deadline, on the watcher's thread: cancels the call, as OkHttp's call timeout does. */
+    @Override
+    public void run() {
+      ranOut = true;
+      chain.call().cancel();
+    }
   }
 
   /**
@@ -161,7 +201,7 @@ public final class ShippingInterceptor implements Interceptor {
    * @throws InterruptedIOException when the time ran out (the engine then ends the call at its deadline)
    */
   private static OkHttpResponse send(Chain chain, Request toSend, Duration timeLeft, int peekLimit,
-      AtomicBoolean ranOut) throws IOException {
+      Runnable onDeadline) throws IOException {
     long budgetMillis = OkHttpRequests.ceilMillis(timeLeft);
     // each with... copies the chain: only where the time left is shorter than the client's own timeout
     Chain bounded = chain;
@@ -178,12 +218,8 @@ public final class ShippingInterceptor implements Interceptor {
       bounded = bounded.withReadTimeout(read, TimeUnit.MILLISECONDS);
     }
     long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
-    Call call = chain.call();
     // Cancels the call when the attempt runs out of time, on the watcher's thread, as OkHttp's call timeout does.
-    DeadlineWatcher.Watch limit = DeadlineWatcher.shared().watch(deadlineNanos, () -> {
-      ranOut.set(true);
-      call.cancel();
-    });
+    DeadlineWatcher.Watch limit = DeadlineWatcher.shared().watch(deadlineNanos, onDeadline);
     OkHttpResponse response;
     try {
       response = new OkHttpResponse(bounded.proceed(toSend), peekLimit);
