@@ -13,7 +13,12 @@ import dev.shippingresilience.ProviderProfile;
 import dev.shippingresilience.RequestSnapshot;
 import dev.shippingresilience.ResponseClassifier;
 import dev.shippingresilience.ResponseSnapshot;
+import dev.shippingresilience.internal.Extraction;
+import dev.shippingresilience.internal.ExtractionPlan;
+import dev.shippingresilience.internal.StreamingExtractor;
 import java.io.IOException;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,7 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Classification cost per provider and body size, against baselines measured in the same run: Jackson's
  * {@code ObjectMapper.readTree} of the whole body plus one JSON Pointer lookup of the code; and two lower bounds
  * with Jackson's streaming parser: a full scan of every token (what any reader that must tell a complete body from
- * a truncated one pays) and a scan that stops at the code (what a reader that trusts the rest of the body pays). The
+ * a truncated one pays) and a scan that stops at the code (what a reader that trusts the rest of the body pays); and
+ * the library's own reader with nothing to read ({@link #validateOnly}): what checking that the body is one complete,
+ * valid document costs alone, which the hardening rule (a truncated or malformed body is never SUCCEED) makes every
+ * classification pay. The
  * classifier does more than the baselines (operation match, code table, item decisions, reason) and reads the whole
  * peek, so that a truncated body, content after the document or a member named twice is seen. The bodies are built
  * by {@link BenchmarkBodies}; setup checks that each classifies as SUCCEED and that the baselines find the code.
@@ -51,6 +59,8 @@ public class ClassifierBenchmark {
 
   private final ResponseClassifier classifier = ResponseClassifier.builder().build();
   private static final JsonFactory STREAMING = JsonFactory.builder().build();
+  /** A plan that reads nothing: the reader only checks that the body is one complete, valid JSON document. */
+  private static final ExtractionPlan NOTHING = new ExtractionPlan(Set.of(), Set.of(), List.of());
   private final ObjectMapper mapper = new ObjectMapper();
   private ProviderProfile profile;
   private RequestSnapshot request;
@@ -71,6 +81,9 @@ public class ClassifierBenchmark {
     }
     if (readTreeBaseline().isMissingNode()) {
       throw new IllegalStateException(provider + " " + size + ": the baseline found no " + pointer);
+    }
+    if (validateOnly().outcome() != Extraction.Outcome.COMPLETE) {
+      throw new IllegalStateException(provider + " " + size + ": the reader found the body incomplete");
     }
     if (scanToCode() == null) {
       throw new IllegalStateException(provider + " " + size + ": the scan found no " + pointer);
@@ -99,6 +112,15 @@ public class ClassifierBenchmark {
       }
     }
     return tokens;
+  }
+
+  /**
+   * Lower bound for any classification that must tell a complete, valid body from a truncated or malformed one:
+   * the library's reader checking the whole body while reading nothing.
+   */
+  @Benchmark
+  public Extraction validateOnly() {
+    return StreamingExtractor.extract(body, 0, body.length, NOTHING);
   }
 
   /**

@@ -165,18 +165,21 @@ public final class JmhRatios {
         Score c = scores.get("ClassifierBenchmark.classify" + params);
         Score full = scores.get("ClassifierBenchmark.fullScan" + params);
         Score toCode = scores.get("ClassifierBenchmark.scanToCode" + params);
+        Score validate = scores.get("ClassifierBenchmark.validateOnly" + params);
         if (c == null || full == null || toCode == null) {
           continue;
         }
-        rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | **%.2f** | **%.2f** | %s |%n", provider, size,
-            time(full), time(toCode), c.mean() / full.mean(), c.mean() / toCode.mean(), bytes(full.bytesPerOp())));
+        rows.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | **%.2f** | **%.2f** | %s | %s | %s |%n",
+            provider, size, time(full), time(toCode), c.mean() / full.mean(), c.mean() / toCode.mean(),
+            bytes(full.bytesPerOp()), validate == null ? "" : time(validate),
+            validate == null ? "" : String.format(Locale.ROOT, "**%.2f**", validate.mean() / toCode.mean())));
       }
     }
     printTable(out, "Classification vs the streaming lower bounds (Jackson's parser over every token; or stopping "
-            + "at the code), same run:",
+            + "at the code; or the library's reader checking the whole body and reading nothing), same run:",
         "| provider | body | full scan | scan to code | classify / full scan | classify / scan to code | "
-            + "alloc full scan |",
-        "|:--|:--|--:|--:|--:|--:|--:|", rows);
+            + "alloc full scan | validate only | validate only / scan to code |",
+        "|:--|:--|--:|--:|--:|--:|--:|--:|--:|", rows);
   }
 
   /**
