@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
@@ -140,42 +141,52 @@ class ScopedBreakerTest {
 
   @Test
   void aSuccessfulCallInClosedStateAllocatesNothingForObservingTheBreaker() {
-    // given our breaker, and a plain Resilience4j breaker of the same config with and without an event consumer
+    // given our breaker, and plain Resilience4j breakers of the same config, without and with an event consumer,
+    // whose calls are timed on the same kind of registry
     CircuitBreakerConfig config = config(100);
     ScopedBreaker ours = new ScopedBreakers(CircuitBreakerRegistry.of(config), config, 10, clock, OPEN_WAIT,
-        transitions::add).get(SCOPE);
+        new SimpleMeterRegistry(), transitions::add).get(SCOPE);
+    Timer timer = new SimpleMeterRegistry().timer("calls");
     CircuitBreaker plain = CircuitBreaker.of("plain", config);
     CircuitBreaker consumed = CircuitBreaker.of("consumed", config);
     consumed.getEventPublisher().onStateTransition(e -> { });
     Runnable oursCalls = () -> {
-      for (int i = 0; i < 20_000; i++) {
+      for (int i = 0; i < CALLS; i++) {
         ours.tryAcquirePermission();
         ours.onSuccess(1_000);
       }
     };
-    Runnable plainCalls = () -> calls(plain);
-    Runnable consumedCalls = () -> calls(consumed);
-    for (int warm = 0; warm < 5; warm++) {
-      oursCalls.run();
-      plainCalls.run();
-      consumedCalls.run();
-    }
 
-    // when
-    long oursBytes = Allocations.bytesAllocatedBy(oursCalls);
-    long plainBytes = Allocations.bytesAllocatedBy(plainCalls);
-    long consumedBytes = Allocations.bytesAllocatedBy(consumedCalls);
+    // when (the fewest bytes of a few runs each, after the JIT had its chance)
+    long oursBytes = fewestBytes(oursCalls);
+    long plainBytes = fewestBytes(() -> calls(plain, timer));
+    long consumedBytes = fewestBytes(() -> calls(consumed, timer));
 
-    // then ours allocates what Resilience4j itself does with no consumer, where one consumer costs an event a call
-    assertThat((oursBytes - plainBytes) / 20_000.0).as("bytes per call over a plain breaker").isLessThan(8);
-    assertThat((consumedBytes - plainBytes) / 20_000.0).as("what an event costs").isGreaterThan(64);
+    // then ours costs no event a call (an event and its ZonedDateTime: 120 B with escape analysis, 190 B without),
+    // and at most what Resilience4j allocates itself with no consumer (the 40 B snapshot its sliding window returns
+    // per call, which C2 scalar-replaces in the plain loop but not always behind our extra call level: 40 B per call
+    // for both when run with -XX:-DoEscapeAnalysis)
+    assertThat((consumedBytes - oursBytes) / (double) CALLS).as("bytes per call saved").isGreaterThan(64);
+    assertThat((oursBytes - plainBytes) / (double) CALLS).as("bytes per call over a plain breaker")
+        .isLessThanOrEqualTo(40);
     assertThat(transitions).isEmpty();
   }
 
-  private static void calls(CircuitBreaker breaker) {
-    for (int i = 0; i < 20_000; i++) {
+  private static final int CALLS = 20_000;
+
+  private static long fewestBytes(Runnable work) {
+    long fewest = Long.MAX_VALUE;
+    for (int run = 0; run < 12; run++) {
+      fewest = Math.min(fewest, Allocations.bytesAllocatedBy(work));
+    }
+    return fewest;
+  }
+
+  private static void calls(CircuitBreaker breaker, Timer timer) {
+    for (int i = 0; i < CALLS; i++) {
       breaker.tryAcquirePermission();
       breaker.onSuccess(1_000, TimeUnit.NANOSECONDS);
+      timer.record(1_000, TimeUnit.NANOSECONDS);
     }
   }
 }
