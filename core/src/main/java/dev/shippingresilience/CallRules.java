@@ -14,6 +14,7 @@ import dev.shippingresilience.internal.ProfileModel.PollSpec;
 import dev.shippingresilience.internal.ProfileModel.ScopeSource;
 import dev.shippingresilience.internal.ProfileSyntax;
 import dev.shippingresilience.internal.RateLimitHeaders;
+import dev.shippingresilience.internal.ScopedBreaker;
 import dev.shippingresilience.internal.Reconciliation;
 import dev.shippingresilience.internal.StreamingExtractor;
 import dev.shippingresilience.spi.AnnouncedWindow;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +130,7 @@ final class CallRules<R> {
   /** Why a RETRY or BREAK answer ended the call: a closed set, used as the calls meter's outcome tag. */
   private String stopReason = "retries_exhausted";
   /** The breakers whose permits the attempt in flight holds: the first {@link #permits} of them. */
-  private final CircuitBreaker[] acquired;
+  private final ScopedBreaker[] acquired;
   private int permits;
   private Instant sentAt;
   private After after = After.NEXT_ATTEMPT;
@@ -210,7 +210,7 @@ final class CallRules<R> {
         : providerScope + "/operation:" + operationName;
     this.gateScopes = carrier == null ? new String[] {providerScope, operationScope}
         : new String[] {providerScope, providerScope + "/carrier:" + carrier, operationScope};
-    this.acquired = new CircuitBreaker[gateScopes.length];
+    this.acquired = new ScopedBreaker[gateScopes.length];
     this.operationPauseKey = settings.operationPauses ? account + "/operation:" + operationName : null;
     // An operation with a rate limit of its own takes its permits from its bucket (reads counted apart).
     CallSettings.Bucket bucket = settings.bucket(operationName);
@@ -569,7 +569,7 @@ final class CallRules<R> {
           throw new BreakerOpenException(settings.profile.id(), scope, last, sends);
         }
       }
-      CircuitBreaker cb = i == 0 ? settings.breakers.get(scope) : settings.breakers.existing(scope);
+      ScopedBreaker cb = i == 0 ? settings.breakers.get(scope) : settings.breakers.existing(scope);
       if (cb == null) {
         continue;
       }
@@ -594,16 +594,16 @@ final class CallRules<R> {
   private void record(Classification c, long nanos) {
     boolean scopeRecorded = false;
     for (int i = 0; i < permits; i++) {
-      CircuitBreaker cb = acquired[i];
+      ScopedBreaker cb = acquired[i];
       acquired[i] = null;
       scopeRecorded |= cb.getName().equals(c.scope());
       switch (c.decision()) {
         // SUCCEED and POLL prove the upstream healthy.
-        case SUCCEED, POLL -> cb.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        case SUCCEED, POLL -> cb.onSuccess(nanos);
         // BREAK counts only against the breaker of its scope.
         case BREAK -> {
           if (cb.getName().equals(c.scope())) {
-            cb.onError(nanos, TimeUnit.NANOSECONDS, UPSTREAM_UNHEALTHY);
+            cb.onError(nanos, UPSTREAM_UNHEALTHY);
           } else {
             cb.releasePermission();
           }
@@ -614,9 +614,9 @@ final class CallRules<R> {
     }
     permits = 0;
     if (c.decision() == Decision.BREAK && !scopeRecorded) {
-      CircuitBreaker cb = settings.breakers.get(c.scope());
+      ScopedBreaker cb = settings.breakers.get(c.scope());
       if (cb.tryAcquirePermission()) {
-        cb.onError(nanos, TimeUnit.NANOSECONDS, UPSTREAM_UNHEALTHY);
+        cb.onError(nanos, UPSTREAM_UNHEALTHY);
       }
     }
   }
@@ -628,7 +628,7 @@ final class CallRules<R> {
     for (int i = 0; i < permits; i++) {
       // A transport failure (reset, timeout) counts against the provider's breaker only.
       if (i == 0) {
-        acquired[i].onError(nanos, TimeUnit.NANOSECONDS, redactedCopy(e));
+        acquired[i].onError(nanos, redactedCopy(e));
       } else {
         acquired[i].releasePermission();
       }
@@ -917,7 +917,7 @@ final class CallRules<R> {
       stopReason = "budget_exhausted";
       return failOrReturn(response, c, c.decision() + " (retry budget exhausted)");
     }
-    CircuitBreaker scopeBreaker = settings.breakers.existing(c.scope());
+    ScopedBreaker scopeBreaker = settings.breakers.existing(c.scope());
     if (scopeBreaker != null && scopeBreaker.getState() == CircuitBreaker.State.OPEN) {
       // The breaker of this scope just opened: stop here and hand back the provider's answer.
       stopReason = "breaker_opened";

@@ -15,7 +15,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,19 +158,18 @@ final class CallSettings {
         .clock(b.clock)
         .build();
     CircuitBreakerRegistry cbRegistry = CircuitBreakerRegistry.of(breakerConfig);
-    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(cbRegistry).bindTo(b.meterRegistry);
     ShippingListener l = b.listener;
-    // an OPEN breaker expires after twice its longest wait, so a carrier that keeps failing keeps its grown wait
+    // an OPEN breaker expires after twice its longest wait, so a carrier that keeps failing keeps its grown wait;
+    // the breakers get no event consumer (one would make Resilience4j build an event on every call): their meters
+    // are recorded and their transitions observed by ScopedBreaker
     this.breakers = new ScopedBreakers(cbRegistry, breakerConfig, b.maxBreakers, b.clock, maxOpenWait,
-        cb -> cb.getEventPublisher().onStateTransition(e -> {
-          LOG.info("circuit breaker {}: {} -> {}", e.getCircuitBreakerName(), e.getStateTransition().getFromState(),
-              e.getStateTransition().getToState());
-          if (shareBreakerHints && e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-            limits.hintOpen(e.getCircuitBreakerName(), clock.instant().plus(openWait));
+        b.meterRegistry, t -> {
+          LOG.info("circuit breaker {}: {} -> {}", t.name(), t.from(), t.to());
+          if (shareBreakerHints && t.to() == CircuitBreaker.State.OPEN) {
+            limits.hintOpen(t.name(), clock.instant().plus(openWait));
           }
-          CallRules.safely(() -> l.onBreakerStateChange(new BreakerEvent(e.getCircuitBreakerName(),
-              e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name())));
-        }));
+          CallRules.safely(() -> l.onBreakerStateChange(new BreakerEvent(t.name(), t.from().name(), t.to().name())));
+        });
     if (!b.profile.compiled().scopeByHost()) {
       // The provider's own breaker exists from the start, so health checks and meters see it before any call.
       breakers.get(b.profile.id());

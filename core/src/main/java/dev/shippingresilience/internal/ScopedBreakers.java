@@ -3,6 +3,8 @@ package dev.shippingresilience.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -14,9 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Resilience4j circuit breakers created per scope on demand ({@code clickpost}, {@code clickpost/carrier:5},
- * {@code generic-http/host:a.example}), at most {@code maxBreakers} of them whatever their states. A breaker leaves
- * through its registry, so the Micrometer binder bound with {@code TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry}
- * removes its meters too (it listens to the registry's entry-removed events). Thread-safe.
+ * {@code generic-http/host:a.example}), at most {@code maxBreakers} of them whatever their states. Each comes with its
+ * {@code resilience4j.circuitbreaker.*} meters ({@link BreakerMeters}), which leave with it, as they did with
+ * Resilience4j's binder; its state transitions are observed, not subscribed to, and reported to the set's listener
+ * ({@link ScopedBreaker} says how and in what order). Thread-safe.
  *
  * <p>Which breakers go, in this order:
  * <ol>
@@ -56,37 +59,43 @@ public final class ScopedBreakers {
   private final long openWaitMillis;
   private final long openExpiryMillis;
   private final long idleExpiryMillis;
-  private final Consumer<CircuitBreaker> onCreate;
-  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private final MeterRegistry meterRegistry;
+  private final Consumer<ScopedBreaker.Transition> onTransition;
+  private final Map<String, ScopedBreaker> slots = new ConcurrentHashMap<>();
   /** Orders uses exactly, where clock readings may tie. */
   private final AtomicLong uses = new AtomicLong();
 
-  /** A breaker with its last use and, while OPEN, when it opened. */
-  private static final class Slot {
-    final CircuitBreaker breaker;
-    /** The use counter's value at the last use: unique, so only the most recent slot equals the counter. */
-    volatile long lastUse = -1;
-    volatile long lastUsedMillis;
-    volatile long openedMillis;
-
-    Slot(CircuitBreaker breaker) {
-      this.breaker = breaker;
-    }
-  }
-
   /**
-   * Creates the set.
+   * Creates a set whose meters go nowhere.
    *
-   * @param registry the registry breakers live in (bound to Micrometer by the caller)
+   * @param registry the registry breakers live in
    * @param config the config of every breaker
    * @param maxBreakers the most breakers kept, protected ones aside (see the class comment)
    * @param clock the clock for idle and open times
    * @param openWait the breakers' longest wait in the OPEN state (their waits may grow on repeated trips up to it),
    *     the unit of expiry
-   * @param onCreate called once per new breaker (to subscribe to its events)
+   * @param onTransition told each state transition of a breaker, in order (see {@link ScopedBreaker})
    */
   public ScopedBreakers(CircuitBreakerRegistry registry, CircuitBreakerConfig config, int maxBreakers, Clock clock,
-      Duration openWait, Consumer<CircuitBreaker> onCreate) {
+      Duration openWait, Consumer<ScopedBreaker.Transition> onTransition) {
+    this(registry, config, maxBreakers, clock, openWait, new CompositeMeterRegistry(), onTransition);
+  }
+
+  /**
+   * Creates the set.
+   *
+   * @param registry the registry breakers live in
+   * @param config the config of every breaker
+   * @param maxBreakers the most breakers kept, protected ones aside (see the class comment)
+   * @param clock the clock for idle and open times
+   * @param openWait the breakers' longest wait in the OPEN state (their waits may grow on repeated trips up to it),
+   *     the unit of expiry
+   * @param meterRegistry where each breaker's {@code resilience4j.circuitbreaker.*} meters go
+   * @param onTransition told each state transition of a breaker, in order (see {@link ScopedBreaker}); it runs on
+   *     the calling thread, must be fast and should not throw (what it throws is logged)
+   */
+  public ScopedBreakers(CircuitBreakerRegistry registry, CircuitBreakerConfig config, int maxBreakers, Clock clock,
+      Duration openWait, MeterRegistry meterRegistry, Consumer<ScopedBreaker.Transition> onTransition) {
     this.registry = registry;
     this.config = config;
     this.maxBreakers = maxBreakers;
@@ -94,7 +103,8 @@ public final class ScopedBreakers {
     this.openWaitMillis = openWait.toMillis();
     this.openExpiryMillis = saturatedTimes(openWaitMillis, EXPIRY_FACTOR);
     this.idleExpiryMillis = Math.max(openExpiryMillis, MIN_IDLE_EXPIRY.toMillis());
-    this.onCreate = onCreate;
+    this.meterRegistry = meterRegistry;
+    this.onTransition = onTransition;
   }
 
   private static long saturatedTimes(long millis, int factor) {
@@ -102,39 +112,33 @@ public final class ScopedBreakers {
   }
 
   /** Returns the breaker for {@code scope} if it exists (marking it used), else {@code null}. */
-  public @Nullable CircuitBreaker existing(String scope) {
-    Slot slot = slots.get(scope);
+  public @Nullable ScopedBreaker existing(String scope) {
+    ScopedBreaker slot = slots.get(scope);
     if (slot == null) {
       return null;
     }
     touch(slot);
-    return slot.breaker;
+    return slot;
   }
 
   /** Returns the breaker for {@code scope}, creating it (and making room, as the class comment says). */
-  public CircuitBreaker get(String scope) {
-    CircuitBreaker cb = existing(scope);
+  public ScopedBreaker get(String scope) {
+    ScopedBreaker cb = existing(scope);
     if (cb != null) {
       return cb;
     }
     synchronized (this) {
-      Slot slot = slots.get(scope);
+      ScopedBreaker slot = slots.get(scope);
       if (slot == null) {
         long now = clock.millis();
         expire(now);
         makeRoom(scope, now);
-        slot = new Slot(registry.circuitBreaker(scope, config));
-        Slot created = slot;
-        created.breaker.getEventPublisher().onStateTransition(e -> {
-          if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-            created.openedMillis = clock.millis();
-          }
-        });
-        onCreate.accept(created.breaker);
+        CircuitBreaker breaker = registry.circuitBreaker(scope, config);
+        slot = new ScopedBreaker(breaker, new BreakerMeters(meterRegistry, breaker), clock, onTransition);
         slots.put(scope, slot);
       }
       touch(slot);
-      return slot.breaker;
+      return slot;
     }
   }
 
@@ -142,7 +146,7 @@ public final class ScopedBreakers {
    * Marks {@code slot} used now. Each field is written only when it changes (another scope was used since, the
    * clock moved on): a hot scope is mostly only read, so callers on many threads do not contend on a shared line.
    */
-  private void touch(Slot slot) {
+  private void touch(ScopedBreaker slot) {
     if (slot.lastUse != uses.get()) {
       slot.lastUse = uses.incrementAndGet();
     }
@@ -169,11 +173,13 @@ public final class ScopedBreakers {
     return !scope.contains("/host:") && providerScopeOf(scope).equals(scope);
   }
 
-  private boolean expired(String scope, Slot slot, long now) {
+  private boolean expired(String scope, ScopedBreaker slot, long now) {
     if (pinned(scope)) {
       return false;
     }
-    if (slot.breaker.getState() == CircuitBreaker.State.OPEN && now - slot.openedMillis >= openExpiryMillis) {
+    // an OPEN not reported yet (a transition made outside) counts from when it is reported
+    long opened = slot.openedMillis();
+    if (slot.getState() == CircuitBreaker.State.OPEN && opened >= 0 && now - opened >= openExpiryMillis) {
       return true;
     }
     return now - slot.lastUsedMillis >= idleExpiryMillis;
@@ -191,15 +197,15 @@ public final class ScopedBreakers {
     String inUse = providerScopeOf(scope);
     while (slots.size() >= maxBreakers) {
       String victim = null;
-      Slot victimSlot = null;
+      ScopedBreaker victimSlot = null;
       boolean victimIdleClosed = false;
-      for (Map.Entry<String, Slot> e : slots.entrySet()) {
+      for (Map.Entry<String, ScopedBreaker> e : slots.entrySet()) {
         String name = e.getKey();
         if (pinned(name) || name.equals(inUse)) {
           continue;
         }
-        Slot s = e.getValue();
-        boolean idleClosed = s.breaker.getState() == CircuitBreaker.State.CLOSED
+        ScopedBreaker s = e.getValue();
+        boolean idleClosed = s.getState() == CircuitBreaker.State.CLOSED
             && now - s.lastUsedMillis >= openWaitMillis;
         boolean better = victimSlot == null
             || (idleClosed && !victimIdleClosed)
@@ -217,9 +223,10 @@ public final class ScopedBreakers {
     }
   }
 
-  private void remove(String scope, Slot slot) {
+  private void remove(String scope, ScopedBreaker slot) {
     if (slots.remove(scope, slot)) {
       registry.remove(scope);
+      slot.removeMeters();
     }
   }
 
@@ -233,7 +240,7 @@ public final class ScopedBreakers {
   public Map<String, String> states() {
     expire(clock.millis());
     Map<String, String> states = new TreeMap<>();
-    slots.forEach((scope, slot) -> states.put(scope, slot.breaker.getState().name()));
+    slots.forEach((scope, slot) -> states.put(scope, slot.getState().name()));
     return states;
   }
 }
