@@ -88,8 +88,11 @@ final class CallRules<R> {
   /** Whether a thread blocks for this call, so that its interruption cancels the call. */
   private final boolean blocking;
   private @Nullable CancellationToken token;
-  private final Instant start;
+  /** When the call started, in nanoseconds since the epoch by the policy's clock (see {@link #epochNanos}). */
+  private final long startNanos;
   private final Instant deadlineAt;
+  /** {@link #deadlineAt} in nanoseconds since the epoch: the hot path compares times without making objects. */
+  private final long deadlineNanos;
   private final @Nullable OperationSpec operation;
   private final String operationName;
   private final @Nullable String idempotencyKey;
@@ -132,7 +135,8 @@ final class CallRules<R> {
   /** The breakers whose permits the attempt in flight holds: the first {@link #permits} of them. */
   private final ScopedBreaker[] acquired;
   private int permits;
-  private Instant sentAt;
+  /** When the attempt in flight was sent, in nanoseconds since the epoch. */
+  private long sentAtNanos;
   private After after = After.NEXT_ATTEMPT;
   /** The call's observations, or {@code null} when the policy observes nothing (then none is made). */
   private final @Nullable CallObservation observation;
@@ -163,9 +167,11 @@ final class CallRules<R> {
     this.options = options;
     this.blocking = blocking;
     this.token = options.cancellation();
-    this.start = settings.clock.instant();
-    this.sentAt = start;
+    Instant start = settings.clock.instant();
+    this.startNanos = epochNanos(start);
+    this.sentAtNanos = startNanos;
     this.deadlineAt = start.plus(options.deadline() != null ? options.deadline() : settings.deadline);
+    this.deadlineNanos = epochNanos(deadlineAt);
     ProviderProfile profile = settings.profile;
     String named = options.operation();
     this.operation = named != null ? profile.compiled().operationNamed(named)
@@ -390,8 +396,8 @@ final class CallRules<R> {
     if (rateLimit == null && !settings.learnWindow) {
       return gate();
     }
-    Duration remaining = Duration.between(settings.clock.instant(), deadlineAt);
-    Duration maxWait = remaining.isNegative() ? Duration.ZERO : remaining;
+    long remaining = deadlineNanos - nowNanos();
+    Duration maxWait = remaining <= 0 ? Duration.ZERO : Duration.ofNanos(remaining);
     Duration wait = settings.learnWindow ? settings.limits.acquireLearned(account, maxWait, sends > 0)
         : Duration.ZERO;
     if (wait == null) {
@@ -424,13 +430,36 @@ final class CallRules<R> {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /** Now by the policy's clock, in nanoseconds since the epoch. */
+  private long nowNanos() {
+    return epochNanos(settings.clock.instant());
+  }
+
+  /**
+   * Returns {@code t} in nanoseconds since the epoch, saturated at the bounds of a {@code long} (years 1677 and 2262):
+   * times the hot path subtracts and compares without making an {@code Instant} or a {@code Duration}. A deadline
+   * beyond 2262 saturates, which still compares as later than any time a call runs at.
+   */
+  static long epochNanos(Instant t) {
+    long seconds = t.getEpochSecond();
+    if (seconds >= MAX_EPOCH_SECONDS) {
+      return Long.MAX_VALUE;
+    }
+    if (seconds <= -MAX_EPOCH_SECONDS) {
+      return Long.MIN_VALUE;
+    }
+    return seconds * 1_000_000_000L + t.getNano();
+  }
+
+  private static final long MAX_EPOCH_SECONDS = Long.MAX_VALUE / 1_000_000_000L;
+
   private Next gate() throws IOException {
     // No attempt starts at or after the deadline.
-    Duration timeLeft = Duration.between(settings.clock.instant(), deadlineAt);
-    if (timeLeft.isNegative() || timeLeft.isZero()) {
+    long timeLeft = deadlineNanos - nowNanos();
+    if (timeLeft <= 0) {
       throw new DeadlineExceededException(settings.profile.id(), last, sends, "before the next attempt", null);
     }
-    next = next.withTimeLeft(timeLeft);
+    next = next.withTimeLeft(Duration.ofNanos(timeLeft));
     try {
       acquirePermits();
     } catch (BreakerOpenException e) {
@@ -460,7 +489,7 @@ final class CallRules<R> {
       safely(() -> settings.listener.onAttempt(new AttemptEvent(settings.profile.id(), operationName,
           next.attempt(), next.poll(), next.method(), settings.profile.redaction().url(next.uri().toString()))));
     }
-    sentAt = settings.clock.instant();
+    sentAtNanos = nowNanos();
     if (observation != null) {
       observation.attemptStarted(settings, operationName, next, lostAnswer != null);
     }
@@ -544,7 +573,7 @@ final class CallRules<R> {
   }
 
   private void finish(String outcome) {
-    settings.metrics.call(operationName, outcome, Duration.between(start, settings.clock.instant()));
+    settings.metrics.call(operationName, outcome, nowNanos() - startNanos);
   }
 
   private void closeHeld() {
@@ -624,7 +653,7 @@ final class CallRules<R> {
   // ---- outcomes ---------------------------------------------------------------------------------------------
 
   private Next onTransportFailure(IOException e) throws IOException {
-    long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
+    long nanos = nowNanos() - sentAtNanos;
     for (int i = 0; i < permits; i++) {
       // A transport failure (reset, timeout) counts against the provider's breaker only.
       if (i == 0) {
@@ -654,7 +683,7 @@ final class CallRules<R> {
       // The lookup itself failed (reset, timeout): nothing proven, the create's error goes back (see fail).
       throw e;
     }
-    if (!settings.clock.instant().isBefore(deadlineAt)) {
+    if (nowNanos() >= deadlineNanos) {
       // the transport gave the attempt only the time left (AttemptRequest.timeLeft), and it ran out
       throw new DeadlineExceededException(settings.profile.id(), last, sends, "during attempt " + sends, e);
     }
@@ -799,7 +828,7 @@ final class CallRules<R> {
 
   /** The attempt in flight was answered with {@code c}: breakers, meters, observation and listener hear of it. */
   private void answeredAttempt(Classification c) {
-    long nanos = Duration.between(sentAt, settings.clock.instant()).toNanos();
+    long nanos = nowNanos() - sentAtNanos;
     record(c, nanos);
     String codeTag = codeTag(c);
     settings.metrics.attempt(operationName, c.decision().name(), codeTag);

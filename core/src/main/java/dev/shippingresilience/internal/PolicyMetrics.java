@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,9 +51,9 @@ public final class PolicyMetrics {
         .tag("provider", provider).tag("operation", operation).tag("outcome", outcome).register(registry));
   }
 
-  /** Records a finished logical call. */
-  public void call(String operation, String outcome, Duration duration) {
-    calls.get(operation, outcome, "").record(duration);
+  /** Records a finished logical call that took {@code nanos} nanoseconds. */
+  public void call(String operation, String outcome, long nanos) {
+    calls.get(operation, outcome, "").record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records one classified send. */
