@@ -5,7 +5,6 @@ import dev.shippingresilience.internal.CompiledProfile;
 import dev.shippingresilience.internal.Extraction;
 import dev.shippingresilience.internal.ProfileModel.OperationSpec;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -107,12 +106,8 @@ public final class ResponseClassifier {
   /** Returns the carrier the request names (override, body or query), for gating before a send. */
   @Nullable String requestCarrier(ProviderProfile profile, RequestSnapshot request, @Nullable String carrier,
       @Nullable Extraction requestRead) {
-    CompiledProfile compiled = profile.compiled();
-    ClassifierCore.Context ctx = new ClassifierCore.Context(compiled, compiled, null, Classification.OTHER_OPERATION,
-        profile.plan(null), profile.requestPlan(), peekLimit, Instant.EPOCH, carrier, profile.redaction(),
-        requestRead);
-    // the time is read only for a response (Retry-After, pauseUntil): none here
-    return ClassifierCore.carrier(ctx, request, ClassifierCore.NO_EXTRACTION);
+    return ClassifierCore.requestCarrier(profile.compiled(), request, carrier, profile.requestPlan(), requestRead,
+        peekLimit);
   }
 
   /** Returns the operation name {@code request} matches, or {@code other}. */

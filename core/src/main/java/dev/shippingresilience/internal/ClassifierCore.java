@@ -694,9 +694,16 @@ public final class ClassifierCore {
     return scope;
   }
 
-  /** Returns the carrier id the request or response names, or {@code null}. */
-  public static @Nullable String carrier(Context ctx, RequestSnapshot request, Extraction responseExtraction) {
-    return carrier(ctx, request, responseExtraction, null, null);
+  /**
+   * Returns the carrier id the request names, or {@code null}, for gating before a send: {@code override} when set,
+   * else the profile's request sources (its response sources find nothing yet).
+   *
+   * @param requestRead the request body already read by {@code requestPlan}, or {@code null} to read it here
+   */
+  public static @Nullable String requestCarrier(CompiledProfile profile, RequestSnapshot request,
+      @Nullable String override, @Nullable ExtractionPlan requestPlan, @Nullable Extraction requestRead,
+      int peekLimit) {
+    return carrier(profile, override, requestPlan, requestRead, peekLimit, request, NO_EXTRACTION, null, null);
   }
 
   /**
@@ -706,21 +713,28 @@ public final class ClassifierCore {
    */
   private static @Nullable String carrier(Context ctx, RequestSnapshot request, Extraction responseExtraction,
       @Nullable String array, Extraction.@Nullable Item element) {
-    if (ctx.carrierOverride() != null) {
-      return sanitizeCarrier(ctx.carrierOverride());
+    return carrier(ctx.profile(), ctx.carrierOverride(), ctx.requestPlan(), ctx.requestRead(), ctx.peekLimit(),
+        request, responseExtraction, array, element);
+  }
+
+  private static @Nullable String carrier(CompiledProfile profile, @Nullable String override,
+      @Nullable ExtractionPlan requestPlan, @Nullable Extraction requestRead, int peekLimit, RequestSnapshot request,
+      Extraction responseExtraction, @Nullable String array, Extraction.@Nullable Item element) {
+    if (override != null) {
+      return sanitizeCarrier(override);
     }
-    Extraction requestExtraction = ctx.requestRead();
-    List<ScopeSource> sources = ctx.profile().carrierSources();
+    Extraction requestExtraction = requestRead;
+    List<ScopeSource> sources = profile.carrierSources();
     for (int k = 0; k < sources.size(); k++) {
       ScopeSource source = sources.get(k);
       String raw = null;
       switch (source.source()) {
         case REQUEST_BODY -> {
           byte[] body = request.body();
-          if (body != null && ctx.requestPlan() != null) {
+          if (body != null && requestPlan != null) {
             if (requestExtraction == null) {
-              requestExtraction = StreamingExtractor.extract(body, Math.min(body.length, ctx.peekLimit()),
-                  ctx.requestPlan());
+              requestExtraction = StreamingExtractor.extract(body, Math.min(body.length, peekLimit),
+                  requestPlan);
             }
             raw = requestExtraction.value(source.location());
           }
