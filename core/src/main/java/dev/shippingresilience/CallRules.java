@@ -6,6 +6,7 @@ import dev.shippingresilience.event.ReconcileEvent;
 import dev.shippingresilience.event.WaitEvent;
 import dev.shippingresilience.internal.BodyDecoding;
 import dev.shippingresilience.internal.ClassifierCore;
+import dev.shippingresilience.internal.EpochNanos;
 import dev.shippingresilience.internal.Extraction;
 import dev.shippingresilience.internal.ExtractionPlan;
 import dev.shippingresilience.internal.ProfileModel.IdempotencyKeySpec;
@@ -14,8 +15,8 @@ import dev.shippingresilience.internal.ProfileModel.PollSpec;
 import dev.shippingresilience.internal.ProfileModel.ScopeSource;
 import dev.shippingresilience.internal.ProfileSyntax;
 import dev.shippingresilience.internal.RateLimitHeaders;
-import dev.shippingresilience.internal.ScopedBreaker;
 import dev.shippingresilience.internal.Reconciliation;
+import dev.shippingresilience.internal.ScopedBreaker;
 import dev.shippingresilience.internal.StreamingExtractor;
 import dev.shippingresilience.spi.AnnouncedWindow;
 import dev.shippingresilience.spi.RateLimit;
@@ -88,7 +89,7 @@ final class CallRules<R> {
   /** Whether a thread blocks for this call, so that its interruption cancels the call. */
   private final boolean blocking;
   private @Nullable CancellationToken token;
-  /** When the call started, in nanoseconds since the epoch by the policy's clock (see {@link #epochNanos}). */
+  /** When the call started, in nanoseconds since the epoch by the policy's clock (see {@link EpochNanos}). */
   private final long startNanos;
   private final Instant deadlineAt;
   /** {@link #deadlineAt} in nanoseconds since the epoch: the hot path compares times without making objects. */
@@ -168,10 +169,10 @@ final class CallRules<R> {
     this.blocking = blocking;
     this.token = options.cancellation();
     Instant start = settings.clock.instant();
-    this.startNanos = epochNanos(start);
+    this.startNanos = EpochNanos.of(start);
     this.sentAtNanos = startNanos;
     this.deadlineAt = start.plus(options.deadline() != null ? options.deadline() : settings.deadline);
-    this.deadlineNanos = epochNanos(deadlineAt);
+    this.deadlineNanos = EpochNanos.of(deadlineAt);
     ProviderProfile profile = settings.profile;
     String named = options.operation();
     this.operation = named != null ? profile.compiled().operationNamed(named)
@@ -432,26 +433,8 @@ final class CallRules<R> {
 
   /** Now by the policy's clock, in nanoseconds since the epoch. */
   private long nowNanos() {
-    return epochNanos(settings.clock.instant());
+    return EpochNanos.now(settings.clock);
   }
-
-  /**
-   * Returns {@code t} in nanoseconds since the epoch, saturated at the bounds of a {@code long} (years 1677 and 2262):
-   * times the hot path subtracts and compares without making an {@code Instant} or a {@code Duration}. A deadline
-   * beyond 2262 saturates, which still compares as later than any time a call runs at.
-   */
-  static long epochNanos(Instant t) {
-    long seconds = t.getEpochSecond();
-    if (seconds >= MAX_EPOCH_SECONDS) {
-      return Long.MAX_VALUE;
-    }
-    if (seconds <= -MAX_EPOCH_SECONDS) {
-      return Long.MIN_VALUE;
-    }
-    return seconds * 1_000_000_000L + t.getNano();
-  }
-
-  private static final long MAX_EPOCH_SECONDS = Long.MAX_VALUE / 1_000_000_000L;
 
   private Next gate() throws IOException {
     // No attempt starts at or after the deadline.

@@ -1,5 +1,6 @@
 package dev.shippingresilience.spi;
 
+import dev.shippingresilience.internal.EpochNanos;
 import dev.shippingresilience.internal.LearnedWindow;
 import dev.shippingresilience.internal.LruMap;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
@@ -131,10 +132,7 @@ public final class LocalLimits implements SharedLimits {
         .timeoutDuration(Duration.ofDays(1))
         .build();
     // Resilience4j's limiter timed by our clock; swapped into the registry so its binder reports it.
-    AtomicRateLimiter limiter = new AtomicRateLimiter(account, config, Map.of(), () -> {
-      Instant now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    });
+    AtomicRateLimiter limiter = new AtomicRateLimiter(account, config, Map.of(), () -> EpochNanos.now(clock));
     registry.rateLimiter(account, config);
     registry.replace(account, limiter);
     return limiter;
