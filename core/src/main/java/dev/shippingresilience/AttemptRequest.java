@@ -121,6 +121,15 @@ public final class AttemptRequest {
   }
 
   /**
+   * {@return {@link #timeLeft()} in whole milliseconds, rounded up and at least 1} What a transport whose timeouts
+   * count milliseconds should give the attempt: a timeout set to it never fires before the call's deadline.
+   */
+  public long timeLeftMillis() {
+    long millis = timeLeft.toMillis();
+    return timeLeft.getNano() % 1_000_000 == 0 ? Math.max(1, millis) : millis + 1;
+  }
+
+  /**
    * {@return this attempt with {@code timeLeft} until the call's deadline}
    *
    * @param timeLeft the time left until the call's deadline; positive

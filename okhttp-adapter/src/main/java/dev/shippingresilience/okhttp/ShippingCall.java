@@ -166,7 +166,7 @@ final class ShippingCall implements Call, AsyncAttempt<Response>, BiConsumer<Cal
     call.timeout().timeout(timed ? Math.max(1, endNanos - System.nanoTime()) : 0, TimeUnit.NANOSECONDS);
     addListenersTo(call);
     sends++;
-    long budgetMillis = OkHttpRequests.ceilMillis(attempt.timeLeft());
+    long budgetMillis = attempt.timeLeftMillis();
     Exchange exchange = new Exchange(this, call, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis));
     inFlight = exchange;
     exchange.start();

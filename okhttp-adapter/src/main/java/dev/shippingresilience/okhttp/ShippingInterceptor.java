@@ -112,12 +112,13 @@ public final class ShippingInterceptor implements Interceptor {
     RequestSnapshot snapshot = OkHttpRequests.snapshot(request, bodyRepeatable);
     ShippingPolicy selected = OkHttpRequests.select(policies, policy, request, snapshot);
     int peekLimit = selected.classifier().peekLimit();
-    InterceptedCall intercepted = new InterceptedCall(chain, request, snapshot.idempotentMethod(), peekLimit);
+    CallOptions tagged = request.tag(CallOptions.class);
+    InterceptedCall intercepted = new InterceptedCall(chain, request, snapshot.idempotentMethod(), peekLimit,
+        tagged == null ? null : tagged.cancellation());
     // Last, so that a deadline taken from the call timeout counts the time already spent here.
-    CallOptions options = options(request, chain, bodyRepeatable, enteredNanos, intercepted);
-    Attempt<Response> attempt = intercepted;
+    CallOptions options = options(tagged, chain, bodyRepeatable, enteredNanos, intercepted);
     try {
-      return OkHttpRequests.withResultHeaders(selected.execute(snapshot, options, attempt));
+      return OkHttpRequests.withResultHeaders(selected.execute(snapshot, options, intercepted));
     } catch (IOException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -126,9 +127,8 @@ public final class ShippingInterceptor implements Interceptor {
     }
   }
 
-  private static CallOptions options(Request request, Chain chain, boolean bodyRepeatable, long enteredNanos,
-      InterceptedCall intercepted) {
-    CallOptions tagged = request.tag(CallOptions.class);
+  private static CallOptions options(@Nullable CallOptions tagged, Chain chain, boolean bodyRepeatable,
+      long enteredNanos, InterceptedCall intercepted) {
     Duration callTimeout = null;
     long callTimeoutNanos = chain.call().timeout().timeoutNanos();
     if (callTimeoutNanos > 0) {
@@ -138,7 +138,6 @@ public final class ShippingInterceptor implements Interceptor {
       callTimeout = Duration.ofNanos(Math.max(1, callTimeoutNanos - margin - spent));
     }
     CallOptions.Builder b = OkHttpRequests.options(tagged, bodyRepeatable, callTimeout);
-    intercepted.callerToken = tagged == null ? null : tagged.cancellation();
     return b.cancellation(CancellationToken.watching(intercepted)).build();
   }
 
@@ -152,18 +151,20 @@ public final class ShippingInterceptor implements Interceptor {
     private final boolean idempotent;
     private final int peekLimit;
     /** The caller's own token, when its {@link CallOptions} tag has one. */
-    private @Nullable CancellationToken callerToken;
+    private final @Nullable CancellationToken callerToken;
     /**
      * Set when an attempt ran out of the call's time and this interceptor cancelled the call: not the caller's
      * cancel.
      */
     private volatile boolean ranOut;
 
-    InterceptedCall(Chain chain, Request request, boolean idempotent, int peekLimit) {
+    InterceptedCall(Chain chain, Request request, boolean idempotent, int peekLimit,
+        @Nullable CancellationToken callerToken) {
       this.chain = chain;
       this.request = request;
       this.idempotent = idempotent;
       this.peekLimit = peekLimit;
+      this.callerToken = callerToken;
     }
 
     /** Sends one attempt. */
@@ -172,7 +173,7 @@ public final class ShippingInterceptor implements Interceptor {
       Request toSend = OkHttpRequests.build(request, attemptRequest);
       // OkHttp must not re-send a non-idempotent request on its own: the engine decides every repeat.
       Chain sendChain = idempotent || !attemptRequest.original() ? chain : chain.withRetryOnConnectionFailure(false);
-      return ShippingInterceptor.send(sendChain, toSend, attemptRequest.timeLeft(), peekLimit, this);
+      return ShippingInterceptor.send(sendChain, toSend, attemptRequest.timeLeftMillis(), peekLimit, this);
     }
 
     /**
@@ -181,8 +182,7 @@ public final class ShippingInterceptor implements Interceptor {
      */
     @Override
     public boolean getAsBoolean() {
-      CancellationToken caller = callerToken;
-      return (chain.call().isCanceled() && !ranOut) || (caller != null && caller.isCancelled());
+      return (chain.call().isCanceled() && !ranOut) || (callerToken != null && callerToken.isCancelled());
     }
 
     /** At an attempt's deadline, on the watcher's thread: cancels the call, as OkHttp's call timeout does. */
@@ -194,15 +194,14 @@ public final class ShippingInterceptor implements Interceptor {
   }
 
   /**
-   * Sends one attempt with no more than {@code timeLeft}: as connect, write and read timeouts (the shorter of the
+   * Sends one attempt with no more than {@code budgetMillis}: as connect, write and read timeouts (the shorter of the
    * client's and the time left), and as a limit on the whole exchange up to the peeked body, after which the call
    * is cancelled (a body dripping in slowly passes every per-read timeout).
    *
    * @throws InterruptedIOException when the time ran out (the engine then ends the call at its deadline)
    */
-  private static OkHttpResponse send(Chain chain, Request toSend, Duration timeLeft, int peekLimit,
+  private static OkHttpResponse send(Chain chain, Request toSend, long budgetMillis, int peekLimit,
       Runnable onDeadline) throws IOException {
-    long budgetMillis = OkHttpRequests.ceilMillis(timeLeft);
     // each with... copies the chain: only where the time left is shorter than the client's own timeout
     Chain bounded = chain;
     int connect = bounded(chain.connectTimeoutMillis(), budgetMillis);

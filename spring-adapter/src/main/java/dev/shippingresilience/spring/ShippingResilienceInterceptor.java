@@ -212,7 +212,7 @@ public final class ShippingResilienceInterceptor implements ClientHttpRequestInt
 
     @Override
     public PeekingResponse send(AttemptRequest attemptRequest) throws IOException {
-      long deadline = AttemptDeadline.deadlineNanos(attemptRequest.timeLeft());
+      long deadline = AttemptDeadline.deadlineNanos(attemptRequest.timeLeftMillis());
       current = attemptRequest;
       PeekingResponse response = AttemptDeadline.during(deadline, this);
       if (response.peekBroken() && System.nanoTime() - deadline >= 0) {

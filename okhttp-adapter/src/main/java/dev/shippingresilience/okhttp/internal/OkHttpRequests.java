@@ -205,12 +205,6 @@ public final class OkHttpRequests {
     return buffer.readByteArray();
   }
 
-  /** Returns {@code timeLeft} in milliseconds, rounded up so that a timeout never fires before the deadline. */
-  public static long ceilMillis(Duration timeLeft) {
-    long millis = timeLeft.toMillis();
-    return timeLeft.minusMillis(millis).isZero() ? Math.max(1, millis) : millis + 1;
-  }
-
   /** The failure of an attempt that ran out of the call's time: the engine then ends the call at its deadline. */
   public static InterruptedIOException ranOutOfTime(@Nullable IOException cause) {
     InterruptedIOException e = new InterruptedIOException("the attempt ran out of the call's time");

@@ -43,9 +43,12 @@ public final class AttemptDeadline {
     }
   }
 
-  /** Returns the {@link System#nanoTime()} at which an attempt given {@code timeLeft} from now runs out. */
-  public static long deadlineNanos(Duration timeLeft) {
-    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ceilMillis(timeLeft));
+  /**
+   * Returns the {@link System#nanoTime()} at which an attempt given {@code timeLeftMillis} from now runs out
+   * ({@code AttemptRequest.timeLeftMillis()}).
+   */
+  public static long deadlineNanos(long timeLeftMillis) {
+    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeLeftMillis);
   }
 
   /**
@@ -58,7 +61,7 @@ public final class AttemptDeadline {
       return -1;
     }
     long nanos = deadline[0] - System.nanoTime();
-    return nanos <= 0 ? 1 : ceilMillis(Duration.ofNanos(nanos));
+    return nanos <= 0 ? 1 : nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1); // rounded up
   }
 
   /** Returns the time left for the current thread's attempt, or {@code null} outside an attempt. */
@@ -77,11 +80,5 @@ public final class AttemptDeadline {
       return clientMillis;
     }
     return clientMillis <= 0 ? (int) left : (int) Math.min(clientMillis, left);
-  }
-
-  /** Returns {@code timeLeft} in milliseconds, rounded up, at least 1. */
-  static long ceilMillis(Duration timeLeft) {
-    long millis = timeLeft.toMillis();
-    return timeLeft.minusMillis(millis).isZero() ? Math.max(1, millis) : millis + 1;
   }
 }

@@ -6,7 +6,6 @@ import dev.shippingresilience.CallResult;
 import dev.shippingresilience.ProviderResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +57,7 @@ public final class ExchangeCall implements AsyncAttempt<PeekedClientResponse> {
   @Override
   public CompletionStage<ProviderResponse<PeekedClientResponse>> send(AttemptRequest attempt) {
     InFlight inFlight = new InFlight();
-    inFlight.start(next.exchange(requestFor(original, attempt)), attempt.timeLeft());
+    inFlight.start(next.exchange(requestFor(original, attempt)), attempt.timeLeftMillis());
     return inFlight;
   }
 
@@ -107,9 +106,8 @@ public final class ExchangeCall implements AsyncAttempt<PeekedClientResponse> {
     /** The exchange and the peek, cancelled when the stage ends otherwise than with the peeked response. */
     private final Disposable.Composite running = Disposables.composite();
 
-    void start(Mono<ClientResponse> exchange, Duration timeLeft) {
-      Disposable timer = Schedulers.parallel().schedule(this::timeUp, AttemptDeadline.ceilMillis(timeLeft),
-          TimeUnit.MILLISECONDS);
+    void start(Mono<ClientResponse> exchange, long timeLeftMillis) {
+      Disposable timer = Schedulers.parallel().schedule(this::timeUp, timeLeftMillis, TimeUnit.MILLISECONDS);
       whenComplete((response, failure) -> {
         timer.dispose();
         if (failure != null) {
