@@ -4,7 +4,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -64,22 +63,6 @@ public final class ScopedBreakers {
   private final Map<String, ScopedBreaker> slots = new ConcurrentHashMap<>();
   /** Orders uses exactly, where clock readings may tie. */
   private final AtomicLong uses = new AtomicLong();
-
-  /**
-   * Creates a set whose meters go nowhere.
-   *
-   * @param registry the registry breakers live in
-   * @param config the config of every breaker
-   * @param maxBreakers the most breakers kept, protected ones aside (see the class comment)
-   * @param clock the clock for idle and open times
-   * @param openWait the breakers' longest wait in the OPEN state (their waits may grow on repeated trips up to it),
-   *     the unit of expiry
-   * @param onTransition told each state transition of a breaker, in order (see {@link ScopedBreaker})
-   */
-  public ScopedBreakers(CircuitBreakerRegistry registry, CircuitBreakerConfig config, int maxBreakers, Clock clock,
-      Duration openWait, Consumer<ScopedBreaker.Transition> onTransition) {
-    this(registry, config, maxBreakers, clock, openWait, new CompositeMeterRegistry(), onTransition);
-  }
 
   /**
    * Creates the set.

@@ -123,7 +123,7 @@ class ScopedBreakerTest {
     // given a listener that fails on OPEN
     CircuitBreakerConfig config = config(2);
     ScopedBreaker breaker = new ScopedBreakers(CircuitBreakerRegistry.of(config), config, 10, clock, OPEN_WAIT,
-        t -> {
+        new SimpleMeterRegistry(), t -> {
           transitions.add(t);
           if (t.to() == State.OPEN) {
             throw new IllegalStateException("listener down");

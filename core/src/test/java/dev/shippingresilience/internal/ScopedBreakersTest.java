@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shippingresilience.testing.FakeClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,8 @@ class ScopedBreakersTest {
   private ScopedBreakers breakers(int max) {
     CircuitBreakerConfig config = CircuitBreakerConfig.custom().waitDurationInOpenState(OPEN_WAIT).clock(clock)
         .build();
-    return new ScopedBreakers(CircuitBreakerRegistry.of(config), config, max, clock, OPEN_WAIT, cb -> { });
+    return new ScopedBreakers(CircuitBreakerRegistry.of(config), config, max, clock, OPEN_WAIT,
+        new SimpleMeterRegistry(), transition -> { });
   }
 
   @Test
